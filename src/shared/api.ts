@@ -1,0 +1,128 @@
+/**
+ * The one typed contract between the UI and the engine. The Electron preload client, the main-process
+ * IPC handlers, the web host's routes and its browser client are all derived from `TroveApi` and
+ * `apiSchemas`: a method name exists here and nowhere else.
+ */
+import { z } from 'zod';
+import type {
+  FileProblem,
+  FolderInfo,
+  IndexProgress,
+  ModelInfo,
+  Preview,
+  SearchQuery,
+  SearchResponse,
+  Settings,
+} from './types';
+
+export interface TroveApi {
+  /** Folders being indexed, with counts and watch state. */
+  listFolders(): Promise<FolderInfo[]>;
+  /** Start indexing and watching an absolute folder path; returns the new folder list. */
+  addFolder(path: string): Promise<FolderInfo[]>;
+  /** Stop watching a folder and drop its files from the index; returns the new folder list. */
+  removeFolder(path: string): Promise<FolderInfo[]>;
+  /** Ask the user for a folder with the native dialog; null when cancelled or when there is no dialog (web host). */
+  pickFolder(): Promise<string | null>;
+  /** Current indexing progress and index size. */
+  status(): Promise<IndexProgress>;
+  /** Pause indexing (searches keep working); returns the new progress. */
+  pause(): Promise<IndexProgress>;
+  /** Resume indexing; returns the new progress. */
+  resume(): Promise<IndexProgress>;
+  /** Search the index. */
+  search(query: SearchQuery): Promise<SearchResponse>;
+  /** Extracted text around a passage of an indexed file; refuses paths outside the indexed folders. */
+  preview(path: string, start: number, end: number): Promise<Preview>;
+  /** Files that could not be indexed, with reasons. */
+  problems(): Promise<FileProblem[]>;
+  /** Current settings. */
+  getSettings(): Promise<Settings>;
+  /** Change some settings; returns all settings. Changing ignore patterns or types re-scans folders. */
+  setSettings(patch: Partial<Settings>): Promise<Settings>;
+  /** The embedding model in use. */
+  modelInfo(): Promise<ModelInfo>;
+  /** Open an indexed file with the system's default app (Electron only; the web host refuses). */
+  openFile(path: string): Promise<void>;
+  /** Show an indexed file in the system file manager (Electron only; the web host refuses). */
+  revealFile(path: string): Promise<void>;
+}
+
+/** Events pushed from the engine to the UI. */
+export interface TroveEvents {
+  /** Indexing progress; sent at most ~5 times a second while work is going on, and when it stops. */
+  progress: IndexProgress;
+  /** The index changed (files added, edited or removed): open searches may want to re-run. */
+  indexChanged: { at: number };
+}
+
+export type ApiMethod = keyof TroveApi;
+export type ApiArgs<K extends ApiMethod> = Parameters<TroveApi[K]>;
+export type ApiResult<K extends ApiMethod> = Awaited<ReturnType<TroveApi[K]>>;
+export type EventName = keyof TroveEvents;
+
+const absPath = z
+  .string()
+  .min(1, 'path is empty')
+  .max(4096, 'path is longer than 4096 characters')
+  .refine((p) => !p.includes('\0'), 'path contains a NUL character')
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), 'path must be absolute');
+const offset = z.number().int().min(0).max(2 ** 40);
+
+export const MAX_QUERY_CHARS = 10_000;
+
+/** Argument schemas, one tuple per method: every call is checked against these at the boundary. */
+export const apiSchemas = {
+  listFolders: z.tuple([]),
+  addFolder: z.tuple([absPath]),
+  removeFolder: z.tuple([absPath]),
+  pickFolder: z.tuple([]),
+  status: z.tuple([]),
+  pause: z.tuple([]),
+  resume: z.tuple([]),
+  search: z.tuple([
+    z.strictObject({
+      text: z
+        .string()
+        .max(MAX_QUERY_CHARS, `query is longer than ${MAX_QUERY_CHARS} characters`)
+        .refine((t) => t.trim().length > 0, 'query is empty'),
+      k: z.number().int().min(1).max(100).optional(),
+    }),
+  ]),
+  preview: z.tuple([absPath, offset, offset]),
+  problems: z.tuple([]),
+  getSettings: z.tuple([]),
+  setSettings: z.tuple([
+    z.strictObject({
+      ignorePatterns: z.array(z.string().min(1).max(500)).max(500).optional(),
+      fileTypes: z.array(z.string().regex(/^[a-z0-9]{1,12}$/, 'file type must be an extension like "md"')).max(200).optional(),
+      maxFileSizeMb: z.number().min(0.001).max(4096).optional(),
+      locale: z.enum(['auto', 'en', 'zh']).optional(),
+      theme: z.enum(['system', 'light', 'dark']).optional(),
+    }),
+  ]),
+  modelInfo: z.tuple([]),
+  openFile: z.tuple([absPath]),
+  revealFile: z.tuple([absPath]),
+} satisfies { [K in ApiMethod]: z.ZodType<ApiArgs<K>> };
+
+export const apiMethods = Object.keys(apiSchemas) as ApiMethod[];
+
+/** A call's arguments were invalid; the message says which and why. */
+export class InvalidArgumentsError extends Error {
+  override name = 'InvalidArgumentsError';
+}
+
+/** Validate a call's arguments; throws InvalidArgumentsError with a readable message. */
+export function validateArgs<K extends ApiMethod>(method: K, args: unknown): ApiArgs<K> {
+  if (!Object.hasOwn(apiSchemas, method)) throw new InvalidArgumentsError(`unknown method "${String(method)}"`);
+  if (!Array.isArray(args)) throw new InvalidArgumentsError(`${method}: arguments must be a list`);
+  const parsed = (apiSchemas[method] as z.ZodType).safeParse(args);
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .map((i) => `${i.path.length ? `argument ${i.path.join('.')}: ` : ''}${i.message}`)
+      .join('; ');
+    throw new InvalidArgumentsError(`${method}: ${detail}`);
+  }
+  return parsed.data as ApiArgs<K>;
+}

@@ -1,0 +1,154 @@
+/**
+ * Domain types shared by every process. No node:*, no electron: the renderer imports these too.
+ */
+
+/** What a user types into the search box. */
+export interface SearchQuery {
+  /** The question or words to look for; 1–10,000 characters (longer input is rejected, not cut). */
+  text: string;
+  /** How many files to return, best first (1–100, default 10). */
+  k?: number;
+}
+
+/** One matching passage inside a file. */
+export interface Passage {
+  /** Database id of the chunk; stable while the file's content is unchanged. */
+  chunkId: number;
+  /** The passage text as it was embedded. */
+  text: string;
+  /** Character offset of the passage's first character in the file's extracted text. */
+  start: number;
+  /** Character offset one past the passage's last character in the file's extracted text. */
+  end: number;
+  /** Cosine similarity between the query and this passage, −1…1 (higher is closer). */
+  score: number;
+  /** Where the passage is in the document for a person: "line 12", "§ Install › Linux", "page 3". */
+  location: string | null;
+  /**
+   * The span inside `text` (offsets relative to `text`) that best matches the query: the sentence with
+   * the most query words, else the whole passage. The UI highlights it.
+   */
+  highlight: { start: number; end: number };
+}
+
+/** One file in the results, with its best passage and a few more. */
+export interface SearchHit {
+  /** Absolute path of the file. */
+  path: string;
+  /** The indexed folder the file belongs to. */
+  folder: string;
+  /** File name without folders. */
+  name: string;
+  /** Lower-case extension without the dot ("md", "txt"); "" when the file has none. */
+  fileType: string;
+  /** The file's score: its best passage's score. */
+  score: number;
+  /** The best-matching passage. */
+  best: Passage;
+  /** Up to three further passages of the same file, best first. */
+  more: Passage[];
+  /** File size in bytes when indexed. */
+  size: number;
+  /** Modification time (ms since epoch) when indexed. */
+  mtimeMs: number;
+}
+
+/** The answer to a search. */
+export interface SearchResponse {
+  /** The query text as searched. */
+  query: string;
+  /** Files, best first. */
+  hits: SearchHit[];
+  /** Milliseconds from receiving the query to the answer (embedding + ranking). */
+  tookMs: number;
+  /** Number of passages searched. */
+  passagesSearched: number;
+}
+
+/** What the indexer is doing, sent as a progress event and returned by `status()`. */
+export interface IndexProgress {
+  /** idle: up to date; scanning: comparing disk and database; indexing: embedding; paused: by the user. */
+  state: 'idle' | 'scanning' | 'indexing' | 'paused';
+  /** Files finished (indexed or failed) in the current pass. */
+  filesDone: number;
+  /** Files to process in the current pass (grows while scanning). */
+  filesTotal: number;
+  /** Passages embedded in the current pass. */
+  chunksDone: number;
+  /** Recent embedding rate in passages per second (0 when idle). */
+  chunksPerSecond: number;
+  /** Estimated seconds until the pass is done; null when unknown or idle. */
+  etaSeconds: number | null;
+  /** The file being processed, or null. */
+  currentFile: string | null;
+  /** Files in the index now (all folders). */
+  filesIndexed: number;
+  /** Passages in the index now (all folders). */
+  chunksIndexed: number;
+  /** Files that could not be indexed (see `problems()`). */
+  problems: number;
+}
+
+/** A file that could not be indexed, and why. */
+export interface FileProblem {
+  /** Absolute path of the file. */
+  path: string;
+  /** A sentence a person can act on, e.g. "not text (binary content)", "larger than the 50 MB limit". */
+  reason: string;
+  /** When it was recorded (ms since epoch). */
+  at: number;
+}
+
+/** A folder the user asked Trove to index. */
+export interface FolderInfo {
+  /** Absolute path. */
+  path: string;
+  /** Files indexed in it. */
+  files: number;
+  /** How changes are noticed: native events, polling (fallback when the OS watch limit is hit), or not yet. */
+  watching: 'native' | 'polling' | 'off';
+  /** A problem with the folder itself (missing, unreadable, watch limit reached and what to do), or null. */
+  warning: string | null;
+}
+
+/** Extracted text around a passage, for the preview pane. */
+export interface Preview {
+  /** Absolute path of the file. */
+  path: string;
+  /** A window of the file's extracted text around the passage. */
+  text: string;
+  /** Offset of `text`'s first character in the file's extracted text. */
+  textStart: number;
+  /** The passage's offsets relative to `text`, for highlighting. */
+  passage: { start: number; end: number };
+  /** Where the passage is ("line 12", "page 3"), or null. */
+  location: string | null;
+}
+
+/** User settings, persisted in the data folder. */
+export interface Settings {
+  /** Extra gitignore-style patterns applied to every folder (added to the built-in defaults). */
+  ignorePatterns: string[];
+  /** File extensions (lower-case, no dot) that are indexed. */
+  fileTypes: string[];
+  /** Files larger than this many megabytes are skipped and listed as problems. */
+  maxFileSizeMb: number;
+  /** UI language: follow the OS, or a fixed one. */
+  locale: 'auto' | 'en' | 'zh';
+  /** Colour scheme: follow the OS, or a fixed one. */
+  theme: 'system' | 'light' | 'dark';
+}
+
+/** The embedding model in use. */
+export interface ModelInfo {
+  /** Model id, e.g. "sentence-transformers/all-MiniLM-L6-v2". */
+  id: string;
+  /** Vector dimension. */
+  dimension: number;
+  /** Which weights are loaded: "int8" or "fp32". */
+  variant: string;
+  /** Longest input in word pieces; longer passages are truncated. */
+  maxSeqLength: number;
+  /** False until the model has loaded in the embedding process. */
+  ready: boolean;
+}
