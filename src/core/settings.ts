@@ -1,0 +1,52 @@
+/** User settings: defaults, and persistence as settings.json in the data folder. */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Settings } from '../shared/types';
+
+/** The plain-text family this build can extract (see core/extract). */
+export const DEFAULT_FILE_TYPES = [
+  'txt', 'text', 'md', 'markdown', 'rst', 'org', 'csv', 'tsv', 'json', 'jsonl', 'yaml', 'yml', 'toml',
+  'xml', 'log', 'ini', 'cfg', 'conf', 'tex',
+  'js', 'mjs', 'cjs', 'ts', 'tsx', 'jsx', 'py', 'rb', 'go', 'rs', 'java', 'kt', 'scala', 'c', 'h', 'cc',
+  'cpp', 'hpp', 'cs', 'swift', 'php', 'pl', 'lua', 'sh', 'bash', 'zsh', 'sql', 'r', 'jl', 'hs', 'ex',
+  'exs', 'erl', 'clj', 'dart', 'vue', 'svelte', 'css', 'scss', 'less',
+];
+
+export const DEFAULT_SETTINGS: Settings = {
+  ignorePatterns: [],
+  fileTypes: DEFAULT_FILE_TYPES,
+  maxFileSizeMb: 50,
+  locale: 'auto',
+  theme: 'system',
+};
+
+export class SettingsFile {
+  private current: Settings;
+  constructor(private readonly dataDir: string) {
+    this.current = { ...DEFAULT_SETTINGS };
+    try {
+      const saved = JSON.parse(readFileSync(this.path(), 'utf8')) as Partial<Settings>;
+      this.current = { ...DEFAULT_SETTINGS, ...saved };
+    } catch {
+      // Missing or unreadable settings: start from the defaults rather than refuse to run.
+    }
+  }
+
+  get(): Settings {
+    return structuredClone(this.current);
+  }
+
+  /** Merge a patch, write it atomically (temp file + rename), and return all settings. */
+  update(patch: Partial<Settings>): Settings {
+    this.current = { ...this.current, ...patch };
+    mkdirSync(this.dataDir, { recursive: true });
+    const tmp = `${this.path()}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.current, null, 2));
+    renameSync(tmp, this.path());
+    return this.get();
+  }
+
+  private path(): string {
+    return join(this.dataDir, 'settings.json');
+  }
+}

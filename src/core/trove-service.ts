@@ -1,0 +1,48 @@
+/**
+ * The engine behind every host (Electron main, web host, CLI): folders, indexing, watching, search.
+ * Plain Node, no electron. Hosts call `createTroveService` once and forward `TroveApi` calls to it.
+ */
+import type { EventName, TroveApi, TroveEvents } from '../shared/api';
+import type { Embedder, TokenCounter } from './embed/types';
+
+export interface TroveServiceOptions {
+  /** Folder for settings.json and (unless `dbPath` is given) the index database; created if missing. */
+  dataDir: string;
+  /** Computes the vectors (usually an EmbedderProcess, so the model never runs in the caller's process). */
+  embedder: Embedder;
+  /** Counts word pieces the way `embedder` does; used to cut passages that fit the model. */
+  tokenCounter: TokenCounter;
+  /** Index database file; default `<dataDir>/index.sqlite`. */
+  dbPath?: string;
+  /**
+   * Keep watching folders for changes after the first pass (default true). The one-pass CLI `index`
+   * command turns it off.
+   */
+  watch?: boolean;
+  /** Quiet time before a burst of file events is processed, in ms (default 150). */
+  debounceMs?: number;
+}
+
+/** Listener for one of the engine's events. */
+export type TroveListener<E extends EventName> = (payload: TroveEvents[E]) => void;
+
+export interface TroveService extends TroveApi {
+  /** Subscribe to 'progress' or 'indexChanged'; returns a function that unsubscribes. */
+  on<E extends EventName>(event: E, listener: TroveListener<E>): () => void;
+  /**
+   * The real path (symlinks resolved) of `path` if it lies inside an indexed folder; throws otherwise.
+   * Hosts call it before opening or revealing a file.
+   */
+  resolveIndexedPath(path: string): Promise<string>;
+  /** Resolves when nothing is queued or being indexed (scans finished, queue empty, not paused). */
+  whenIdle(): Promise<void>;
+  /** Stop watchers and indexing, wait for the current file to be written, close the database. */
+  close(): Promise<void>;
+}
+
+/** Thrown by openFile/revealFile: they need a desktop shell, which the core has not got. */
+export class DesktopOnlyError extends Error {
+  override name = 'DesktopOnlyError';
+}
+
+export { createTroveService } from './service/create-service';
