@@ -1,0 +1,212 @@
+/**
+ * The one owner of the embedding process on the calling side: start, request ids, batching of large
+ * calls, restart after a crash with the in-flight requests resent, and a timed shutdown.
+ */
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultModelDir, type ModelVariant } from './model-files';
+import type { ModelSummary, WorkerHandle, WorkerLauncher, WorkerRequest, WorkerResponse } from './protocol';
+import type { EncodeOptions, Embedder } from './types';
+
+export interface EmbedderProcessOptions {
+  modelDir?: string;
+  variant?: ModelVariant;
+  threads?: number;
+  /** How to start the process (default: a Node child process running src/worker/embed-worker). */
+  launch?: WorkerLauncher;
+  /** Texts per message to the process; a larger call is split so memory and messages stay bounded. */
+  textsPerRequest?: number;
+  /** Attempts per request across crashes before it is failed (default 2). */
+  maxAttempts?: number;
+}
+
+/** The embedding process died while working on a request, more often than allowed. */
+export class EmbedderCrashedError extends Error {
+  override name = 'EmbedderCrashedError';
+}
+
+interface Pending {
+  message: Extract<WorkerRequest, { id: number }>;
+  attempts: number;
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+/** A Node child process running the worker entry: TypeScript through tsx from source, or the built JS. */
+export function nodeChildLauncher(): WorkerLauncher {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const built = join(here, 'embed-worker.js'); // next to the bundle in out/main
+  const source = join(here, '..', '..', 'worker', 'embed-worker.ts');
+  const entry = existsSync(source) ? source : built;
+  const execArgv = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  return () => {
+    const child = fork(entry, [], { serialization: 'advanced', execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return {
+      pid: child.pid,
+      send: (m) => {
+        if (child.connected) child.send(m);
+      },
+      onMessage: (l) => child.on('message', (m) => l(m as WorkerResponse)),
+      onExit: (l) => child.once('exit', (code, signal) => l(code, signal)),
+      kill: () => child.kill('SIGKILL'),
+    };
+  };
+}
+
+export class EmbedderProcess implements Embedder {
+  modelId = '';
+  dimension = 0;
+  maxSeqLength = 0;
+  variant: ModelVariant = 'fp32';
+  /** Times the process was restarted after dying. */
+  restarts = 0;
+  private handle: WorkerHandle | null = null;
+  private ready: Promise<void> | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closing = false;
+  private readonly launch: WorkerLauncher;
+  private readonly modelDir: string;
+
+  private constructor(private readonly options: EmbedderProcessOptions) {
+    this.launch = options.launch ?? nodeChildLauncher();
+    this.modelDir = options.modelDir ?? defaultModelDir();
+  }
+
+  /** Start the process and read the model's manifest there; the weights load on first use. */
+  static async start(options: EmbedderProcessOptions = {}): Promise<EmbedderProcess> {
+    const p = new EmbedderProcess(options);
+    try {
+      await p.spawn();
+    } catch (err) {
+      p.closing = true;
+      p.handle?.kill();
+      throw err;
+    }
+    return p;
+  }
+
+  /** OS pid of the current embedding process. */
+  get pid(): number | undefined {
+    return this.handle?.pid;
+  }
+
+  private spawn(): Promise<void> {
+    const handle = this.launch();
+    this.handle = handle;
+    this.ready = new Promise<void>((resolve, reject) => {
+      handle.onMessage((msg) => {
+        if (msg.type === 'ready') {
+          this.describe(msg);
+          resolve();
+        } else if (msg.type === 'init-failed') reject(new Error(msg.message));
+        else this.settle(msg);
+      });
+      handle.onExit((code, signal) => {
+        reject(new EmbedderCrashedError(`embedding process exited before it was ready (code ${code}, signal ${signal})`));
+        this.exited(handle, code, signal);
+      });
+    });
+    handle.send({ type: 'init', modelDir: this.modelDir, variant: this.options.variant, threads: this.options.threads });
+    return this.ready;
+  }
+
+  private describe(s: ModelSummary): void {
+    this.modelId = s.modelId;
+    this.dimension = s.dimension;
+    this.maxSeqLength = s.maxSeqLength;
+    this.variant = s.variant;
+  }
+
+  private settle(msg: WorkerResponse): void {
+    if (!('id' in msg)) return;
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    this.pending.delete(msg.id);
+    if (msg.type === 'error') p.reject(new Error(msg.message));
+    else if (msg.type === 'result') p.resolve(msg.vectors);
+    else p.resolve(msg.type === 'done' ? msg.value : undefined);
+  }
+
+  private exited(handle: WorkerHandle, code: number | null, signal: string | null): void {
+    if (handle !== this.handle) return;
+    this.handle = null;
+    if (this.closing) {
+      for (const p of this.pending.values()) p.reject(new Error('embedding process stopped'));
+      this.pending.clear();
+      return;
+    }
+    // Crash: fail what has used up its attempts, restart, resend the rest.
+    const why = `embedding process died (code ${code}, signal ${signal})`;
+    for (const [id, p] of this.pending) {
+      if (p.attempts >= (this.options.maxAttempts ?? 2)) {
+        this.pending.delete(id);
+        p.reject(new EmbedderCrashedError(`${why} while encoding; gave up after ${p.attempts} attempts`));
+      }
+    }
+    this.restarts++;
+    this.spawn().then(
+      () => {
+        for (const p of this.pending.values()) {
+          p.attempts++;
+          this.handle?.send(p.message);
+        }
+      },
+      (err: Error) => {
+        for (const p of this.pending.values()) p.reject(err);
+        this.pending.clear();
+      },
+    );
+  }
+
+  private async request(message: Extract<WorkerRequest, { id: number }>): Promise<unknown> {
+    if (this.closing) throw new Error('embedding process is stopped');
+    await this.ready;
+    return new Promise((resolve, reject) => {
+      this.pending.set(message.id, { message, attempts: 1, resolve, reject });
+      if (this.handle) this.handle.send(message);
+      // else: a restart is under way and will send everything pending.
+    });
+  }
+
+  async encode(texts: string[], options: EncodeOptions = {}): Promise<Float32Array[]> {
+    if (!Array.isArray(texts)) throw new TypeError('encode: texts must be an array of strings');
+    const per = this.options.textsPerRequest ?? 256;
+    const parts: Promise<unknown>[] = [];
+    for (let i = 0; i < texts.length; i += per) {
+      parts.push(this.request({ type: 'encode', id: this.nextId++, texts: texts.slice(i, i + per), batchSize: options.batchSize }));
+    }
+    return (await Promise.all(parts)).flat() as Float32Array[];
+  }
+
+  /** Load the weights now instead of on the first encode. */
+  async warmup(): Promise<void> {
+    await this.request({ type: 'warmup', id: this.nextId++ });
+  }
+
+  /** Counters and memory of the embedding process (for benchmarks). */
+  async stats(): Promise<{ texts: number; tokens: number; tokenizeMs: number; modelMs: number; rssBytes: number; peakRssBytes: number }> {
+    return (await this.request({ type: 'stats', id: this.nextId++ })) as never;
+  }
+
+  /** Ask the process to exit; kill it if it hasn't within `ms`. */
+  async close(ms = 3000): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const handle = this.handle;
+    if (!handle) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        handle.kill();
+        resolve();
+      }, ms);
+      handle.onExit(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      handle.send({ type: 'shutdown' });
+    });
+  }
+}
