@@ -1,0 +1,269 @@
+/**
+ * Everything the engine keeps on disk, behind named operations. Each file's chunks and vectors are
+ * written in one transaction with its row, so after a crash a file is either fully indexed or absent.
+ */
+import type Database from 'better-sqlite3';
+import { openDatabase } from './open-database';
+
+export interface IndexedFileRow {
+  id: number;
+  folderId: number;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  contentHash: string | null;
+  state: 'indexed' | 'failed';
+  error: string | null;
+  embeddingSetId: number | null;
+  updatedAt: number;
+}
+
+export interface FolderRow {
+  id: number;
+  path: string;
+}
+
+/** A passage ready to store: offsets into the extracted text, and its vector. */
+export interface ChunkToStore {
+  start: number;
+  end: number;
+  location: string | null;
+  text: string;
+  vector: Float32Array;
+}
+
+export interface StoredChunk {
+  id: number;
+  fileId: number;
+  seq: number;
+  start: number;
+  end: number;
+  location: string | null;
+  text: string;
+}
+
+export interface FileFacts {
+  folderId: number;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  contentHash: string | null;
+}
+
+const FILE_COLUMNS = `id, folder_id AS folderId, path, size, mtime_ms AS mtimeMs, content_hash AS contentHash,
+  state, error, embedding_set_id AS embeddingSetId, updated_at AS updatedAt`;
+
+export class IndexStore {
+  readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = openDatabase(file);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Id of the vector set for this model and pipeline; created on first use. */
+  embeddingSet(modelId: string, dimension: number, pipelineVersion: number): number {
+    this.db
+      .prepare('INSERT OR IGNORE INTO embedding_sets (model_id, dimension, pipeline_version) VALUES (?, ?, ?)')
+      .run(modelId, dimension, pipelineVersion);
+    const row = this.db
+      .prepare('SELECT id FROM embedding_sets WHERE model_id = ? AND dimension = ? AND pipeline_version = ?')
+      .get(modelId, dimension, pipelineVersion) as { id: number };
+    return row.id;
+  }
+
+  addFolder(path: string): FolderRow {
+    this.db.prepare('INSERT OR IGNORE INTO folders (path, added_at) VALUES (?, ?)').run(path, Date.now());
+    return this.db.prepare('SELECT id, path FROM folders WHERE path = ?').get(path) as FolderRow;
+  }
+
+  /** Forget a folder with its files, chunks and vectors (cascades). Returns the removed file ids. */
+  removeFolder(path: string): number[] {
+    return this.db.transaction(() => {
+      const ids = (
+        this.db
+          .prepare('SELECT f.id FROM files f JOIN folders d ON d.id = f.folder_id WHERE d.path = ?')
+          .all(path) as { id: number }[]
+      ).map((r) => r.id);
+      this.db.prepare('DELETE FROM folders WHERE path = ?').run(path);
+      return ids;
+    })();
+  }
+
+  folders(): FolderRow[] {
+    return this.db.prepare('SELECT id, path FROM folders ORDER BY path').all() as FolderRow[];
+  }
+
+  indexedCountByFolder(): Map<number, number> {
+    const rows = this.db
+      .prepare("SELECT folder_id AS id, COUNT(*) AS n FROM files WHERE state = 'indexed' GROUP BY folder_id")
+      .all() as { id: number; n: number }[];
+    return new Map(rows.map((r) => [r.id, r.n]));
+  }
+
+  fileByPath(path: string): IndexedFileRow | undefined {
+    return this.db.prepare(`SELECT ${FILE_COLUMNS} FROM files WHERE path = ?`).get(path) as IndexedFileRow | undefined;
+  }
+
+  filesInFolder(folderId: number): IndexedFileRow[] {
+    return this.db.prepare(`SELECT ${FILE_COLUMNS} FROM files WHERE folder_id = ?`).all(folderId) as IndexedFileRow[];
+  }
+
+  filesByIds(ids: number[]): Map<number, IndexedFileRow> {
+    const out = new Map<number, IndexedFileRow>();
+    const get = this.db.prepare(`SELECT ${FILE_COLUMNS} FROM files WHERE id = ?`);
+    for (const id of ids) {
+      const row = get.get(id) as IndexedFileRow | undefined;
+      if (row) out.set(id, row);
+    }
+    return out;
+  }
+
+  /** Indexed files with this content hash and vector set, other than `exceptPath`: their vectors can be reused. */
+  filesWithContent(contentHash: string, embeddingSetId: number, exceptPath: string): IndexedFileRow[] {
+    return this.db
+      .prepare(
+        `SELECT ${FILE_COLUMNS} FROM files WHERE content_hash = ? AND embedding_set_id = ? AND state = 'indexed' AND path <> ?`,
+      )
+      .all(contentHash, embeddingSetId, exceptPath) as IndexedFileRow[];
+  }
+
+  /** Replace whatever is stored for `facts.path` with these chunks and vectors, atomically. */
+  writeIndexedFile(facts: FileFacts, embeddingSetId: number, chunks: ChunkToStore[]): number {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM files WHERE path = ?').run(facts.path);
+      const fileId = this.insertFile(facts, 'indexed', null, embeddingSetId);
+      const insertChunk = this.db.prepare(
+        'INSERT INTO chunks (file_id, seq, start, end, location, text) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      const insertVector = this.db.prepare('INSERT INTO vectors (chunk_id, embedding_set_id, vector) VALUES (?, ?, ?)');
+      chunks.forEach((c, seq) => {
+        const chunkId = Number(insertChunk.run(fileId, seq, c.start, c.end, c.location, c.text).lastInsertRowid);
+        insertVector.run(chunkId, embeddingSetId, Buffer.from(c.vector.buffer, c.vector.byteOffset, c.vector.byteLength));
+      });
+      return fileId;
+    })();
+  }
+
+  /** Store `facts.path` with a copy of another file's chunks and vectors (same content, no re-embedding). */
+  copyIndexedFile(facts: FileFacts, source: IndexedFileRow): number {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM files WHERE path = ?').run(facts.path);
+      const fileId = this.insertFile(facts, 'indexed', null, source.embeddingSetId);
+      const chunks = this.db
+        .prepare('SELECT id, seq, start, end, location, text FROM chunks WHERE file_id = ? ORDER BY seq')
+        .all(source.id) as StoredChunk[];
+      const insertChunk = this.db.prepare(
+        'INSERT INTO chunks (file_id, seq, start, end, location, text) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      const copyVector = this.db.prepare(
+        'INSERT INTO vectors (chunk_id, embedding_set_id, vector) SELECT ?, embedding_set_id, vector FROM vectors WHERE chunk_id = ?',
+      );
+      for (const c of chunks) {
+        const chunkId = Number(insertChunk.run(fileId, c.seq, c.start, c.end, c.location, c.text).lastInsertRowid);
+        copyVector.run(chunkId, c.id);
+      }
+      return fileId;
+    })();
+  }
+
+  /** A file moved or was renamed: keep its row, chunks and vectors under the new path. */
+  moveFile(fileId: number, facts: FileFacts): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM files WHERE path = ? AND id <> ?').run(facts.path, fileId);
+      this.db
+        .prepare('UPDATE files SET folder_id = ?, path = ?, size = ?, mtime_ms = ?, updated_at = ? WHERE id = ?')
+        .run(facts.folderId, facts.path, facts.size, facts.mtimeMs, Date.now(), fileId);
+    })();
+  }
+
+  /** Same content, new size/mtime (e.g. touched): remember them so the next scan skips the hash. */
+  touchFile(fileId: number, size: number, mtimeMs: number): void {
+    this.db.prepare('UPDATE files SET size = ?, mtime_ms = ? WHERE id = ?').run(size, mtimeMs, fileId);
+  }
+
+  /** Record that a file could not be indexed, dropping anything indexed for it before. */
+  writeFailedFile(facts: FileFacts, reason: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM files WHERE path = ?').run(facts.path);
+      this.insertFile(facts, 'failed', reason, null);
+    })();
+  }
+
+  /** Forget a file; returns its id, or undefined when it was not stored. */
+  deleteFile(path: string): number | undefined {
+    const row = this.db.prepare('SELECT id FROM files WHERE path = ?').get(path) as { id: number } | undefined;
+    if (row) this.db.prepare('DELETE FROM files WHERE id = ?').run(row.id);
+    return row?.id;
+  }
+
+  /** Every vector of one set, for loading the in-memory index. */
+  *vectors(embeddingSetId: number): Generator<{ chunkId: number; fileId: number; vector: Buffer }> {
+    const stmt = this.db.prepare(
+      'SELECT v.chunk_id AS chunkId, c.file_id AS fileId, v.vector AS vector FROM vectors v JOIN chunks c ON c.id = v.chunk_id WHERE v.embedding_set_id = ? ORDER BY c.file_id, c.seq',
+    );
+    yield* stmt.iterate(embeddingSetId) as Iterable<{ chunkId: number; fileId: number; vector: Buffer }>;
+  }
+
+  vectorsOfFile(fileId: number): { chunkId: number; vector: Buffer }[] {
+    return this.db
+      .prepare(
+        'SELECT v.chunk_id AS chunkId, v.vector AS vector FROM vectors v JOIN chunks c ON c.id = v.chunk_id WHERE c.file_id = ? ORDER BY c.seq',
+      )
+      .all(fileId) as { chunkId: number; vector: Buffer }[];
+  }
+
+  chunksByIds(ids: number[]): Map<number, StoredChunk> {
+    const get = this.db.prepare(
+      'SELECT id, file_id AS fileId, seq, start, end, location, text FROM chunks WHERE id = ?',
+    );
+    const out = new Map<number, StoredChunk>();
+    for (const id of ids) {
+      const row = get.get(id) as StoredChunk | undefined;
+      if (row) out.set(id, row);
+    }
+    return out;
+  }
+
+  chunksOfFile(fileId: number): StoredChunk[] {
+    return this.db
+      .prepare('SELECT id, file_id AS fileId, seq, start, end, location, text FROM chunks WHERE file_id = ? ORDER BY seq')
+      .all(fileId) as StoredChunk[];
+  }
+
+  problems(): { path: string; reason: string; at: number }[] {
+    return this.db
+      .prepare("SELECT path, error AS reason, updated_at AS at FROM files WHERE state = 'failed' ORDER BY path")
+      .all() as { path: string; reason: string; at: number }[];
+  }
+
+  counts(embeddingSetId: number): { files: number; chunks: number; problems: number } {
+    const files = this.db
+      .prepare("SELECT COUNT(*) AS n FROM files WHERE state = 'indexed' AND embedding_set_id = ?")
+      .get(embeddingSetId) as { n: number };
+    const chunks = this.db
+      .prepare('SELECT COUNT(*) AS n FROM vectors WHERE embedding_set_id = ?')
+      .get(embeddingSetId) as { n: number };
+    const problems = this.db.prepare("SELECT COUNT(*) AS n FROM files WHERE state = 'failed'").get() as { n: number };
+    return { files: files.n, chunks: chunks.n, problems: problems.n };
+  }
+
+  integrityCheck(): string {
+    return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+
+  private insertFile(facts: FileFacts, state: 'indexed' | 'failed', error: string | null, setId: number | null): number {
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO files (folder_id, path, size, mtime_ms, content_hash, state, error, embedding_set_id, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(facts.folderId, facts.path, facts.size, facts.mtimeMs, facts.contentHash, state, error, setId, Date.now())
+        .lastInsertRowid,
+    );
+  }
+}
