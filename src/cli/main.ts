@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   similarity: () => import('./commands/similarity'),
   encode: () => import('./commands/encode'),
   eval: () => import('./commands/eval'),
+  serve: () => import('./commands/serve'),
 };
 
 async function main(argv: string[]): Promise<number> {

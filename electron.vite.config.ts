@@ -1,0 +1,45 @@
+/**
+ * Three builds: the Electron main process (plus the embedding worker, which runs as an Electron
+ * utility process and so is a second main-process entry), the sandboxed preload, and the Svelte UI.
+ * `out/renderer` is also what the web host serves.
+ */
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+// Native modules load .node files at run time from node_modules (asar-unpacked when packaged);
+// bundling them would break their binding lookup.
+const native = ['better-sqlite3', 'onnxruntime-node'];
+
+export default defineConfig({
+  main: {
+    build: {
+      externalizeDeps: { include: native },
+      rolldownOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          'embed-worker': resolve('src/worker/embed-worker.ts'),
+        },
+        output: { entryFileNames: '[name].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      // A sandboxed preload can only require('electron'): bundle everything else (zod, shared).
+      externalizeDeps: false,
+      // A sandboxed preload is a classic script: it cannot be an ES module.
+      rolldownOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve('src/renderer'),
+    plugins: [svelte()],
+    build: {
+      rolldownOptions: { input: { index: resolve('src/renderer/index.html') } },
+    },
+  },
+});

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+/**
+ * better-sqlite3 is a native module compiled for one ABI at a time: plain Node (tests, CLI, web host)
+ * or Electron (the app). `npm test` and `npm start` call this first so each gets the build it needs.
+ *
+ *   node scripts/native.mjs node      make better-sqlite3 load in this Node (npm rebuild if needed)
+ *   node scripts/native.mjs electron  rebuild it for Electron's ABI; if that can't be done here
+ *                                     (offline, no headers) say so in one line and exit 0
+ *   --strict  fail instead of warning      --quiet  no "ok" line
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const mode = args.find((a) => !a.startsWith('--'));
+const strict = args.includes('--strict');
+const quiet = args.includes('--quiet');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+// Remembers which ABI the current build is for, so `npm start` does not rebuild every time.
+const marker = join(root, 'node_modules', '.trove-native-abi');
+
+function run(cmd, cmdArgs, opts = {}) {
+  return spawnSync(cmd, cmdArgs, { cwd: root, encoding: 'utf8', shell: process.platform === 'win32', ...opts });
+}
+
+function loadsInNode() {
+  const probe = run(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"]);
+  return { ok: probe.status === 0, error: `${probe.stderr ?? ''}`.trim() };
+}
+
+function say(line) {
+  if (!quiet) process.stdout.write(`native: ${line}\n`);
+}
+
+function fail(line) {
+  process.stderr.write(`native: ${line}\n`);
+  process.exit(1);
+}
+
+function ensureNode() {
+  let probe = loadsInNode();
+  if (probe.ok) {
+    writeFileSync(marker, `node-${process.versions.modules}\n`);
+    return say(`better-sqlite3 ok for Node ${process.version}`);
+  }
+  if (!/NODE_MODULE_VERSION|was compiled against|invalid ELF|Could not locate the bindings/.test(probe.error)) {
+    fail(`better-sqlite3 does not load in Node:\n${probe.error}`);
+  }
+  process.stdout.write('native: better-sqlite3 was built for another runtime (Electron?); rebuilding for Node…\n');
+  const rebuilt = run(npm, ['rebuild', 'better-sqlite3'], { stdio: 'inherit' });
+  probe = loadsInNode();
+  if (rebuilt.status !== 0 || !probe.ok) fail(`could not rebuild better-sqlite3 for Node; try: npm rebuild better-sqlite3\n${probe.error}`);
+  writeFileSync(marker, `node-${process.versions.modules}\n`);
+  say(`better-sqlite3 rebuilt for Node ${process.version}`);
+}
+
+function electronVersion() {
+  try {
+    return JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
+  } catch {
+    return null;
+  }
+}
+
+function ensureElectron() {
+  const version = electronVersion();
+  if (!version) fail('electron is not installed; run: npm install');
+  const want = `electron-${version}`;
+  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === want) return say(`better-sqlite3 ok for Electron ${version}`);
+  const rebuild = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-rebuild.cmd' : 'electron-rebuild');
+  const result = existsSync(rebuild)
+    ? run(rebuild, ['--only', 'better-sqlite3', '--version', version, '--force'], { timeout: 10 * 60_000 })
+    : run('npx', ['--no-install', 'electron-builder', 'install-app-deps'], { timeout: 10 * 60_000 });
+  if (result.status === 0) {
+    writeFileSync(marker, `${want}\n`);
+    return say(`better-sqlite3 rebuilt for Electron ${version}`);
+  }
+  const why = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim().split('\n').filter(Boolean).pop() ?? 'unknown error';
+  const line = `could not rebuild better-sqlite3 for Electron ${version} (${why}); the app will fail to open its index until this works — try: npx electron-rebuild -f -o better-sqlite3`;
+  if (strict) fail(line);
+  process.stdout.write(`native: ${line}\n`);
+}
+
+if (mode === 'node') ensureNode();
+else if (mode === 'electron') ensureElectron();
+else fail('usage: node scripts/native.mjs node|electron [--strict] [--quiet]');
