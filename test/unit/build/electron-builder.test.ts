@@ -1,0 +1,47 @@
+/**
+ * The installer configuration, read as electron-builder reads it: the targets people download, the
+ * model shipped beside the app, and native modules that can actually load once installed.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const config = parse(readFileSync(join(root, 'build', 'electron-builder.yml'), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form YAML
+const targets = (platform: string): string[] => (config[platform]?.target ?? []).map((t: string | { target: string }) => (typeof t === 'string' ? t : t.target));
+
+test('builds AppImage and deb for Linux, NSIS for Windows, dmg for macOS', () => {
+  assert.deepEqual(targets('linux').sort(), ['AppImage', 'deb']);
+  assert.deepEqual(targets('win'), ['nsis']);
+  assert.deepEqual(targets('mac'), ['dmg']);
+});
+
+test('ships the model as an extra resource where the main process looks for it', () => {
+  const models = (config.extraResources as { from: string; to: string }[]).find((r) => r.from === 'resources/models');
+  assert.ok(models, 'resources/models is listed under extraResources');
+  assert.equal(models.to, 'models');
+  const mainPaths = readFileSync(join(root, 'src', 'main', 'paths.ts'), 'utf8');
+  assert.match(mainPaths, /process\.resourcesPath, 'models', MODEL/);
+  assert.ok(readFileSync(join(root, 'resources', 'models', 'all-MiniLM-L6-v2', 'manifest.json')).length > 0);
+});
+
+test('unpacks native modules (onnxruntime-node, better-sqlite3) from the asar', () => {
+  assert.equal(config.asar, true);
+  const unpack: string[] = config.asarUnpack;
+  assert.ok(unpack.includes('**/*.node'));
+  assert.ok(unpack.some((p) => p.includes('better-sqlite3')));
+  assert.ok(unpack.some((p) => p.includes('onnxruntime-node')));
+});
+
+test('rebuilds native modules for Electron while packaging', () => {
+  assert.equal(config.npmRebuild, true);
+});
+
+test('packs the electron-vite output, and npm run dist uses this file', () => {
+  assert.ok((config.files as string[]).includes('out/**'));
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  assert.equal(pkg.main, './out/main/index.js');
+  assert.match(pkg.scripts.dist, /electron-builder --config build\/electron-builder\.yml/);
+});
