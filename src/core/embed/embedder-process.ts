@@ -55,6 +55,9 @@ export function nodeChildLauncher(): WorkerLauncher {
   };
 }
 
+/** Consecutive deaths before the process says it is ready, after which pending work is failed. */
+const MAX_FAILED_STARTS = 3;
+
 export class EmbedderProcess implements Embedder {
   modelId = '';
   dimension = 0;
@@ -67,6 +70,7 @@ export class EmbedderProcess implements Embedder {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closing = false;
+  private failedStarts = 0;
   private readonly launch: WorkerLauncher;
   private readonly modelDir: string;
 
@@ -104,9 +108,13 @@ export class EmbedderProcess implements Embedder {
         } else if (msg.type === 'init-failed') reject(new Error(msg.message));
         else this.settle(msg);
       });
+      let ready = false;
+      handle.onMessage((msg) => {
+        if (msg.type === 'ready') ready = true;
+      });
       handle.onExit((code, signal) => {
         reject(new EmbedderCrashedError(`embedding process exited before it was ready (code ${code}, signal ${signal})`));
-        this.exited(handle, code, signal);
+        this.exited(handle, code, signal, ready);
       });
     });
     handle.send({ type: 'init', modelDir: this.modelDir, variant: this.options.variant, threads: this.options.threads });
@@ -130,7 +138,7 @@ export class EmbedderProcess implements Embedder {
     else p.resolve(msg.type === 'done' ? msg.value : undefined);
   }
 
-  private exited(handle: WorkerHandle, code: number | null, signal: string | null): void {
+  private exited(handle: WorkerHandle, code: number | null, signal: string | null, wasReady: boolean): void {
     if (handle !== this.handle) return;
     this.handle = null;
     if (this.closing) {
@@ -140,12 +148,18 @@ export class EmbedderProcess implements Embedder {
     }
     // Crash: fail what has used up its attempts, restart, resend the rest.
     const why = `embedding process died (code ${code}, signal ${signal})`;
+    this.failedStarts = wasReady ? 0 : this.failedStarts + 1;
     for (const [id, p] of this.pending) {
-      if (p.attempts >= (this.options.maxAttempts ?? 2)) {
+      if (p.attempts >= (this.options.maxAttempts ?? 2) || this.failedStarts >= MAX_FAILED_STARTS) {
         this.pending.delete(id);
         p.reject(new EmbedderCrashedError(`${why} while encoding; gave up after ${p.attempts} attempts`));
       }
     }
+    if (this.failedStarts >= MAX_FAILED_STARTS) return; // the next request tries again
+    this.restart();
+  }
+
+  private restart(): void {
     this.restarts++;
     this.spawn().then(
       () => {
@@ -155,15 +169,35 @@ export class EmbedderProcess implements Embedder {
         }
       },
       (err: Error) => {
+        // A death during start-up is handled by exited(); a refusal to start (bad model) fails the work.
+        if (err instanceof EmbedderCrashedError) return;
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
       },
     );
   }
 
+  /** Resolves when the process is up and has read the model's manifest. */
+  async whenReady(): Promise<void> {
+    for (;;) {
+      const ready = this.ready;
+      try {
+        await ready;
+        return;
+      } catch (err) {
+        // Died while starting: if a restart is already under way, wait for that one instead.
+        if (!(err instanceof EmbedderCrashedError) || this.closing || this.ready === ready) throw err;
+      }
+    }
+  }
+
   private async request(message: Extract<WorkerRequest, { id: number }>): Promise<unknown> {
     if (this.closing) throw new Error('embedding process is stopped');
-    await this.ready;
+    if (!this.handle) {
+      this.failedStarts = 0;
+      this.restart();
+    }
+    await this.whenReady();
     return new Promise((resolve, reject) => {
       this.pending.set(message.id, { message, attempts: 1, resolve, reject });
       if (this.handle) this.handle.send(message);
