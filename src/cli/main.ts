@@ -9,6 +9,10 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   encode: () => import('./commands/encode'),
   eval: () => import('./commands/eval'),
   serve: () => import('./commands/serve'),
+  index: () => import('./commands/index'),
+  watch: () => import('./commands/watch'),
+  search: () => import('./commands/search'),
+  status: () => import('./commands/status'),
 };
 
 async function main(argv: string[]): Promise<number> {

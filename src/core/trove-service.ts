@@ -19,6 +19,11 @@ export interface TroveServiceOptions {
    * command turns it off.
    */
   watch?: boolean;
+  /**
+   * Compare stored folders with the disk at start and index what changed (default true). The CLI
+   * `search` and `status` commands turn it off: they only read the index.
+   */
+  reconcileOnStart?: boolean;
   /** Quiet time before a burst of file events is processed, in ms (default 150). */
   debounceMs?: number;
 }

@@ -1,46 +1,227 @@
-/** Thin first version of the service: the shape is final, the methods fill in as core grows. */
-import { mkdirSync } from 'node:fs';
+/** Wires store, in-memory index, indexer, folders and search into one TroveService. */
 import { EventEmitter } from 'node:events';
-import type { EventName } from '../../shared/api';
-import type { IndexProgress } from '../../shared/types';
+import { mkdirSync } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import type { EventName, TroveEvents } from '../../shared/api';
+import type { IndexProgress, Preview, SearchQuery, Settings } from '../../shared/types';
+import { ExtractorRegistry } from '../extract/extractors';
+import { blobToVector, VectorIndex } from '../index/vector-index';
+import { Indexer } from '../indexer/indexer';
+import { PIPELINE_VERSION } from '../pipeline';
+import { searchIndex } from '../search/search';
 import { SettingsFile } from '../settings';
+import { fileType } from '../sources/folder-rules';
+import { IndexStore } from '../store/index-store';
 import { DesktopOnlyError, type TroveListener, type TroveService, type TroveServiceOptions } from '../trove-service';
+import { FolderSources } from './folder-sources';
 
-const notYet = (what: string) => Promise.reject(new Error(`${what} is not implemented yet`));
+const PROGRESS_INTERVAL_MS = 200;
+const MISSING_CHECK_MS = 10_000;
+const PREVIEW_CONTEXT_CHARS = 600;
 
 export async function createTroveService(options: TroveServiceOptions): Promise<TroveService> {
   mkdirSync(options.dataDir, { recursive: true });
+  const { embedder, tokenCounter } = options;
   const settings = new SettingsFile(options.dataDir);
   const events = new EventEmitter();
-  const idle: IndexProgress = {
-    state: 'idle', filesDone: 0, filesTotal: 0, chunksDone: 0, chunksPerSecond: 0, etaSeconds: null,
-    currentFile: null, filesIndexed: 0, chunksIndexed: 0, problems: 0,
+  const store = new IndexStore(options.dbPath ?? join(options.dataDir, 'index.sqlite'));
+  const embeddingSetId = store.embeddingSet(embedder.modelId, embedder.dimension, PIPELINE_VERSION);
+  const index = new VectorIndex(embedder.dimension);
+  // Only this model's and pipeline's vectors: others are re-embedded by the first scan, never mixed in.
+  for (const { chunkId, fileId, vector } of store.vectors(embeddingSetId)) index.add(fileId, chunkId, blobToVector(vector));
+
+  let lastProgressAt = 0;
+  let progressTimer: NodeJS.Timeout | null = null;
+  let lastState: IndexProgress['state'] = 'idle';
+  const emitProgress = () => {
+    progressTimer = null;
+    lastProgressAt = Date.now();
+    const p = progress();
+    lastState = p.state;
+    events.emit('progress', p);
   };
-  return {
-    listFolders: async () => [],
-    addFolder: () => notYet('addFolder'),
-    removeFolder: () => notYet('removeFolder'),
+  let closed = false;
+  const onProgress = () => {
+    if (progressTimer || closed) return;
+    const wait = PROGRESS_INTERVAL_MS - (Date.now() - lastProgressAt);
+    // A change of state (e.g. indexing → idle) is sent at once; ordinary progress at most 5 times a second.
+    if (wait <= 0 || currentState() !== lastState) emitProgress();
+    else progressTimer = setTimeout(emitProgress, wait);
+  };
+
+  const indexer = new Indexer({
+    store,
+    index,
+    embedder,
+    counter: tokenCounter,
+    extractors: new ExtractorRegistry(),
+    embeddingSetId,
+    maxFileBytes: () => settings.get().maxFileSizeMb * 1024 * 1024,
+    onProgress,
+    onIndexChanged: () => events.emit('indexChanged', { at: Date.now() }),
+  });
+  const folders = new FolderSources({
+    store,
+    indexer,
+    embeddingSetId,
+    settings: () => settings.get(),
+    watch: options.watch ?? true,
+    debounceMs: options.debounceMs ?? 150,
+    onChange: onProgress,
+  });
+
+  function currentState(): IndexProgress['state'] {
+    if (indexer.isPaused) return 'paused';
+    if (folders.scanning > 0) return 'scanning';
+    return indexer.busy || indexer.queued > 0 ? 'indexing' : 'idle';
+  }
+
+  function progress(): IndexProgress {
+    const counts = store.counts(embeddingSetId);
+    const state = currentState();
+    const active = state !== 'idle';
+    const filesTotal = active ? Math.max(indexer.filesTotal, indexer.meter.filesDone) : 0;
+    return {
+      state,
+      filesDone: active ? indexer.meter.filesDone : 0,
+      filesTotal,
+      chunksDone: active ? indexer.meter.chunksDone : 0,
+      chunksPerSecond: active && indexer.busy ? indexer.meter.chunksPerSecond() : 0,
+      etaSeconds: active && indexer.busy ? indexer.meter.etaSeconds(filesTotal - indexer.meter.filesDone) : null,
+      currentFile: indexer.currentFile,
+      filesIndexed: counts.files,
+      chunksIndexed: counts.chunks,
+      problems: counts.problems,
+    };
+  }
+
+  async function resolveIndexedPath(path: string): Promise<string> {
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch {
+      throw new Error(`${path} does not exist`);
+    }
+    const folder = folders.containing(real) ?? folders.containing(path);
+    if (!folder || real === folder.row.path) throw new Error(`${path} is not inside an indexed folder`);
+    return real;
+  }
+
+  const missingTimer = setInterval(() => void folders.checkMissing(), MISSING_CHECK_MS);
+  missingTimer.unref();
+  // Reconcile stored folders with the disk in the background; searches work from the loaded index meanwhile.
+  const startup = Promise.all(store.folders().map((row) => folders.open(row, options.reconcileOnStart ?? true)));
+
+  const service: TroveService = {
+    listFolders: async () => folders.list(),
+    async addFolder(path) {
+      let real: string;
+      try {
+        real = await realpath(path);
+        if (!(await stat(real)).isDirectory()) throw new Error();
+      } catch {
+        throw new Error(`${path} is not a folder that Trove can read`);
+      }
+      const overlap = [...folders.byPath.keys()].find((p) => real === p || real.startsWith(p + sep) || p.startsWith(real + sep));
+      if (overlap === real) return folders.list();
+      if (overlap) throw new Error(`${path} overlaps the indexed folder ${overlap}; remove that one first`);
+      await folders.open(store.addFolder(real));
+      return folders.list();
+    },
+    async removeFolder(path) {
+      const real = folders.byPath.has(path) ? path : await realpath(path).catch(() => path);
+      if (!folders.byPath.has(real)) throw new Error(`${path} is not an indexed folder`);
+      await folders.close(real);
+      indexer.forget(real + sep);
+      for (const id of store.removeFolder(real)) index.removeFile(id);
+      events.emit('indexChanged', { at: Date.now() });
+      onProgress();
+      return folders.list();
+    },
     pickFolder: async () => null,
-    status: async () => idle,
-    pause: async () => idle,
-    resume: async () => idle,
-    search: () => notYet('search'),
-    preview: () => notYet('preview'),
-    problems: async () => [],
+    status: async () => progress(),
+    async pause() {
+      indexer.pause();
+      return progress();
+    },
+    async resume() {
+      indexer.resume();
+      return progress();
+    },
+    search: (query: SearchQuery) => searchIndex({ store, index, embedder }, query, store.folders()),
+    async preview(path, start, end): Promise<Preview> {
+      const real = await resolveIndexedPath(path);
+      const row = store.fileByPath(real) ?? store.fileByPath(path);
+      if (!row || row.state !== 'indexed') throw new Error(`${path} is not indexed`);
+      let text: string;
+      let location: string | null = null;
+      const chunk = store.chunksOfFile(row.id).find((c) => c.start <= start && c.end >= end) ?? null;
+      try {
+        const doc = await new ExtractorRegistry().forType(fileType(real))!.extract(await readFile(real), fileType(real));
+        text = doc.text;
+      } catch {
+        if (!chunk) throw new Error(`${path} can no longer be read`);
+        text = ' '.repeat(chunk.start) + chunk.text; // the file changed or vanished: show what was indexed
+      }
+      location = chunk?.location ?? null;
+      const s = Math.min(start, text.length);
+      const e = Math.min(Math.max(end, s), text.length);
+      const from = Math.max(0, s - PREVIEW_CONTEXT_CHARS);
+      const to = Math.min(text.length, e + PREVIEW_CONTEXT_CHARS);
+      return { path: real, text: text.slice(from, to), textStart: from, passage: { start: s - from, end: e - from }, location };
+    },
+    problems: async () => store.problems(),
     getSettings: async () => settings.get(),
-    setSettings: async (patch) => settings.update(patch),
+    async setSettings(patch: Partial<Settings>) {
+      const before = settings.get();
+      const after = settings.update(patch);
+      const rescan = ['ignorePatterns', 'fileTypes', 'maxFileSizeMb'] as const;
+      if (rescan.some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))) void folders.rescanAll();
+      return after;
+    },
     modelInfo: async () => ({
-      id: options.embedder.modelId, dimension: options.embedder.dimension, variant: 'unknown',
-      maxSeqLength: options.embedder.maxSeqLength, ready: true,
+      id: embedder.modelId,
+      dimension: embedder.dimension,
+      variant: (embedder as { variant?: string }).variant ?? 'unknown',
+      maxSeqLength: embedder.maxSeqLength,
+      ready: true,
     }),
     openFile: () => Promise.reject(new DesktopOnlyError('opening files works only in the desktop app')),
-    revealFile: () => Promise.reject(new DesktopOnlyError('revealing files works only in the desktop app')),
+    revealFile: () => Promise.reject(new DesktopOnlyError('showing files in the file manager works only in the desktop app')),
     on<E extends EventName>(event: E, listener: TroveListener<E>) {
-      events.on(event, listener);
-      return () => void events.off(event, listener);
+      const l = listener as (p: TroveEvents[E]) => void;
+      events.on(event, l);
+      return () => void events.off(event, l);
     },
-    resolveIndexedPath: () => notYet('resolveIndexedPath'),
-    whenIdle: async () => {},
-    close: async () => {},
+    resolveIndexedPath,
+    async whenIdle() {
+      await startup;
+      // Scans queue work as they go: wait until no scan is running and the queue is empty.
+      for (;;) {
+        await indexer.whenIdle();
+        if (folders.scanning === 0 && indexer.queued === 0 && !indexer.busy) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async close() {
+      if (closed) return;
+      clearInterval(missingTimer);
+      await startup.catch(() => {});
+      await folders.closeAll();
+      await indexer.stop();
+      closed = true;
+      if (progressTimer) clearTimeout(progressTimer);
+      store.close();
+    },
   };
+  Object.defineProperty(service, 'indexer', { value: indexer, enumerable: false });
+  Object.defineProperty(service, 'store', { value: store, enumerable: false });
+  return service;
+}
+
+/** Internals for the CLI summary and tests: totals of what the indexer did, and the store. */
+export function internals(service: TroveService): { indexer: Indexer; store: IndexStore } {
+  const s = service as unknown as { indexer: Indexer; store: IndexStore };
+  return { indexer: s.indexer, store: s.store };
 }

@@ -1,0 +1,80 @@
+/**
+ * `index <folder> --db <file>`: one indexing pass (add the folder if new, reconcile, embed what
+ * changed), progress on stderr when it is a terminal, one JSON summary line on stdout at the end.
+ */
+import { dirname, resolve } from 'node:path';
+import { EmbedderProcess } from '../../core/embed/embedder-process';
+import { loadTokenCounter } from '../../core/embed/tokenizer';
+import { internals } from '../../core/service/create-service';
+import { createTroveService, type TroveService } from '../../core/trove-service';
+import type { IndexProgress } from '../../shared/types';
+import { parseFlags, type Command } from '../command';
+
+/** The service as the CLI uses it: data next to the database file, the model in a child process. */
+export async function openCliService(
+  db: string,
+  options: { watch?: boolean; reconcileOnStart?: boolean } = {},
+): Promise<{ service: TroveService; embedder: EmbedderProcess }> {
+  const dbPath = resolve(db);
+  const [embedder, tokenCounter] = await Promise.all([EmbedderProcess.start(), loadTokenCounter()]);
+  const service = await createTroveService({
+    dataDir: dirname(dbPath),
+    dbPath,
+    embedder,
+    tokenCounter,
+    watch: options.watch ?? false,
+    reconcileOnStart: options.reconcileOnStart ?? true,
+  });
+  return { service, embedder };
+}
+
+export function formatProgress(p: IndexProgress): string {
+  const eta = p.etaSeconds === null ? '' : `, ~${p.etaSeconds}s left`;
+  return `${p.state} ${p.filesDone}/${p.filesTotal} files, ${p.chunksPerSecond} passages/s${eta}${p.currentFile ? `  ${p.currentFile}` : ''}`;
+}
+
+export function requireDb(flags: Map<string, string>): string {
+  const db = flags.get('db');
+  if (!db) throw new Error('--db <file> is required');
+  return db;
+}
+
+const indexCommand: Command = async (args) => {
+  const { positional, flags } = parseFlags(args);
+  const folder = positional[0];
+  if (!folder) {
+    process.stderr.write('usage: npm run trove -- index <folder> --db <file>\n');
+    return 2;
+  }
+  const started = performance.now();
+  const { service, embedder } = await openCliService(requireDb(flags));
+  const tty = process.stderr.isTTY;
+  if (tty) service.on('progress', (p) => process.stderr.write(`\r\x1b[K${formatProgress(p).slice(0, process.stderr.columns - 1)}`));
+  try {
+    await service.addFolder(resolve(folder));
+    await service.whenIdle();
+    if (tty) process.stderr.write('\r\x1b[K');
+    const status = await service.status();
+    const { indexer } = internals(service);
+    const t = indexer.totals;
+    const summary = {
+      folder: resolve(folder),
+      filesIndexed: status.filesIndexed,
+      chunksIndexed: status.chunksIndexed,
+      problems: status.problems,
+      embedded: t.embedded,
+      reused: t.reused,
+      unchanged: t.unchanged,
+      failed: t.failed,
+      removed: t.removed,
+      chunksEmbedded: t.chunksEmbedded,
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+    };
+    process.stdout.write(JSON.stringify(summary) + '\n');
+    return 0;
+  } finally {
+    await service.close();
+    await embedder.close();
+  }
+};
+export default indexCommand;

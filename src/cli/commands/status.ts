@@ -1,0 +1,26 @@
+/** `status --db <file>`: folders, index size and problems of an index, as JSON. */
+import { parseFlags, type Command } from '../command';
+import { internals } from '../../core/service/create-service';
+import { openCliService, requireDb } from './index';
+
+const statusCommand: Command = async (args) => {
+  const { flags } = parseFlags(args);
+  const { service, embedder } = await openCliService(requireDb(flags), { reconcileOnStart: false });
+  try {
+    const status = await service.status();
+    const out = {
+      folders: await service.listFolders(),
+      filesIndexed: status.filesIndexed,
+      chunksIndexed: status.chunksIndexed,
+      problems: await service.problems(),
+      model: await service.modelInfo(),
+      integrity: internals(service).store.integrityCheck(),
+    };
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    return 0;
+  } finally {
+    await service.close();
+    await embedder.close();
+  }
+};
+export default statusCommand;

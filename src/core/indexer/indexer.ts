@@ -1,0 +1,294 @@
+/**
+ * The indexing queue: files to (re)index or forget, processed in small batches. Each file is written
+ * with its chunks and vectors in one transaction, so a kill at any moment loses at most the batch being
+ * embedded, and a restart re-embeds nothing that was finished. Content already embedded (an unchanged
+ * file, a renamed one, a copy) is reused by hash, never embedded again.
+ */
+import { existsSync } from 'node:fs';
+import type { Embedder, TokenCounter } from '../embed/types';
+import type { ExtractorRegistry } from '../extract/extractors';
+import { blobToVector, type VectorIndex } from '../index/vector-index';
+import type { FileFacts, IndexStore } from '../store/index-store';
+import { ProgressMeter } from './progress-meter';
+import { extractChunks, readFileSafely } from './prepare-file';
+import type { Chunk } from '../chunk/chunker';
+
+export interface IndexJob {
+  path: string;
+  folderId: number;
+}
+
+export interface IndexerDeps {
+  store: IndexStore;
+  index: VectorIndex;
+  embedder: Embedder;
+  counter: TokenCounter;
+  extractors: ExtractorRegistry;
+  embeddingSetId: number;
+  maxFileBytes: () => number;
+  /** Called after every batch and state change (the service throttles it into progress events). */
+  onProgress: () => void;
+  /** Called when searchable content changed. */
+  onIndexChanged: () => void;
+}
+
+/** What happened to files since the indexer started; the CLI prints it, tests assert on it. */
+export interface IndexTotals {
+  embedded: number;
+  reused: number;
+  unchanged: number;
+  failed: number;
+  removed: number;
+  chunksEmbedded: number;
+  /** Milliseconds spent waiting for the model. */
+  embedMs: number;
+}
+
+const FILES_PER_BATCH = 16;
+const CHUNKS_PER_BATCH = 128;
+const MAX_CHANGING_RETRIES = 5;
+
+export class Indexer {
+  readonly totals: IndexTotals = { embedded: 0, reused: 0, unchanged: 0, failed: 0, removed: 0, chunksEmbedded: 0, embedMs: 0 };
+  readonly meter = new ProgressMeter();
+  currentFile: string | null = null;
+  private readonly upserts = new Map<string, IndexJob>();
+  /** Paths gone from disk: out of the search index at once, out of the store once the queue is empty. */
+  private readonly removals = new Map<string, IndexJob>();
+  private readonly retries = new Map<string, number>();
+  private running: Promise<void> | null = null;
+  private paused = false;
+  private resumeGate: (() => void) | null = null;
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
+  private passTotal = 0;
+
+  constructor(private readonly deps: IndexerDeps) {}
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  get queued(): number {
+    return this.upserts.size + this.removals.size;
+  }
+
+  get filesTotal(): number {
+    return this.passTotal;
+  }
+
+  enqueue(job: IndexJob): void {
+    this.removals.delete(job.path);
+    if (!this.upserts.has(job.path)) this.passTotal++;
+    this.upserts.set(job.path, job);
+    this.kick();
+  }
+
+  /** The file is gone: hide it from searches now; its row waits in case it reappears under another name. */
+  enqueueRemoval(job: IndexJob): void {
+    if (this.upserts.delete(job.path)) this.passTotal--;
+    const row = this.deps.store.fileByPath(job.path);
+    if (!row) return;
+    if (this.deps.index.removeFile(row.id) > 0) this.deps.onIndexChanged();
+    this.removals.set(job.path, job);
+    this.kick();
+  }
+
+  /** Drop queued work for paths under `prefix` (a removed folder). */
+  forget(prefix: string): void {
+    for (const map of [this.upserts, this.removals]) for (const p of map.keys()) if (p.startsWith(prefix)) map.delete(p);
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.deps.onProgress();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.resumeGate?.();
+    this.resumeGate = null;
+    this.deps.onProgress();
+  }
+
+  whenIdle(): Promise<void> {
+    if (!this.running && this.queued === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Finish the batch in hand, then stop. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.resume();
+    await this.running;
+  }
+
+  private kick(): void {
+    if (this.running || this.stopped) return;
+    this.meter.startPass();
+    this.running = this.drain().finally(() => {
+      this.running = null;
+      this.currentFile = null;
+      this.passTotal = 0;
+      if (this.queued > 0 && !this.stopped) this.kick();
+      else for (const w of this.idleWaiters.splice(0)) w();
+      this.deps.onProgress();
+    });
+    this.deps.onProgress();
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      if (this.paused) await new Promise<void>((r) => (this.resumeGate = r));
+      if (this.stopped) return;
+      const batch = [...this.upserts.values()].slice(0, FILES_PER_BATCH);
+      if (batch.length === 0) {
+        this.flushRemovals();
+        return;
+      }
+      for (const job of batch) this.upserts.delete(job.path);
+      await this.processBatch(batch);
+      this.deps.onProgress();
+    }
+  }
+
+  private flushRemovals(): void {
+    const { store } = this.deps;
+    let changed = false;
+    for (const job of this.removals.values()) {
+      const id = store.deleteFile(job.path);
+      if (id !== undefined) {
+        this.deps.index.removeFile(id);
+        this.totals.removed++;
+        changed = true;
+      }
+    }
+    this.removals.clear();
+    if (changed) this.deps.onIndexChanged();
+  }
+
+  private async processBatch(batch: IndexJob[]): Promise<void> {
+    const { store, index, embeddingSetId } = this.deps;
+    const toEmbed: { facts: FileFacts; chunks: Chunk[] }[] = [];
+    let chunkCount = 0;
+    let done = 0;
+    for (const job of batch) {
+      this.currentFile = job.path;
+      const facts = await this.prepare(job);
+      if (!facts) {
+        done++;
+        continue;
+      }
+      if (chunkCount > 0 && chunkCount + facts.chunks.length > CHUNKS_PER_BATCH) {
+        // Keep batches small so a kill loses little work; the rest goes back to the front of the queue.
+        this.requeueFront(batch.slice(batch.indexOf(job)));
+        break;
+      }
+      toEmbed.push(facts);
+      chunkCount += facts.chunks.length;
+    }
+    if (toEmbed.length > 0) {
+      const texts = toEmbed.flatMap((f) => f.chunks.map((c) => c.text));
+      const t0 = performance.now();
+      const vectors = await this.deps.embedder.encode(texts);
+      this.totals.embedMs += performance.now() - t0;
+      let v = 0;
+      for (const { facts, chunks } of toEmbed) {
+        const old = store.fileByPath(facts.path);
+        const stored = chunks.map((c) => ({ ...c, vector: vectors[v++] }));
+        const fileId = store.writeIndexedFile(facts, embeddingSetId, stored);
+        if (old) index.removeFile(old.id);
+        this.addToIndex(fileId);
+        this.totals.embedded++;
+        this.totals.chunksEmbedded += chunks.length;
+      }
+      this.deps.onIndexChanged();
+    }
+    this.meter.record(done + toEmbed.length, chunkCount);
+  }
+
+  /** Decide what a file needs; returns facts+chunks when it must be embedded, else handles it here. */
+  private async prepare(job: IndexJob): Promise<{ facts: FileFacts; chunks: Chunk[] } | null> {
+    const { store, index, embeddingSetId } = this.deps;
+    const old = store.fileByPath(job.path);
+    const read = await readFileSafely(job.path, this.deps.maxFileBytes());
+    if (read.kind === 'gone') {
+      if (old) this.enqueueRemoval(job);
+      return null;
+    }
+    if (read.kind === 'changing') {
+      const n = (this.retries.get(job.path) ?? 0) + 1;
+      this.retries.set(job.path, n);
+      if (n <= MAX_CHANGING_RETRIES) {
+        setTimeout(() => this.enqueue(job), 200 * n).unref();
+        return null;
+      }
+      this.retries.delete(job.path);
+      this.fail(job, { size: 0, mtimeMs: 0, reason: 'the file kept changing while being read; will retry when it is saved again' }, old?.id);
+      return null;
+    }
+    this.retries.delete(job.path);
+    if (read.kind === 'failed') {
+      this.fail(job, read, old?.id);
+      return null;
+    }
+    const facts: FileFacts = { folderId: job.folderId, path: job.path, size: read.size, mtimeMs: read.mtimeMs, contentHash: read.contentHash };
+    if (old && old.state === 'indexed' && old.contentHash === read.contentHash && old.embeddingSetId === embeddingSetId) {
+      store.touchFile(old.id, read.size, read.mtimeMs);
+      if (!index.hasFile(old.id)) this.addToIndex(old.id);
+      this.totals.unchanged++;
+      return null;
+    }
+    const twin = this.reusable(read.contentHash, job.path);
+    if (twin) {
+      const moved = this.removals.has(twin.path) || !existsSync(twin.path);
+      if (moved) {
+        this.removals.delete(twin.path);
+        index.removeFile(twin.id);
+        store.moveFile(twin.id, facts);
+        if (old && old.id !== twin.id) index.removeFile(old.id);
+        this.addToIndex(twin.id);
+      } else {
+        const fileId = store.copyIndexedFile(facts, twin);
+        if (old) index.removeFile(old.id);
+        this.addToIndex(fileId);
+      }
+      this.totals.reused++;
+      this.deps.onIndexChanged();
+      return null;
+    }
+    const extracted = await extractChunks(job.path, read.bytes, this.deps.extractors, this.deps.counter, this.deps.embedder.maxSeqLength);
+    if ('reason' in extracted) {
+      this.fail(job, { size: read.size, mtimeMs: read.mtimeMs, reason: extracted.reason }, old?.id, read.contentHash);
+      return null;
+    }
+    return { facts, chunks: extracted.chunks };
+  }
+
+  private reusable(contentHash: string, path: string) {
+    const twins = this.deps.store.filesWithContent(contentHash, this.deps.embeddingSetId, path);
+    return twins.find((t) => this.removals.has(t.path) || !existsSync(t.path)) ?? twins[0];
+  }
+
+  private fail(job: IndexJob, f: { size: number; mtimeMs: number; reason: string }, oldId?: number, contentHash: string | null = null): void {
+    this.deps.store.writeFailedFile({ folderId: job.folderId, path: job.path, size: f.size, mtimeMs: f.mtimeMs, contentHash }, f.reason);
+    if (oldId !== undefined && this.deps.index.removeFile(oldId) > 0) this.deps.onIndexChanged();
+    this.totals.failed++;
+  }
+
+  private addToIndex(fileId: number): void {
+    for (const { chunkId, vector } of this.deps.store.vectorsOfFile(fileId)) {
+      this.deps.index.add(fileId, chunkId, blobToVector(vector));
+    }
+  }
+
+  private requeueFront(jobs: IndexJob[]): void {
+    const rest = [...this.upserts.values()];
+    this.upserts.clear();
+    for (const j of [...jobs, ...rest]) this.upserts.set(j.path, j);
+  }
+}
