@@ -1,0 +1,111 @@
+/**
+ * npm run bench:embed — embedding throughput on 2,000+ real texts (SciFact abstracts), printing
+ * texts/s and tokens/s for:
+ *   (a) Trove's engine through its process boundary (EmbedderProcess → child process),
+ *   (b) the floor: bare onnxruntime-node session.run on the same pre-tokenised, sorted, padded batches,
+ *   (c) sentence-transformers on CPU with its defaults (when the tooling venv exists; else skipped),
+ * then a/b, a/c and the embedding process's peak RSS.
+ * Options: --n <texts> (default 2000), --python <path> (default $TROVE_PYTHON or ../.venv-trove/bin/python).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { parseFlags } from '../src/cli/command';
+import { EmbedderProcess } from '../src/core/embed/embedder-process';
+import { DEFAULT_BATCH_SIZE, EmbeddingEngine } from '../src/core/embed/engine';
+import { defaultModelDir, readManifest } from '../src/core/embed/model-files';
+
+const { flags } = parseFlags(process.argv.slice(2));
+const n = Number(flags.get('n') ?? 2000);
+const root = resolve(import.meta.dirname, '..');
+const corpusPath = resolve(root, '..', 'shared', 'eval', 'scifact', 'corpus.jsonl');
+const texts = readFileSync(corpusPath, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .slice(0, n)
+  .map((l) => {
+    const d = JSON.parse(l) as { title: string; text: string };
+    return `${d.title} ${d.text}`;
+  });
+
+// Tokenise once, in this process, for the floor and for the token counts.
+const tokenizerEngine = EmbeddingEngine.create();
+const ids = await tokenizerEngine.tokenize(texts);
+await tokenizerEngine.close();
+const tokens = ids.reduce((a, x) => a + x.length, 0);
+console.log(`corpus: ${texts.length} SciFact abstracts, ${tokens} word pieces after truncation at 256 (${(tokens / texts.length).toFixed(0)}/text); ${availableParallelism()} cores`);
+
+// (b) floor: the same model file, same threads, same sorted batches padded to their own longest.
+async function floor(): Promise<number> {
+  const manifest = readManifest(defaultModelDir());
+  const session = await ort.InferenceSession.create(join(defaultModelDir(), manifest.variants[manifest.default]!), {
+    intraOpNumThreads: availableParallelism(),
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+  });
+  const order = ids.map((_, i) => i).sort((a, b) => ids[b].length - ids[a].length || a - b);
+  const feeds: Record<string, ort.Tensor>[] = [];
+  for (let s = 0; s < order.length; s += DEFAULT_BATCH_SIZE) {
+    const idx = order.slice(s, s + DEFAULT_BATCH_SIZE);
+    const len = ids[idx[0]].length;
+    const a = new BigInt64Array(idx.length * len);
+    const m = new BigInt64Array(idx.length * len);
+    idx.forEach((i, b) => ids[i].forEach((t, j) => ((a[b * len + j] = BigInt(t)), (m[b * len + j] = 1n))));
+    const dims = [idx.length, len];
+    feeds.push({ input_ids: new ort.Tensor('int64', a, dims), attention_mask: new ort.Tensor('int64', m, dims), token_type_ids: new ort.Tensor('int64', new BigInt64Array(a.length), dims) });
+  }
+  await session.run(feeds[feeds.length - 1]); // warm-up
+  const t0 = performance.now();
+  for (const f of feeds) await session.run(f);
+  const seconds = (performance.now() - t0) / 1000;
+  await session.release();
+  return seconds;
+}
+
+// (a) Trove through its process boundary, from raw strings (tokenising included).
+async function trove(): Promise<{ seconds: number; peakRss: number }> {
+  const proc = await EmbedderProcess.start();
+  await proc.encode(texts.slice(0, 64)); // warm-up: model load
+  const t0 = performance.now();
+  const vs = await proc.encode(texts);
+  const seconds = (performance.now() - t0) / 1000;
+  if (vs.length !== texts.length) throw new Error('lost vectors');
+  const stats = await proc.stats();
+  await proc.close();
+  return { seconds, peakRss: stats.peakRssBytes };
+}
+
+function sentenceTransformers(): number | string {
+  const python = flags.get('python') ?? process.env.TROVE_PYTHON ?? resolve(root, '..', '.venv-trove', 'bin', 'python');
+  if (!existsSync(python)) {
+    return `skipped: no Python venv at ${python}. Set it up with: python3 -m venv ${python.replace(/\/bin\/python$/, '')} && ${python.replace(/python$/, 'pip')} install -r tools/model/requirements.txt (or pass --python)`;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'trove-bench-'));
+  try {
+    writeFileSync(join(dir, 'texts.json'), JSON.stringify(texts));
+    const r = spawnSync(python, [join(root, 'tools', 'bench', 'st_encode.py'), join(dir, 'texts.json')], { encoding: 'utf8' });
+    if (r.status !== 0) return `skipped: sentence-transformers failed: ${r.stderr.trim().split('\n').at(-1)}`;
+    return (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number }).seconds;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const b = await floor();
+const a = await trove();
+const c = sentenceTransformers();
+const row = (name: string, s: number) =>
+  `| ${name.padEnd(44)} | ${(texts.length / s).toFixed(1).padStart(8)} | ${(tokens / s).toFixed(0).padStart(9)} | ${s.toFixed(1).padStart(6)} |`;
+console.log('');
+console.log(`| ${'path'.padEnd(44)} |  texts/s |  tokens/s |      s |`);
+console.log(`|${'-'.repeat(46)}|---------:|----------:|-------:|`);
+console.log(row('(a) Trove engine via embedding process', a.seconds));
+console.log(row('(b) floor: bare onnxruntime-node session.run', b));
+if (typeof c === 'number') console.log(row('(c) sentence-transformers (PyTorch CPU)', c));
+console.log('');
+console.log(`a/b = ${(b / a.seconds).toFixed(3)}  (Trove throughput as a share of the floor; goal ≥ 0.9)`);
+console.log(typeof c === 'number' ? `a/c = ${(c / a.seconds).toFixed(2)}  (Trove vs sentence-transformers; goal > 1, 2× or better)` : `a/c: ${c}`);
+console.log(`embedding process peak RSS: ${(a.peakRss / 2 ** 20).toFixed(0)} MB`);
