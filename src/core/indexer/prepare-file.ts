@@ -3,6 +3,7 @@
  * change while being read, hash, extract, chunk. Pure decisions about the store are left to the indexer.
  */
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { chunkDocument, type Chunk } from '../chunk/chunker';
 import type { TokenCounter } from '../embed/types';
@@ -21,7 +22,8 @@ export type Prepared =
 export async function readFileSafely(path: string, maxBytes: number): Promise<Prepared> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    // O_NONBLOCK: opening a named pipe must not wait for a writer; regular files are unaffected.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'gone' };
@@ -29,7 +31,7 @@ export async function readFileSafely(path: string, maxBytes: number): Promise<Pr
   }
   try {
     const before = await handle.stat();
-    if (!before.isFile()) return { kind: 'failed', size: 0, mtimeMs: before.mtimeMs, reason: 'not a regular file' };
+    if (!before.isFile()) return { kind: 'failed', size: 0, mtimeMs: before.mtimeMs, reason: 'not a regular file (a pipe, socket or device)' };
     if (before.size > maxBytes) {
       const limit = maxBytes / 1024 / 1024;
       return {
