@@ -48,12 +48,17 @@ describe('Trove in a browser', { timeout: 15 * 60_000 }, () => {
       await screenshot(page, 'first-run');
       await addFolderThroughUi(page, app.docs);
 
-      // The indexing panel shows the work as it happens.
-      await page.locator('section.indexing[data-state="indexing"], section.indexing[data-state="scanning"], section.indexing[data-state="idle"]').first().waitFor();
-      if ((await page.locator('section.indexing').getAttribute('data-state')) === 'indexing') {
-        await page.locator('section.indexing', { hasText: /\/ 150 files/ }).waitFor({ timeout: 30_000 }).catch(() => {});
-        await screenshot(page, 'indexing');
-      }
+      // The indexing panel shows the work as it happens: state, files done of total, rate.
+      const working = page.locator('section.indexing[data-state="indexing"]', { hasText: /\b([2-9]\d|1[0-4]\d) \/ 150 files/ });
+      await working.waitFor({ timeout: 60_000 });
+      assert.match((await working.textContent()) ?? '', /\d+ \/ 150 files/);
+      await screenshot(page, 'indexing');
+
+      // Pause holds the work (searches keep working); Resume picks it up again.
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await page.locator('section.indexing[data-state="paused"]', { hasText: 'Paused' }).waitFor();
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await page.locator('section.indexing:not([data-state="paused"])').waitFor();
       await waitForIndexed(page, 150);
 
       await search(page, CLAIM);
@@ -71,8 +76,8 @@ describe('Trove in a browser', { timeout: 15 * 60_000 }, () => {
       await searchBox(page).press('Enter');
       const preview = page.locator('section.preview');
       await preview.getByRole('heading', { name: fileName(ANSWER) }).waitFor();
-      const inContext = (await preview.locator('mark.hl').textContent()) ?? '';
-      assert.ok(inContext.length >= marked.length, 'the preview marks the whole passage');
+      assert.ok(((await preview.locator('mark.passage-mark').textContent()) ?? '').includes(marked), 'the preview marks the passage');
+      assert.equal(await preview.locator('mark.passage-mark mark.hl').textContent(), marked, 'and the best sentence inside it');
       assert.ok(await preview.getByRole('button', { name: 'Open' }).isDisabled(), 'open needs the desktop app');
       await screenshot(page, 'preview');
 

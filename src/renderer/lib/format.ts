@@ -16,8 +16,32 @@ export function duration(seconds: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-/** The folder part of a path, relative to the indexed folder when it is inside it. */
+const baseName = (path: string): string => path.split(/[\\/]/).filter(Boolean).pop() ?? path;
+
+/** Where a file is, for a person: "Documents/papers" (the indexed folder's name, then sub-folders). */
 export function shortDir(path: string, folder: string): string {
   const dir = path.slice(0, Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')));
-  return dir.startsWith(folder) ? (dir.slice(folder.length).replace(/^[\\/]/, '') || '.') : dir;
+  if (!dir.startsWith(folder)) return dir;
+  const inside = dir.slice(folder.length).replace(/^[\\/]/, '');
+  return inside ? `${baseName(folder)}/${inside}` : baseName(folder);
+}
+
+/** Characters of a passage shown before its highlighted span in a result card. */
+const LEAD_CHARS = 140;
+
+/**
+ * The part of a passage a result card shows: from a little before the highlighted span, so the span
+ * is visible even when it is deep in a long passage. Offsets are adjusted to the excerpt.
+ */
+export function excerpt(text: string, start: number, end: number): { text: string; start: number; end: number } {
+  if (start <= LEAD_CHARS) return { text, start, end };
+  let from = start - LEAD_CHARS;
+  const space = text.indexOf(' ', from);
+  if (space >= 0 && space < start) from = space + 1;
+  return { text: `…${text.slice(from)}`, start: start - from + 1, end: end - from + 1 };
+}
+
+/** True when the "highlight" is really the whole passage (no sentence matched better). */
+export function coversAll(text: string, start: number, end: number): boolean {
+  return start <= 0 && end >= text.trimEnd().length;
 }
