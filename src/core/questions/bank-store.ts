@@ -1,0 +1,260 @@
+/**
+ * questions.db: banks, their questions with vectors, and duplicate reviews. Synchronous
+ * better-sqlite3 calls; writers batch rows into one transaction each so a crash loses at most a batch.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BankQuestion, PairDecision, QuestionBank } from '../../shared/questions';
+import { migrate } from './migrations';
+
+export const DB_FILE = 'questions.db';
+
+/** A user-facing problem with a request (unknown bank, name taken...): the message says what to do. */
+export class QuestionsError extends Error {
+  override name = 'QuestionsError';
+}
+
+interface BankRow {
+  id: number;
+  name: string;
+  source_file: string | null;
+  source_options: string | null;
+  model_id: string;
+  created_at: number;
+  updated_at: number;
+  size: number;
+}
+
+/** What the importer needs to know about a stored question to decide whether to embed it again. */
+export interface StoredKey {
+  id: number;
+  questionHash: string;
+  contentHash: string;
+}
+
+export interface NewQuestion {
+  externalId: string | null;
+  question: string;
+  answer: string | null;
+  contentHash: string;
+  questionHash: string;
+  vector: Float32Array;
+}
+
+export function vectorToBlob(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+export function blobToVector(b: Buffer): Float32Array {
+  // Copy: the Buffer may share a pool and be unaligned for a Float32Array view.
+  const out = new Float32Array(b.byteLength / 4);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+}
+
+export function openQuestionsDb(dataDir: string): Database.Database {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, DB_FILE));
+  // WAL: lookups never wait behind an import's write transaction; NORMAL is crash-safe in WAL mode.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+export class BankStore {
+  constructor(readonly db: Database.Database) {}
+
+  private toBank(r: BankRow): QuestionBank {
+    return {
+      id: r.id,
+      name: r.name,
+      sourceFile: r.source_file,
+      modelId: r.model_id,
+      size: r.size,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  }
+
+  private static readonly bankSelect = `SELECT b.*, (SELECT count(*) FROM questions q WHERE q.bank_id = b.id) AS size FROM banks b`;
+
+  listBanks(): QuestionBank[] {
+    return (this.db.prepare(`${BankStore.bankSelect} ORDER BY b.name`).all() as BankRow[]).map((r) => this.toBank(r));
+  }
+
+  findBank(name: string): QuestionBank | null {
+    const r = this.db.prepare(`${BankStore.bankSelect} WHERE b.name = ?`).get(name) as BankRow | undefined;
+    return r ? this.toBank(r) : null;
+  }
+
+  getBank(name: string): QuestionBank {
+    const b = this.findBank(name);
+    if (!b) {
+      const names = this.listBanks().map((x) => `"${x.name}"`);
+      throw new QuestionsError(`no question bank named "${name}" (banks: ${names.length ? names.join(', ') : 'none yet; import a file first'})`);
+    }
+    return b;
+  }
+
+  sourceOptions(bankId: number): string | null {
+    return (this.db.prepare('SELECT source_options FROM banks WHERE id = ?').get(bankId) as { source_options: string | null } | undefined)?.source_options ?? null;
+  }
+
+  createBank(name: string, modelId: string): QuestionBank {
+    if (!name.trim()) throw new QuestionsError('a bank needs a name');
+    const now = Date.now();
+    this.db.prepare('INSERT INTO banks (name, model_id, created_at, updated_at) VALUES (?, ?, ?, ?)').run(name, modelId, now, now);
+    return this.getBank(name);
+  }
+
+  setSource(bankId: number, file: string, options: string): void {
+    this.db.prepare('UPDATE banks SET source_file = ?, source_options = ?, updated_at = ? WHERE id = ?').run(file, options, Date.now(), bankId);
+  }
+
+  touch(bankId: number): void {
+    this.db.prepare('UPDATE banks SET updated_at = ? WHERE id = ?').run(Date.now(), bankId);
+  }
+
+  renameBank(from: string, to: string): QuestionBank {
+    const bank = this.getBank(from);
+    if (!to.trim()) throw new QuestionsError('a bank needs a name');
+    const other = this.findBank(to);
+    if (other && other.id !== bank.id) throw new QuestionsError(`a bank named "${to}" already exists`);
+    this.db.prepare('UPDATE banks SET name = ?, updated_at = ? WHERE id = ?').run(to, Date.now(), bank.id);
+    return this.getBank(to);
+  }
+
+  deleteBank(name: string): void {
+    const bank = this.getBank(name);
+    this.db.prepare('DELETE FROM banks WHERE id = ?').run(bank.id);
+  }
+
+  /** Import bookkeeping: key (external id, else question text) → stored hashes. */
+  keys(bankId: number): Map<string, StoredKey> {
+    const out = new Map<string, StoredKey>();
+    const rows = this.db
+      .prepare('SELECT id, external_id, question, question_hash, content_hash FROM questions WHERE bank_id = ?')
+      .iterate(bankId) as Iterable<{ id: number; external_id: string | null; question: string; question_hash: string; content_hash: string }>;
+    for (const r of rows) out.set(rowKey(r.external_id, r.question), { id: r.id, questionHash: r.question_hash, contentHash: r.content_hash });
+    return out;
+  }
+
+  /** Write one batch of changes in a single transaction; returns the new rows' ids in order. */
+  writeBatch(
+    bankId: number,
+    batch: { insert: NewQuestion[]; update: Array<{ id: number } & Partial<NewQuestion> & { contentHash: string }>; remove: number[] },
+  ): number[] {
+    const ins = this.db.prepare(
+      'INSERT INTO questions (bank_id, external_id, question, answer, content_hash, question_hash, vector) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const updText = this.db.prepare('UPDATE questions SET question = ?, answer = ?, external_id = ?, content_hash = ?, question_hash = ?, vector = ? WHERE id = ?');
+    const updAnswer = this.db.prepare('UPDATE questions SET answer = ?, content_hash = ? WHERE id = ?');
+    const del = this.db.prepare('DELETE FROM questions WHERE id = ?');
+    const ids: number[] = [];
+    this.db.transaction(() => {
+      for (const q of batch.insert) {
+        ids.push(Number(ins.run(bankId, q.externalId, q.question, q.answer, q.contentHash, q.questionHash, vectorToBlob(q.vector)).lastInsertRowid));
+      }
+      for (const u of batch.update) {
+        if (u.vector) updText.run(u.question, u.answer ?? null, u.externalId ?? null, u.contentHash, u.questionHash, vectorToBlob(u.vector), u.id);
+        else updAnswer.run(u.answer ?? null, u.contentHash, u.id);
+      }
+      for (const id of batch.remove) del.run(id);
+      this.db.prepare('UPDATE banks SET updated_at = ? WHERE id = ?').run(Date.now(), bankId);
+    })();
+    return ids;
+  }
+
+  /** All vectors of a bank, in row-id order, as one contiguous matrix. */
+  loadVectors(bankId: number, dimension: number): { ids: Int32Array; matrix: Float32Array } {
+    const n = (this.db.prepare('SELECT count(*) AS n FROM questions WHERE bank_id = ?').get(bankId) as { n: number }).n;
+    const ids = new Int32Array(n);
+    const matrix = new Float32Array(n * dimension);
+    const bytes = new Uint8Array(matrix.buffer);
+    let i = 0;
+    const rows = this.db.prepare('SELECT id, vector FROM questions WHERE bank_id = ? ORDER BY id').raw().iterate(bankId) as Iterable<[number, Buffer]>;
+    for (const [id, vector] of rows) {
+      if (i >= n) break;
+      if (vector.byteLength !== dimension * 4) throw new Error(`question ${id}: stored vector has ${vector.byteLength / 4} dimensions, expected ${dimension}`);
+      ids[i] = id;
+      bytes.set(vector, i * dimension * 4);
+      i++;
+    }
+    return { ids: ids.subarray(0, i), matrix: matrix.subarray(0, i * dimension) };
+  }
+
+  questions(ids: ArrayLike<number>): Map<number, BankQuestion> {
+    const stmt = this.db.prepare('SELECT id, external_id, question, answer FROM questions WHERE id = ?');
+    const out = new Map<number, BankQuestion>();
+    for (let i = 0; i < ids.length; i++) {
+      const r = stmt.get(ids[i]) as { id: number; external_id: string | null; question: string; answer: string | null } | undefined;
+      if (r) out.set(r.id, { id: r.id, externalId: r.external_id, question: r.question, answer: r.answer });
+    }
+    return out;
+  }
+
+  /** Every question of a bank in row-id order (for export and re-embedding), without vectors. */
+  *iterateQuestions(bankId: number): Generator<BankQuestion> {
+    const rows = this.db.prepare('SELECT id, external_id, question, answer FROM questions WHERE bank_id = ? ORDER BY id').iterate(bankId) as Iterable<{
+      id: number;
+      external_id: string | null;
+      question: string;
+      answer: string | null;
+    }>;
+    for (const r of rows) yield { id: r.id, externalId: r.external_id, question: r.question, answer: r.answer };
+  }
+
+  /** Replace vectors after re-embedding with another model; each call is one transaction. */
+  replaceVectors(bankId: number, modelId: string, rows: Array<{ id: number; vector: Float32Array }>, last: boolean): void {
+    const upd = this.db.prepare('UPDATE questions SET vector = ? WHERE id = ? AND bank_id = ?');
+    this.db.transaction(() => {
+      for (const r of rows) upd.run(vectorToBlob(r.vector), r.id, bankId);
+      if (last) this.db.prepare('UPDATE banks SET model_id = ?, updated_at = ? WHERE id = ?').run(modelId, Date.now(), bankId);
+    })();
+  }
+
+  setReview(bankId: number, a: number, b: number, decision: PairDecision | null): void {
+    const [lo, hi] = a < b ? [a, b] : [b, a];
+    if (decision === null) this.db.prepare('DELETE FROM pair_reviews WHERE a_id = ? AND b_id = ?').run(lo, hi);
+    else
+      this.db
+        .prepare(
+          'INSERT INTO pair_reviews (bank_id, a_id, b_id, decision, decided_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (a_id, b_id) DO UPDATE SET decision = excluded.decision, decided_at = excluded.decided_at',
+        )
+        .run(bankId, lo, hi, decision, Date.now());
+  }
+
+  reviews(bankId: number): Map<string, PairDecision> {
+    const out = new Map<string, PairDecision>();
+    for (const r of this.db.prepare('SELECT a_id, b_id, decision FROM pair_reviews WHERE bank_id = ?').all(bankId) as Array<{ a_id: number; b_id: number; decision: PairDecision }>) {
+      out.set(`${r.a_id}:${r.b_id}`, r.decision);
+    }
+    return out;
+  }
+
+  /** Merge b into a: a keeps its text, takes b's answer if it has none; b is removed. */
+  merge(bankId: number, keepId: number, dropId: number): void {
+    this.db.transaction(() => {
+      const rows = this.questions([keepId, dropId]);
+      const keep = rows.get(keepId);
+      const drop = rows.get(dropId);
+      if (!keep || !drop) throw new QuestionsError(`question ${keep ? dropId : keepId} is not in the bank`);
+      if (!keep.answer && drop.answer) this.db.prepare('UPDATE questions SET answer = ? WHERE id = ? AND bank_id = ?').run(drop.answer, keepId, bankId);
+      this.db.prepare('DELETE FROM questions WHERE id = ? AND bank_id = ?').run(dropId, bankId);
+      this.touch(bankId);
+    })();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** How rows are matched across imports: by the id column when there is one, else by question text. */
+export function rowKey(externalId: string | null, question: string): string {
+  return externalId !== null ? `id:${externalId}` : `q:${question}`;
+}

@@ -1,0 +1,86 @@
+/**
+ * Numbered schema migrations of questions.db. Each runs in its own transaction that also sets
+ * PRAGMA user_version, so a crash leaves the file at the previous version, never half-way.
+ * Append new ones; never edit one that has shipped.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'banks and questions',
+    up(db) {
+      db.exec(`
+        CREATE TABLE banks (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          source_file TEXT,
+          -- The import options used for source_file (JSON), so sync() reads the file the same way.
+          source_options TEXT,
+          -- Vectors of a bank all come from this model; another model means re-embedding, never mixing.
+          model_id TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE questions (
+          id INTEGER PRIMARY KEY,
+          bank_id INTEGER NOT NULL REFERENCES banks(id) ON DELETE CASCADE,
+          external_id TEXT,
+          question TEXT NOT NULL,
+          answer TEXT,
+          -- sha256 of question + answer: an unchanged row is skipped on re-import.
+          content_hash TEXT NOT NULL,
+          -- sha256 of the question alone: only a changed question is embedded again.
+          question_hash TEXT NOT NULL,
+          vector BLOB NOT NULL
+        );
+        CREATE INDEX questions_bank ON questions(bank_id);
+        CREATE UNIQUE INDEX questions_bank_external ON questions(bank_id, external_id) WHERE external_id IS NOT NULL;
+      `);
+    },
+  },
+  {
+    version: 2,
+    name: 'duplicate pair reviews',
+    up(db) {
+      db.exec(`
+        CREATE TABLE pair_reviews (
+          bank_id INTEGER NOT NULL REFERENCES banks(id) ON DELETE CASCADE,
+          -- Question row ids with a_id < b_id; a review outlives neither question.
+          a_id INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+          b_id INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+          decision TEXT NOT NULL CHECK (decision IN ('keep', 'merge', 'dismiss')),
+          decided_at INTEGER NOT NULL,
+          PRIMARY KEY (a_id, b_id),
+          CHECK (a_id < b_id)
+        );
+        CREATE INDEX pair_reviews_bank ON pair_reviews(bank_id);
+      `);
+    },
+  },
+];
+
+/** Bring `db` up to the newest version; returns the versions applied. */
+export function migrate(db: Database.Database, list: Migration[] = migrations): number[] {
+  const applied: number[] = [];
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const newest = list.at(-1)?.version ?? 0;
+  if (current > newest) {
+    throw new Error(`questions database is version ${current}, newer than this Trove (${newest}); update Trove`);
+  }
+  for (const m of list) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}

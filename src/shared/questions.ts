@@ -1,0 +1,185 @@
+/**
+ * The similar-question lookup API: question banks, live matching, duplicates and clusters. Plain data
+ * in and out, so the same functions can sit behind IPC. No node:*, no electron.
+ */
+
+/** A named set of questions (with optional answers) embedded with one model. */
+export interface QuestionBank {
+  /** Stable numeric id. */
+  id: number;
+  /** Unique, user-chosen name. */
+  name: string;
+  /** Absolute path of the file it was last imported from (null if built by hand). */
+  sourceFile: string | null;
+  /** Model id of the vectors stored for this bank, e.g. "sentence-transformers/all-MiniLM-L6-v2". */
+  modelId: string;
+  /** Number of questions in the bank. */
+  size: number;
+  /** When the bank was created (ms since epoch). */
+  createdAt: number;
+  /** When the bank last changed (ms since epoch). */
+  updatedAt: number;
+}
+
+/** One question of a bank. */
+export interface BankQuestion {
+  /** Row id inside Trove. */
+  id: number;
+  /** The id the source file gave it (from the id column), or null. */
+  externalId: string | null;
+  /** Full question text (never truncated in storage). */
+  question: string;
+  /** The answer, if the source had one. */
+  answer: string | null;
+}
+
+/** Which columns of a table (CSV/TSV/XLSX) hold what: a header name or a 0-based index. */
+export interface ColumnChoice {
+  /** Column holding the question (default: a column named like "question", else the first). */
+  question?: string | number;
+  /** Optional column holding the answer. */
+  answer?: string | number;
+  /** Optional column holding a stable id per row (used to match rows across re-imports). */
+  id?: string | number;
+}
+
+export type ImportFormat = 'csv' | 'tsv' | 'txt' | 'json' | 'jsonl' | 'xlsx' | 'md';
+
+export interface ImportOptions {
+  /** Bank to fill; created if missing. */
+  bank: string;
+  /** Column choice for tabular files. */
+  columns?: ColumnChoice;
+  /** Force a format instead of going by the file extension. */
+  format?: ImportFormat;
+  /** Whether the first row is a header: true, false or "auto" (default: detect). */
+  header?: boolean | 'auto';
+  /** Sheet name or 1-based index for XLSX (default: the first sheet). */
+  sheet?: string | number;
+  /**
+   * Keep the bank in step with the file: questions that are no longer in the file are removed
+   * (default true when re-importing the bank's own source file, false otherwise).
+   */
+  removeMissing?: boolean;
+}
+
+/** A row of the input that was not imported, and why. */
+export interface SkippedRow {
+  /** 1-based row (line for text formats, record for JSON arrays, sheet row for XLSX). */
+  row: number;
+  /** Human-readable reason, e.g. "empty question" or "duplicate id \"17\" (first seen on row 4)". */
+  reason: string;
+}
+
+/** What an import did. */
+export interface ImportReport {
+  bank: QuestionBank;
+  /** Format the file was read as. */
+  format: ImportFormat;
+  /** Text encoding detected (e.g. "UTF-8", "UTF-16LE", "GB18030", "Shift_JIS"). */
+  encoding: string;
+  /** Rows read from the file (excluding a header row). */
+  rowsRead: number;
+  /** Questions new to the bank (embedded). */
+  added: number;
+  /** Questions whose text or answer changed (re-embedded only if the question text changed). */
+  updated: number;
+  /** Questions already present and unchanged (not embedded again). */
+  unchanged: number;
+  /** Questions removed because they are no longer in the file (sync mode). */
+  removed: number;
+  /** Texts sent to the embedding model. */
+  embedded: number;
+  /** Rows not imported, with row numbers and reasons. */
+  skipped: SkippedRow[];
+  /** Rows whose question is longer than the model reads (256 word pieces): stored in full, matched on the start. */
+  truncated: number[];
+  /** Set when the import stopped early (e.g. a read error); everything before it is kept. */
+  error?: string;
+}
+
+/** One match for an asked question. */
+export interface QuestionMatch {
+  /** Row id of the matching question. */
+  id: number;
+  externalId: string | null;
+  question: string;
+  answer: string | null;
+  /** Cosine similarity, −1…1. */
+  score: number;
+  /** "same" when score ≥ the threshold, else "related". */
+  kind: 'same' | 'related';
+}
+
+export interface AskOptions {
+  /** How many matches (default 5). */
+  k?: number;
+  /** Score at or above which a match counts as the same question (default 0.8). */
+  sameThreshold?: number;
+}
+
+/** What a duplicate pair's reviewer decided. */
+export type PairDecision = 'keep' | 'merge' | 'dismiss';
+
+/** Two questions of a bank that look like the same question. */
+export interface DuplicatePair {
+  /** Cosine similarity. */
+  score: number;
+  a: BankQuestion;
+  b: BankQuestion;
+  /** Review decision, or null while unreviewed. */
+  decision: PairDecision | null;
+}
+
+export interface DuplicatesOptions {
+  /** Minimum score (default 0.85). */
+  threshold?: number;
+  /** Neighbours considered per question, as util.paraphrase_mining's top_k (default 100). */
+  topK?: number;
+  /** Upper bound of pairs kept, as util.paraphrase_mining's max_pairs (default 500,000). */
+  maxPairs?: number;
+}
+
+/** A topic group of questions. */
+export interface QuestionCluster {
+  /** The most central question (the community's seed); its text is the cluster's label. */
+  label: BankQuestion;
+  /** Members, most central first (label included). */
+  members: BankQuestion[];
+  /** Member count. */
+  size: number;
+}
+
+export interface ClustersOptions {
+  /** Minimum cosine similarity to the seed (default 0.75). */
+  threshold?: number;
+  /** Smallest cluster reported (default 3). */
+  minSize?: number;
+}
+
+export type ExportFormat = 'csv' | 'jsonl';
+
+/** The question-bank API, the same in the app, the CLI and tests. */
+export interface QuestionService {
+  /** Read a file into a bank (created if needed); only new or changed questions are embedded. */
+  importFile(file: string, options: ImportOptions): Promise<ImportReport>;
+  /** Re-import a bank from its source file, removing questions no longer in it. */
+  sync(bank: string): Promise<ImportReport>;
+  listBanks(): Promise<QuestionBank[]>;
+  renameBank(from: string, to: string): Promise<QuestionBank>;
+  deleteBank(name: string): Promise<void>;
+  /** Write the bank's questions (and answers, ids) to a CSV or JSONL file; returns rows written. */
+  exportBank(name: string, file: string, format?: ExportFormat): Promise<number>;
+  /** The closest questions of a bank to `question`, best first. */
+  ask(bank: string, question: string, options?: AskOptions): Promise<QuestionMatch[]>;
+  /** Add one question (and optional answer) to a bank. */
+  addQuestion(bank: string, question: string, answer?: string | null, externalId?: string | null): Promise<BankQuestion>;
+  /** Pairs of near-identical questions, best first (util.paraphrase_mining semantics). */
+  duplicates(bank: string, options?: DuplicatesOptions): Promise<DuplicatePair[]>;
+  /** Record a review decision for a pair (by question row ids); null clears it. */
+  reviewPair(bank: string, a: number, b: number, decision: PairDecision | null): Promise<void>;
+  /** Topic groups, largest first (util.community_detection semantics). */
+  clusters(bank: string, options?: ClustersOptions): Promise<QuestionCluster[]>;
+  /** Stop using the database (the embedder is the caller's to close). */
+  close(): Promise<void>;
+}
