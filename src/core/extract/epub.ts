@@ -1,0 +1,123 @@
+/**
+ * E-books: the chapters in reading order (the OPF spine), each a section titled from the book's
+ * table of contents (EPUB 3 nav or EPUB 2 NCX), so a hit reads "§ Chapter title › Heading".
+ * DRM-encrypted books are refused with that reason rather than indexed as noise.
+ */
+import { Parser } from 'htmlparser2';
+import { posix } from 'node:path';
+import { htmlToText } from './html-text';
+import { ExtractionRefused, type ExtractedDocument, type Extractor, type Section } from './types';
+import { partText, readZipParts } from './zip-parts';
+
+interface ManifestItem {
+  href: string;
+  type: string;
+  properties: string;
+}
+
+export class EpubExtractor implements Extractor {
+  readonly fileTypes = ['epub'] as const;
+
+  async extract(bytes: Buffer): Promise<ExtractedDocument> {
+    const parts = readZipParts(bytes, 'EPUB e-book', (n) => /\.(x?html?|xml|opf|ncx)$/i.test(n));
+    const container = partText(parts, 'META-INF/container.xml');
+    const opfPath = container && /<rootfile\b[^>]*full-path="([^"]+)"/.exec(container)?.[1];
+    const opf = opfPath ? partText(parts, decodeURIComponent(opfPath)) : undefined;
+    if (!opfPath || !opf) throw new ExtractionRefused('not a readable EPUB e-book (no package document)');
+    const encryption = partText(parts, 'META-INF/encryption.xml') ?? '';
+    // Font obfuscation is harmless; encrypted content documents mean DRM.
+    if ([...encryption.matchAll(/<(?:\w+:)?CipherReference\b[^>]*URI="([^"]+)"/g)].some((m) => /\.x?html?$/i.test(m[1]))) {
+      throw new ExtractionRefused('DRM-protected e-book — its chapters are encrypted');
+    }
+    const base = posix.dirname(opfPath);
+    const resolve = (href: string) => posix.normalize(posix.join(base, decodeURIComponent(href.split('#')[0])));
+    const manifest = new Map<string, ManifestItem>();
+    for (const m of opf.matchAll(/<(?:\w+:)?item\b([^>]*)\/?>/g)) {
+      const id = attr(m[1], 'id');
+      const href = attr(m[1], 'href');
+      if (id && href) manifest.set(id, { href: resolve(href), type: attr(m[1], 'media-type') ?? '', properties: attr(m[1], 'properties') ?? '' });
+    }
+    const titles = tocTitles(parts, opf, manifest);
+    const spine = [...opf.matchAll(/<(?:\w+:)?itemref\b([^>]*)\/?>/g)]
+      .filter((m) => attr(m[1], 'linear') !== 'no')
+      .map((m) => manifest.get(attr(m[1], 'idref') ?? ''))
+      .filter((it): it is ManifestItem => !!it && /html/.test(it.type) && !/\bnav\b/.test(it.properties));
+
+    let text = '';
+    const sections: Section[] = [];
+    let chapter = 0;
+    for (const item of spine) {
+      const html = partText(parts, item.href);
+      if (!html) continue;
+      const { doc, title } = htmlToText(html, { headingOffset: 1, xml: /xhtml|xml/.test(item.type) });
+      const body = doc.build();
+      if (!body.text.trim()) continue;
+      chapter++;
+      const name = titles.get(item.href) ?? body.sections[0]?.title ?? (title || `chapter ${chapter}`);
+      const start = text ? text.length + 2 : 0;
+      text = text ? `${text}\n\n${body.text}` : body.text;
+      sections.push({ start, level: 1, title: name });
+      for (const s of body.sections) {
+        // The chapter's own heading is already its section; do not repeat it one level down.
+        if (s.start < 16 && s.title === name) continue;
+        sections.push({ ...s, start: start + s.start });
+      }
+    }
+    if (!text.trim()) throw new ExtractionRefused('no text to index (the e-book has no readable chapters)');
+    return { text, sections };
+  }
+}
+
+function attr(attrs: string, name: string): string | undefined {
+  return new RegExp(`(?:^|\\s)${name}\\s*=\\s*"([^"]*)"`).exec(attrs)?.[1] ?? new RegExp(`(?:^|\\s)${name}\\s*=\\s*'([^']*)'`).exec(attrs)?.[1];
+}
+
+/** File → first title the table of contents gives it. */
+function tocTitles(parts: Map<string, Uint8Array>, opf: string, manifest: Map<string, ManifestItem>): Map<string, string> {
+  const out = new Map<string, string>();
+  const nav = [...manifest.values()].find((it) => /\bnav\b/.test(it.properties));
+  const ncxId = /<(?:\w+:)?spine\b[^>]*\btoc="([^"]+)"/.exec(opf)?.[1];
+  const ncx = (ncxId && manifest.get(ncxId)) || [...manifest.values()].find((it) => it.type === 'application/x-dtbncx+xml');
+  const doc = nav ?? ncx;
+  const xml = doc && partText(parts, doc.href);
+  if (!doc || !xml) return out;
+  const dir = posix.dirname(doc.href);
+  const add = (href: string, label: string) => {
+    const key = posix.normalize(posix.join(dir, decodeURIComponent(href.split('#')[0])));
+    const t = label.replace(/\s+/g, ' ').trim();
+    if (t && !out.has(key)) out.set(key, t);
+  };
+  // Walk <a href>text</a> (nav) or <navPoint><navLabel><text>…</text></navLabel><content src/> (NCX).
+  let href: string | null = null;
+  let label = '';
+  let inLabel = false;
+  let pendingLabel = '';
+  const parser = new Parser(
+    {
+      onopentag(name, a) {
+        const n = name.replace(/^\w+:/, '');
+        if (doc === nav && n === 'a' && a.href) {
+          href = a.href;
+          label = '';
+        } else if (n === 'navlabel') {
+          inLabel = true;
+          pendingLabel = '';
+        } else if (n === 'content' && a.src) add(a.src, pendingLabel);
+      },
+      ontext(t) {
+        if (href !== null) label += t;
+        if (inLabel) pendingLabel += t;
+      },
+      onclosetag(name) {
+        const n = name.replace(/^\w+:/, '');
+        if (n === 'a' && href !== null) {
+          add(href, label);
+          href = null;
+        } else if (n === 'navlabel') inLabel = false;
+      },
+    },
+    { xmlMode: false, decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.end(xml);
+  return out;
+}

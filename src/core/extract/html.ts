@@ -1,0 +1,39 @@
+/** Web pages saved to disk: the main text without navigation, the page title kept, headings as sections. */
+import iconv from 'iconv-lite';
+import { decodeText } from './decode-text';
+import { htmlToText } from './html-text';
+import type { ExtractedDocument, Extractor } from './types';
+
+export class HtmlExtractor implements Extractor {
+  readonly fileTypes = ['html', 'htm', 'xhtml'] as const;
+
+  async extract(bytes: Buffer, fileType: string): Promise<ExtractedDocument> {
+    const html = decodeHtml(bytes);
+    const { doc, title } = htmlToText(html, { dropBoilerplate: true, xml: fileType === 'xhtml' });
+    return withTitle(doc.build(), title);
+  }
+}
+
+/** The charset a page declares (BOM first, then <meta charset>); else the plain-text rules. */
+export function decodeHtml(bytes: Buffer): string {
+  const bom = bytes[0] === 0xef || bytes[0] === 0xff || bytes[0] === 0xfe;
+  if (!bom) {
+    const head = bytes.subarray(0, 4096).toString('latin1');
+    const m = /<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)/i.exec(head) ?? /<\?xml[^>]+encoding\s*=\s*["']([\w.-]+)/i.exec(head);
+    const declared = m?.[1].toLowerCase();
+    // A page that says UTF-8 still goes through the strict UTF-8 check below, which refuses mojibake.
+    if (declared && !/^utf-?8$/.test(declared) && iconv.encodingExists(declared)) return iconv.decode(bytes, declared);
+  }
+  return decodeText(bytes);
+}
+
+/** Keep the page title as the first line when the text does not already begin with it. */
+export function withTitle(doc: ExtractedDocument, title: string): ExtractedDocument {
+  if (!title || doc.text.startsWith(title)) return doc;
+  const shift = title.length + 2;
+  return {
+    text: doc.text ? `${title}\n\n${doc.text}` : title,
+    sections: doc.sections.map((s) => ({ ...s, start: s.start + shift })),
+    ...(doc.pageStarts ? { pageStarts: [0, ...doc.pageStarts.slice(1).map((p) => p + shift)] } : {}),
+  };
+}

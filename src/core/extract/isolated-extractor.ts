@@ -1,0 +1,222 @@
+/**
+ * Runs the rich-document extractors in child processes with a time and memory budget per file. A
+ * file that takes too long, or needs too much memory, or crashes the reader, costs one child process:
+ * it is killed and replaced, the file is refused with the reason, and the next files go on.
+ *
+ * Children start on first use and are unref'd while idle, so a process that only ever indexes text
+ * files, or has finished, is not kept alive by them.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DOCUMENT_FILE_TYPES } from './document-types';
+import type { ExtractRequest, ExtractResponse } from './extract-worker';
+import { ExtractionRefused, type ExtractedDocument, type Extractor } from './types';
+
+const EXIT_OVER_MEMORY = 86; // extract-worker.ts; not imported so this process never loads the readers
+
+export interface IsolationOptions {
+  /** Time budget per file (default 30 s). */
+  timeoutMs?: number;
+  /** Memory budget of the reading process (default 512 MB). */
+  memoryMb?: number;
+  /** Child processes reading in parallel (default 1: the embedder needs the other core). */
+  processes?: number;
+  /** Replace a child after this many files, so slow leaks in a reader never add up (default 200). */
+  filesPerProcess?: number;
+  fileTypes?: readonly string[];
+}
+
+interface Job {
+  id: number;
+  fileType: string;
+  bytes: Uint8Array;
+  resolve: (doc: ExtractedDocument) => void;
+  reject: (err: Error) => void;
+}
+
+interface Slot {
+  child: ChildProcess;
+  ready: Promise<void>;
+  job: Job | null;
+  timer: NodeJS.Timeout | null;
+  files: number;
+  stderr: string;
+  /** Set when this side killed the child (time budget), so its exit is not reported as a crash. */
+  killedFor: string | null;
+}
+
+/** Where the worker is: its .ts source under tsx, or the built .js next to the bundle. */
+function workerEntry(): { entry: string; execArgv: string[] } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const source = join(here, 'extract-worker.ts');
+  const entry = existsSync(source) ? source : join(here, 'extract-worker.js');
+  return { entry, execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [] };
+}
+
+export class IsolatedExtractor implements Extractor {
+  readonly fileTypes: readonly string[];
+  /** Children replaced after a timeout, memory overrun or crash (tests and the benchmark read it). */
+  restarts = 0;
+  private readonly timeoutMs: number;
+  private readonly memoryMb: number;
+  private readonly size: number;
+  private readonly filesPerProcess: number;
+  private readonly slots: (Slot | null)[];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: IsolationOptions = {}) {
+    this.fileTypes = options.fileTypes ?? DOCUMENT_FILE_TYPES;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.memoryMb = options.memoryMb ?? 512;
+    this.size = Math.max(1, options.processes ?? 1);
+    this.filesPerProcess = options.filesPerProcess ?? 200;
+    this.slots = new Array(this.size).fill(null);
+  }
+
+  extract(bytes: Buffer, fileType: string): Promise<ExtractedDocument> {
+    if (this.closed) return Promise.reject(new Error('the document reader was closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, fileType, bytes, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Kill the children; pending files are refused. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error('the document reader was closed'));
+    const exits = this.slots.map((slot, i) => {
+      if (!slot) return Promise.resolve();
+      this.slots[i] = null;
+      slot.job?.reject(new Error('the document reader was closed'));
+      if (slot.timer) clearTimeout(slot.timer);
+      return new Promise<void>((r) => {
+        if (slot.child.exitCode !== null || slot.child.signalCode !== null) return r();
+        slot.child.once('exit', () => r());
+        slot.child.kill('SIGKILL');
+      });
+    });
+    await Promise.all(exits);
+  }
+
+  /** Process ids of the running children (for tests that check isolation). */
+  get pids(): number[] {
+    return this.slots.flatMap((s) => (s?.child.pid ? [s.child.pid] : []));
+  }
+
+  private pump(): void {
+    for (let i = 0; i < this.size && this.queue.length > 0; i++) {
+      const slot = this.slots[i] ?? (this.slots[i] = this.spawn(i));
+      if (slot.job) continue;
+      const job = this.queue.shift()!;
+      void this.run(slot, job);
+    }
+  }
+
+  private async run(slot: Slot, job: Job): Promise<void> {
+    slot.job = job;
+    slot.files++;
+    setRef(slot.child, true);
+    try {
+      await slot.ready;
+    } catch {
+      // The child died before it was ready: the exit handler has already refused the job.
+      return;
+    }
+    if (slot.job !== job) return;
+    slot.timer = setTimeout(() => {
+      slot.killedFor = `took longer than ${this.timeoutMs >= 1000 ? Math.round(this.timeoutMs / 1000) : (this.timeoutMs / 1000).toFixed(1)} s to read`;
+      slot.child.kill('SIGKILL');
+    }, this.timeoutMs);
+    const request: ExtractRequest = { id: job.id, fileType: job.fileType, bytes: job.bytes };
+    slot.child.send(request, (err) => {
+      if (err && slot.job === job) {
+        slot.killedFor = `could not be handed to the document reader (${err.message})`;
+        slot.child.kill('SIGKILL');
+      }
+    });
+  }
+
+  private spawn(index: number): Slot {
+    const { entry, execArgv } = workerEntry();
+    const child = fork(entry, [], {
+      serialization: 'advanced',
+      execArgv: [...execArgv, `--max-old-space-size=${this.memoryMb}`],
+      env: { ...process.env, TROVE_EXTRACT_MEMORY_MB: String(this.memoryMb) },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let markReady!: () => void;
+    let failReady!: (e: Error) => void;
+    const ready = new Promise<void>((res, rej) => ((markReady = res), (failReady = rej)));
+    ready.catch(() => {});
+    const slot: Slot = { child, ready, job: null, timer: null, files: 0, stderr: '', killedFor: null };
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (d: string) => (slot.stderr = (slot.stderr + d).slice(-4000)));
+    child.on('message', (msg: ExtractResponse) => {
+      if ('ready' in msg) return markReady();
+      const job = slot.job;
+      if (!job || job.id !== msg.id) return;
+      this.finish(index, slot);
+      if (msg.ok) job.resolve(msg.doc);
+      else job.reject(msg.refused ? new ExtractionRefused(msg.message) : new Error(msg.message));
+      if (slot.files >= this.filesPerProcess) this.retire(index, slot);
+      this.pump();
+    });
+    child.on('error', () => {
+      // Reported through 'exit'; a failed spawn also ends there.
+    });
+    child.once('exit', (code, signal) => {
+      failReady(new Error('the document reader exited'));
+      if (this.slots[index] === slot) this.slots[index] = null;
+      const job = slot.job;
+      this.finish(index, slot);
+      if (job) {
+        this.restarts++;
+        job.reject(new ExtractionRefused(this.reasonForExit(slot, code, signal)));
+      }
+      if (!this.closed) this.pump();
+    });
+    setRef(child, false);
+    return slot;
+  }
+
+  private reasonForExit(slot: Slot, code: number | null, signal: NodeJS.Signals | null): string {
+    if (slot.killedFor) return slot.killedFor;
+    if (code === EXIT_OVER_MEMORY || /heap limit|out of memory|Allocation failed/i.test(slot.stderr)) {
+      return `needed more than ${this.memoryMb} MB to read`;
+    }
+    return `the document reader crashed on this file (${signal ?? `exit code ${code}`})`;
+  }
+
+  private finish(index: number, slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    slot.job = null;
+    if (this.slots[index] === slot) setRef(slot.child, this.queue.length > 0);
+  }
+
+  private retire(index: number, slot: Slot): void {
+    if (this.slots[index] === slot) this.slots[index] = null;
+    slot.child.disconnect();
+  }
+}
+
+/** An idle child must not keep the parent alive; a busy one must. */
+function setRef(child: ChildProcess, on: boolean): void {
+  const handles = [child, child.channel, child.stderr] as ({ ref?: () => void; unref?: () => void } | null | undefined)[];
+  for (const h of handles) {
+    if (on) h?.ref?.();
+    else h?.unref?.();
+  }
+}
+
+let shared: IsolatedExtractor | null = null;
+
+/** The process-wide reader for rich documents (one pool, however many registries are made). */
+export function sharedDocumentExtractor(): IsolatedExtractor {
+  return (shared ??= new IsolatedExtractor());
+}
