@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   encode: () => import('./commands/encode'),
   eval: () => import('./commands/eval'),
   serve: () => import('./commands/serve'),
+  questions: () => import('./commands/questions'),
   index: () => import('./commands/index'),
   watch: () => import('./commands/watch'),
   search: () => import('./commands/search'),

@@ -197,6 +197,11 @@ export class BankStore {
     return out;
   }
 
+  countInBank(bankId: number, ids: number[]): number {
+    const stmt = this.db.prepare('SELECT 1 FROM questions WHERE id = ? AND bank_id = ?');
+    return ids.filter((id) => stmt.get(id, bankId) !== undefined).length;
+  }
+
   /** Every question of a bank in row-id order (for export and re-embedding), without vectors. */
   *iterateQuestions(bankId: number): Generator<BankQuestion> {
     const rows = this.db.prepare('SELECT id, external_id, question, answer FROM questions WHERE bank_id = ? ORDER BY id').iterate(bankId) as Iterable<{

@@ -1,0 +1,159 @@
+/**
+ * `npm run trove -- questions <import|ask|dupes|clusters|banks|rename|delete|export|sync|eval-sts> ...`:
+ * question banks from the command line, the same service the app uses.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ColumnChoice, ImportFormat, QuestionService } from '../../shared/questions';
+import { EmbedderProcess } from '../../core/embed/embedder-process';
+import { readSts } from '../../core/eval/sts';
+import { defaultDataDir } from '../../core/questions/app-data-dir';
+import { createQuestionService } from '../../core/questions/question-service';
+import { parseFlags, type Command } from '../command';
+
+const usage = `usage: npm run trove -- questions <command> [--data <dir>] [--json]
+  import <file> --bank <name> [--question-col C] [--answer-col C] [--id-col C] [--format csv|tsv|txt|json|jsonl|xlsx|md] [--sheet S] [--no-header|--header]
+  ask "<question>" --bank <name> [--k 5] [--same 0.8]
+  dupes --bank <name> [--threshold 0.85] [--top-k 100]
+  clusters --bank <name> [--threshold 0.75] [--min-size 3]
+  banks | rename <from> <to> | delete <name> | export --bank <name> <file.csv|file.jsonl> | sync --bank <name>
+  eval-sts <sts-test.csv>     accuracy@1 and MRR@10 of STS-B pairs with gold >= 4.0
+columns (C) are header names or 0-based indexes; data dir: --data, else $TROVE_DATA_DIR, else the app's data folder
+`;
+
+const col = (v: string | undefined): string | number | undefined => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v);
+
+function num(flags: Map<string, string>, name: string, fallback: number): number {
+  const v = flags.get(name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got "${v}"`);
+  return n;
+}
+
+async function withService<T>(dataDir: string, fn: (s: QuestionService) => Promise<T>): Promise<T> {
+  const embedder = await EmbedderProcess.start();
+  const service = createQuestionService({ dataDir, embedder });
+  try {
+    return await fn(service);
+  } finally {
+    await service.close();
+    await embedder.close();
+  }
+}
+
+const out = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\n');
+
+/** STS-B lookup: bank = first sentences of pairs with gold ≥ 4.0 (id = pair index), ask each second sentence. */
+async function evalSts(file: string): Promise<number> {
+  const hi = readSts(file).filter((p) => p.score >= 4.0);
+  const dir = mkdtempSync(join(tmpdir(), 'trove-eval-sts-'));
+  try {
+    const bankFile = join(dir, 'bank.jsonl');
+    writeFileSync(bankFile, hi.map((p, i) => JSON.stringify({ id: String(i), question: p.a })).join('\n') + '\n');
+    return await withService(dir, async (s) => {
+      await s.importFile(bankFile, { bank: 'sts', columns: { question: 'question', id: 'id' } });
+      let top1 = 0;
+      let mrr = 0;
+      for (let i = 0; i < hi.length; i++) {
+        const hits = await s.ask('sts', hi[i].b, { k: 10 });
+        const rank = hits.findIndex((h) => h.externalId === String(i));
+        if (rank === 0) top1++;
+        if (rank >= 0) mrr += 1 / (rank + 1);
+      }
+      process.stdout.write(JSON.stringify({ accuracy_at_1: top1 / hi.length, mrr_at_10: mrr / hi.length, asks: hi.length }) + '\n');
+      return 0;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const questions: Command = async (args) => {
+  const [sub, ...rest] = args;
+  const { positional, flags } = parseFlags(rest, ['json', 'no-header', 'header']);
+  const dataDir = flags.get('data') ?? defaultDataDir();
+  const json = flags.has('json');
+  const bank = flags.get('bank');
+  const needBank = () => {
+    if (!bank) throw new Error(`questions ${sub}: --bank <name> is required`);
+    return bank;
+  };
+  switch (sub) {
+    case 'eval-sts':
+      if (!positional[0]) break;
+      return evalSts(positional[0]);
+    case 'import': {
+      if (!positional[0]) break;
+      const columns: ColumnChoice = { question: col(flags.get('question-col')), answer: col(flags.get('answer-col')), id: col(flags.get('id-col')) };
+      const report = await withService(dataDir, (s) =>
+        s.importFile(positional[0], {
+          bank: needBank(),
+          columns,
+          format: flags.get('format') as ImportFormat | undefined,
+          sheet: col(flags.get('sheet')),
+          header: flags.has('no-header') ? false : flags.has('header') ? true : 'auto',
+        }),
+      );
+      if (json) out(report);
+      else {
+        process.stdout.write(
+          `${report.bank.name}: ${report.bank.size} questions (${report.format}, ${report.encoding}); ${report.added} added, ${report.updated} updated, ` +
+            `${report.unchanged} unchanged, ${report.removed} removed, ${report.embedded} embedded\n`,
+        );
+        for (const s of report.skipped) process.stdout.write(`  skipped row ${s.row}: ${s.reason}\n`);
+        if (report.truncated.length) process.stdout.write(`  ${report.truncated.length} question(s) longer than the model reads (256 word pieces), kept in full, matched on their start: rows ${report.truncated.slice(0, 20).join(', ')}\n`);
+        if (report.error) process.stdout.write(`  ${report.error}\n`);
+      }
+      return report.error ? 1 : 0;
+    }
+    case 'ask': {
+      if (!positional[0]) break;
+      const hits = await withService(dataDir, (s) => s.ask(needBank(), positional.join(' '), { k: num(flags, 'k', 5), sameThreshold: num(flags, 'same', 0.8) }));
+      if (json) out(hits);
+      else for (const h of hits) process.stdout.write(`${h.score.toFixed(3)} ${h.kind.padEnd(7)} ${h.question}${h.answer ? `\n        → ${h.answer}` : ''}\n`);
+      return 0;
+    }
+    case 'dupes': {
+      const pairs = await withService(dataDir, (s) => s.duplicates(needBank(), { threshold: num(flags, 'threshold', 0.85), topK: num(flags, 'top-k', 100) }));
+      if (json) out(pairs);
+      else for (const p of pairs) process.stdout.write(`${p.score.toFixed(3)} [${p.a.id}] ${p.a.question}\n      [${p.b.id}] ${p.b.question}\n`);
+      return 0;
+    }
+    case 'clusters': {
+      const clusters = await withService(dataDir, (s) => s.clusters(needBank(), { threshold: num(flags, 'threshold', 0.75), minSize: num(flags, 'min-size', 3) }));
+      if (json) out(clusters);
+      else for (const c of clusters) process.stdout.write(`${String(c.size).padStart(5)}  ${c.label.question}\n`);
+      return 0;
+    }
+    case 'banks': {
+      const banks = await withService(dataDir, (s) => s.listBanks());
+      if (json) out(banks);
+      else for (const b of banks) process.stdout.write(`${b.name}\t${b.size} questions\t${b.sourceFile ?? ''}\n`);
+      return 0;
+    }
+    case 'rename':
+      if (positional.length !== 2) break;
+      out(await withService(dataDir, (s) => s.renameBank(positional[0], positional[1])));
+      return 0;
+    case 'delete':
+      if (!positional[0]) break;
+      await withService(dataDir, (s) => s.deleteBank(positional[0]));
+      return 0;
+    case 'export': {
+      if (!positional[0]) break;
+      const n = await withService(dataDir, (s) => s.exportBank(needBank(), positional[0]));
+      process.stdout.write(`${n} questions written to ${positional[0]}\n`);
+      return 0;
+    }
+    case 'sync': {
+      const report = await withService(dataDir, (s) => s.sync(needBank()));
+      out(report);
+      return report.error ? 1 : 0;
+    }
+  }
+  process.stderr.write(usage);
+  return 2;
+};
+export default questions;

@@ -1,0 +1,204 @@
+/**
+ * The question-bank service: banks in questions.db, an in-memory lookup index per bank, duplicates
+ * and clusters with sentence-transformers' semantics. Plain async functions over plain data (the
+ * QuestionService contract in src/shared/questions.ts), so the app can put them behind IPC.
+ */
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import type {
+  AskOptions,
+  ClustersOptions,
+  DuplicatePair,
+  DuplicatesOptions,
+  ExportFormat,
+  ImportOptions,
+  ImportReport,
+  PairDecision,
+  QuestionBank,
+  QuestionCluster,
+  QuestionMatch,
+  QuestionService,
+} from '../../shared/questions';
+import type { Embedder } from '../embed/types';
+import { BankStore, openQuestionsDb, QuestionsError } from './bank-store';
+import { communityDetection } from './community-detection';
+import { exportFormatOf, writeRecords } from './export-bank';
+import { importRows } from './importer';
+import { formatOf, openSource } from './open-source';
+import { paraphraseMiningAbove } from './paraphrase-mining';
+import { QuestionIndex } from './question-index';
+import { VectorKernels } from './vector-kernels';
+
+export interface QuestionServiceOptions {
+  /** Folder holding questions.db. */
+  dataDir: string;
+  /** The embedding engine (in-process or its own process); the caller closes it. */
+  embedder: Embedder;
+  /** Threads for the vector maths (default: all cores). */
+  threads?: number;
+}
+
+export const DEFAULT_SAME_THRESHOLD = 0.8;
+
+const sha = (s: string) => createHash('sha256').update(s).digest('base64');
+
+export function createQuestionService(options: QuestionServiceOptions): QuestionService & { index(bank: string): Promise<QuestionIndex> } {
+  const { embedder } = options;
+  const store = new BankStore(openQuestionsDb(options.dataDir));
+  const kernels = new VectorKernels(embedder.dimension, options.threads);
+  const indexes = new Map<number, QuestionIndex>();
+
+  /** Vectors of another model are re-embedded (in transactions of 512), never mixed with this one's. */
+  async function ensureModel(bank: QuestionBank): Promise<QuestionBank> {
+    if (bank.modelId === embedder.modelId) return bank;
+    indexes.delete(bank.id);
+    const all = [...store.iterateQuestions(bank.id)];
+    for (let i = 0; i < all.length || i === 0; i += 512) {
+      const part = all.slice(i, i + 512);
+      const vectors = part.length ? await embedder.encode(part.map((q) => q.question)) : [];
+      store.replaceVectors(bank.id, embedder.modelId, part.map((q, k) => ({ id: q.id, vector: vectors[k] })), i + 512 >= all.length);
+    }
+    return store.getBank(bank.name);
+  }
+
+  async function index(name: string): Promise<QuestionIndex> {
+    const bank = await ensureModel(store.getBank(name));
+    let idx = indexes.get(bank.id);
+    if (!idx) {
+      idx = new QuestionIndex(embedder.dimension, kernels, store.loadVectors(bank.id, embedder.dimension));
+      indexes.set(bank.id, idx);
+    }
+    return idx;
+  }
+
+  async function importFile(file: string, opts: ImportOptions): Promise<ImportReport> {
+    const path = resolve(file);
+    const format = formatOf(path, opts.format);
+    const readOptions = { columns: opts.columns ?? {}, header: opts.header ?? ('auto' as const), sheet: opts.sheet };
+    const source = await openSource(path, format, readOptions);
+    let bank = store.findBank(opts.bank) ?? store.createBank(opts.bank, embedder.modelId);
+    bank = await ensureModel(bank);
+    const removeMissing = opts.removeMissing ?? bank.sourceFile === path;
+    indexes.delete(bank.id);
+    try {
+      const counts = await importRows(store, embedder, bank, source, { removeMissing });
+      store.setSource(bank.id, path, JSON.stringify({ format, ...readOptions }));
+      return { bank: store.getBank(bank.name), ...counts };
+    } catch (err) {
+      // Nothing was imported: don't leave behind a bank this import just created.
+      if (bank.size === 0 && store.getBank(bank.name).size === 0 && !bank.sourceFile) store.deleteBank(bank.name);
+      throw err;
+    }
+  }
+
+  return {
+    index,
+    importFile,
+
+    async sync(name) {
+      const bank = store.getBank(name);
+      const saved = store.sourceOptions(bank.id);
+      if (!bank.sourceFile || !saved) throw new QuestionsError(`bank "${name}" was not imported from a file, so there is nothing to sync with`);
+      const o = JSON.parse(saved) as { format: ImportOptions['format']; columns: ImportOptions['columns']; header: ImportOptions['header']; sheet?: ImportOptions['sheet'] };
+      return importFile(bank.sourceFile, { bank: bank.name, format: o.format, columns: o.columns, header: o.header, sheet: o.sheet, removeMissing: true });
+    },
+
+    async listBanks() {
+      return store.listBanks();
+    },
+
+    async renameBank(from, to) {
+      return store.renameBank(from, to);
+    },
+
+    async deleteBank(name) {
+      const bank = store.getBank(name);
+      indexes.delete(bank.id);
+      store.deleteBank(name);
+    },
+
+    async exportBank(name, file, format?: ExportFormat) {
+      const bank = store.getBank(name);
+      const rows = (function* () {
+        for (const q of store.iterateQuestions(bank.id)) yield { id: q.externalId ?? String(q.id), question: q.question, answer: q.answer };
+      })();
+      return writeRecords(file, exportFormatOf(file, format), ['id', 'question', 'answer'], rows);
+    },
+
+    async ask(name, text, opts: AskOptions = {}): Promise<QuestionMatch[]> {
+      const k = opts.k ?? 5;
+      const same = opts.sameThreshold ?? DEFAULT_SAME_THRESHOLD;
+      const idx = await index(name);
+      const [vector] = await embedder.encode([text]);
+      const hits = await idx.search(vector, k);
+      const rows = store.questions(hits.map((h) => h.id));
+      return hits.map((h) => {
+        const q = rows.get(h.id)!;
+        return { ...q, score: h.score, kind: h.score >= same ? 'same' : 'related' };
+      });
+    },
+
+    async addQuestion(name, text, answer = null, externalId = null) {
+      const q = text.trim();
+      if (!q) throw new QuestionsError('the question is empty');
+      const bank = await ensureModel(store.getBank(name));
+      const [vector] = await embedder.encode([q]);
+      let id: number;
+      try {
+        [id] = store.writeBatch(bank.id, {
+          insert: [{ externalId, question: q, answer, vector, questionHash: sha(q), contentHash: sha(`${q}\u0000${answer ?? ''}\u0000${externalId ?? ''}`) }],
+          update: [],
+          remove: [],
+        });
+      } catch (err) {
+        if (/UNIQUE/.test(String(err))) throw new QuestionsError(`bank "${name}" already has a question with id "${externalId}"`);
+        throw err;
+      }
+      indexes.get(bank.id)?.add(id, vector);
+      return { id, externalId, question: q, answer };
+    },
+
+    async duplicates(name, opts: DuplicatesOptions = {}): Promise<DuplicatePair[]> {
+      const bank = store.getBank(name);
+      const idx = await index(name);
+      const { ids, matrix } = idx.vectors();
+      const pairs = await paraphraseMiningAbove(kernels, matrix, opts.threshold ?? 0.85, { topK: opts.topK ?? 100, maxPairs: opts.maxPairs ?? 500000 });
+      const rows = store.questions([...new Set(pairs.flatMap(([, i, j]) => [ids[i], ids[j]]))]);
+      const reviews = store.reviews(bank.id);
+      return pairs.map(([score, i, j]) => {
+        const a = Math.min(ids[i], ids[j]);
+        const b = Math.max(ids[i], ids[j]);
+        return { score, a: rows.get(a)!, b: rows.get(b)!, decision: reviews.get(`${a}:${b}`) ?? null };
+      });
+    },
+
+    async reviewPair(name, a, b, decision: PairDecision | null) {
+      const bank = store.getBank(name);
+      if (a === b || store.countInBank(bank.id, [a, b]) !== 2) throw new QuestionsError(`questions ${a} and ${b} are not two questions of bank "${name}"`);
+      if (decision === 'merge') {
+        // Merge keeps `a` (taking b's answer if it has none) and removes `b`.
+        store.merge(bank.id, a, b);
+        indexes.delete(bank.id);
+        return;
+      }
+      store.setReview(bank.id, a, b, decision);
+    },
+
+    async clusters(name, opts: ClustersOptions = {}): Promise<QuestionCluster[]> {
+      const bank = store.getBank(name);
+      const idx = await index(name);
+      const { ids, matrix } = idx.vectors();
+      const groups = await communityDetection(kernels, matrix, { threshold: opts.threshold ?? 0.75, minCommunitySize: opts.minSize ?? 3 });
+      const rows = store.questions(groups.flat().map((i) => ids[i]));
+      return groups.map((g) => {
+        const members = g.map((i) => rows.get(ids[i])!);
+        return { label: members[0], members, size: members.length };
+      });
+    },
+
+    async close() {
+      await kernels.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * CSV/TSV (streamed through csv-parse, so a 500 MB file never sits in memory) and XLSX (exceljs).
+ * The first row is a header when asked, when the chosen columns are names, or when it looks like one.
+ */
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import type { ColumnChoice } from '../../shared/questions';
+import { choiceNeedsHeader, looksLikeHeader, resolveColumns, type ResolvedColumns } from './columns';
+import { rowFromCells, type ReadOptions, type SourceRow } from './source-rows';
+import { decodedStream, type TextEncoding } from './text-encoding';
+
+/** Pick the delimiter that splits the first line most (outside quotes). */
+export function sniffDelimiter(sample: string, fallback: string): string {
+  const line = sample.split(/\r?\n/, 1)[0] ?? '';
+  let best = fallback;
+  let bestCount = 0;
+  for (const d of [',', '\t', ';', '|']) {
+    let n = 0;
+    let quoted = false;
+    for (const ch of line) {
+      if (ch === '"') quoted = !quoted;
+      else if (ch === d && !quoted) n++;
+    }
+    if (n > bestCount || (n === bestCount && d === fallback)) {
+      best = n > 0 || d === fallback ? d : best;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
+function headerDecision(first: string[], options: ReadOptions): boolean {
+  if (options.header === true || options.header === false) return options.header;
+  return choiceNeedsHeader(options.columns) || looksLikeHeader(first, options.columns);
+}
+
+/** Rows of a delimited text file. Throws ColumnError (before yielding any row) for a bad column choice. */
+export async function* readDelimited(file: string, enc: TextEncoding, delimiter: string, options: ReadOptions): AsyncGenerator<SourceRow> {
+  const skipped: SourceRow[] = [];
+  const parser = decodedStream(file, enc).pipe(
+    parse({
+      delimiter,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+      skip_records_with_error: true,
+      info: true,
+      bom: true,
+    }),
+  );
+  parser.on('skip', (err: Error & { lines?: number }) => {
+    skipped.push({ row: err.lines ?? 0, skip: `unreadable row: ${err.message.replace(/^Invalid [^:]*: /, '')}` });
+  });
+  let cols: ResolvedColumns | null = null;
+  let width: number | null = null;
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    while (skipped.length) yield skipped.shift()!;
+    const row = info.lines;
+    if (!cols) {
+      if (record.length === 1 && record[0].trim() === '') {
+        yield { row, skip: 'empty row' };
+        continue;
+      }
+      const isHeader = headerDecision(record, options);
+      cols = resolveColumns(isHeader ? record.map((c) => c.trim()) : null, record.length, options.columns);
+      width = record.length;
+      if (isHeader) continue;
+    }
+    yield rowFromCells(row, record, cols, width);
+  }
+  while (skipped.length) yield skipped.shift()!;
+}
+
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((t) => t.text).join('');
+    if ('text' in v && typeof v.text === 'string') return v.text;
+    if ('result' in v) return cellText((v as { result?: ExcelJS.CellValue }).result ?? null);
+    if ('error' in v) return '';
+    return String(v);
+  }
+  return String(v);
+}
+
+/** Rows of one sheet of an .xlsx workbook (the whole workbook is read; exceljs parses it in one go). */
+export async function* readXlsx(file: string, options: ReadOptions & { columns: ColumnChoice }): AsyncGenerator<SourceRow> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.readFile(file);
+  } catch (err) {
+    throw new Error(`not a readable .xlsx workbook (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const sheets = wb.worksheets;
+  const want = options.sheet;
+  const ws = want === undefined ? sheets[0] : typeof want === 'number' || /^\d+$/.test(want) ? sheets[Number(want) - 1] : wb.getWorksheet(want);
+  if (!ws) throw new Error(`sheet "${want ?? 1}" not found; the workbook has ${sheets.map((s) => `"${s.name}"`).join(', ') || 'no sheets'}`);
+  let cols: ResolvedColumns | null = null;
+  let width = 0;
+  for (let r = 1; r <= ws.rowCount; r++) {
+    const values = ws.getRow(r).values as ExcelJS.CellValue[];
+    const cells = (Array.isArray(values) ? values.slice(1) : []).map(cellText);
+    if (!cols) {
+      if (cells.every((c) => c.trim() === '')) continue; // leading blank rows before the table
+      const isHeader = headerDecision(cells, options);
+      width = Math.max(cells.length, ws.columnCount);
+      while (cells.length < width) cells.push('');
+      cols = resolveColumns(isHeader ? cells.map((c) => c.trim()) : null, width, options.columns);
+      if (isHeader) continue;
+    }
+    while (cells.length < width) cells.push('');
+    // Sheets have no ragged rows: a short row just has empty cells at the end.
+    yield rowFromCells(r, cells, cols, null);
+  }
+}

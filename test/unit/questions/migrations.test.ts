@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { BankStore, openQuestionsDb } from '../../../src/core/questions/bank-store';
+import { migrate, migrations, type Migration } from '../../../src/core/questions/migrations';
+
+const dir = mkdtempSync(join(tmpdir(), 'trove-qmig-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const tables = (db: Database.Database) =>
+  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+
+describe('questions.db migrations', () => {
+  test('a new file is created at the newest version, in WAL mode', () => {
+    const db = openQuestionsDb(join(dir, 'new'));
+    assert.equal(db.pragma('user_version', { simple: true }), migrations.at(-1)!.version);
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.deepEqual(tables(db), ['banks', 'pair_reviews', 'questions']);
+    db.close();
+  });
+
+  test('1: banks and questions; names are unique regardless of case; ids unique per bank', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    assert.deepEqual(migrate(db, migrations.slice(0, 1)), [1]);
+    assert.equal(db.pragma('user_version', { simple: true }), 1);
+    db.prepare("INSERT INTO banks (name, model_id, created_at, updated_at) VALUES ('FAQ', 'm', 0, 0)").run();
+    assert.throws(() => db.prepare("INSERT INTO banks (name, model_id, created_at, updated_at) VALUES ('faq', 'm', 0, 0)").run(), /UNIQUE/);
+    const ins = db.prepare("INSERT INTO questions (bank_id, external_id, question, content_hash, question_hash, vector) VALUES (1, ?, 'q', 'h', 'h', x'00')");
+    ins.run('7');
+    ins.run(null);
+    ins.run(null);
+    assert.throws(() => ins.run('7'), /UNIQUE/);
+    db.close();
+  });
+
+  test('2: pair reviews on a version-1 file with data; data kept; a review goes with its question', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, migrations.slice(0, 1));
+    db.prepare("INSERT INTO banks (name, model_id, created_at, updated_at) VALUES ('b', 'm', 0, 0)").run();
+    const ins = db.prepare("INSERT INTO questions (bank_id, question, content_hash, question_hash, vector) VALUES (1, ?, 'h', 'h', x'00')");
+    ins.run('a');
+    ins.run('b');
+    assert.deepEqual(migrate(db), [2]);
+    assert.equal((db.prepare('SELECT count(*) AS n FROM questions').get() as { n: number }).n, 2);
+    const store = new BankStore(db);
+    store.setReview(1, 2, 1, 'keep');
+    assert.deepEqual([...store.reviews(1)], [['1:2', 'keep']]);
+    assert.throws(() => db.prepare("INSERT INTO pair_reviews VALUES (1, 2, 1, 'keep', 0)").run(), /CHECK/);
+    db.prepare('DELETE FROM questions WHERE id = 2').run();
+    assert.equal(store.reviews(1).size, 0);
+    db.close();
+  });
+
+  test('a failing migration leaves the previous version and schema', () => {
+    const db = new Database(':memory:');
+    const broken: Migration = {
+      version: 3,
+      name: 'broken',
+      up(d) {
+        d.exec('CREATE TABLE half_done (x)');
+        throw new Error('boom');
+      },
+    };
+    assert.throws(() => migrate(db, [...migrations, broken]), /boom/);
+    assert.equal(db.pragma('user_version', { simple: true }), 2);
+    assert.ok(!tables(db).includes('half_done'));
+    db.close();
+  });
+
+  test('a file from a newer Trove is refused', () => {
+    const db = new Database(':memory:');
+    db.pragma('user_version = 99');
+    assert.throws(() => migrate(db), /version 99, newer than this Trove/);
+    db.close();
+  });
+});
