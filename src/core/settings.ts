@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../shared/types';
+import { DOCUMENT_FILE_TYPES } from './extract/document-types';
 
 /** The plain-text family this build can extract (see core/extract). */
 export const DEFAULT_FILE_TYPES = [
@@ -12,9 +13,12 @@ export const DEFAULT_FILE_TYPES = [
   'exs', 'erl', 'clj', 'dart', 'vue', 'svelte', 'css', 'scss', 'less',
 ];
 
+/** Every type indexed by default: the plain-text family and the rich documents (read in their own process). */
+export const DEFAULT_INDEXED_TYPES = [...DEFAULT_FILE_TYPES, ...DOCUMENT_FILE_TYPES];
+
 export const DEFAULT_SETTINGS: Settings = {
   ignorePatterns: [],
-  fileTypes: DEFAULT_FILE_TYPES,
+  fileTypes: DEFAULT_INDEXED_TYPES,
   maxFileSizeMb: 50,
   locale: 'auto',
   theme: 'system',

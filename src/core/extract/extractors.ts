@@ -1,12 +1,13 @@
 /** Which extractor handles which file type. Richer formats register here. */
 import { DEFAULT_FILE_TYPES } from '../settings';
+import { sharedDocumentExtractor } from './isolated-extractor';
 import { PlainTextExtractor } from './plain-text';
 import type { Extractor } from './types';
 
 export class ExtractorRegistry {
   private readonly byType = new Map<string, Extractor>();
 
-  constructor(extractors: Extractor[] = [new PlainTextExtractor(DEFAULT_FILE_TYPES)]) {
+  constructor(extractors: Extractor[] = [new PlainTextExtractor(DEFAULT_FILE_TYPES), sharedDocumentExtractor()]) {
     for (const e of extractors) for (const t of e.fileTypes) this.byType.set(t, e);
   }
 
