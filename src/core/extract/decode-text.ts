@@ -15,18 +15,51 @@ export function decodeText(bytes: Buffer): string {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return strictUtf8(bytes.subarray(3));
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return iconv.decode(bytes.subarray(2), 'utf-16le');
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return iconv.decode(bytes.subarray(2), 'utf-16be');
+  const utf16 = bomlessUtf16(bytes.subarray(0, SNIFF_BYTES));
+  if (utf16) return iconv.decode(bytes, utf16);
   if (looksBinary(bytes.subarray(0, SNIFF_BYTES))) throw new ExtractionRefused('not text (binary content)');
   const bad = firstInvalidUtf8(bytes);
-  if (bad < 0) return bytes.toString('utf8');
-  if (hasValidMultibyte(bytes)) {
-    // Real UTF-8 multi-byte sequences next to invalid ones: a damaged UTF-8 file, not a legacy encoding.
+  if (bad < 0) return refuseMojibake(bytes.toString('utf8'));
+  const { valid, invalid } = utf8Census(bytes);
+  if (valid >= invalid) {
+    // Mostly real UTF-8 multi-byte sequences: a damaged UTF-8 file, not a legacy encoding. (GBK or
+    // Shift-JIS text forms a valid UTF-8 pair only now and then, far fewer than its invalid bytes.)
     throw new ExtractionRefused(`not valid UTF-8 (malformed byte sequence at byte ${bad})`);
   }
-  const guess = chardet.analyse(bytes.subarray(0, 65536))[0];
-  if (!guess || guess.confidence < MIN_CONFIDENCE || !iconv.encodingExists(guess.name) || /^UTF/i.test(guess.name)) {
-    throw new ExtractionRefused(`not valid UTF-8 (malformed byte at ${bad}) and the encoding could not be recognised`);
+  // chardet's candidates in order of confidence; the first that decodes without a replacement
+  // character wins, so a wrong guess between GBK, Big5, Shift-JIS and EUC-KR is not indexed as mojibake.
+  for (const guess of chardet.analyse(bytes.subarray(0, 65536))) {
+    if (guess.confidence < MIN_CONFIDENCE) break;
+    if (!iconv.encodingExists(guess.name) || /^UTF/i.test(guess.name)) continue;
+    const text = iconv.decode(bytes, guess.name);
+    if (!text.includes('\uFFFD')) return text;
   }
-  return iconv.decode(bytes, guess.name);
+  throw new ExtractionRefused(`not valid UTF-8 (malformed byte at ${bad}) and the encoding could not be recognised`);
+}
+
+/** UTF-8 that was once decoded as Latin-1 and saved again ("cafÃ©"): refused rather than indexed. */
+function refuseMojibake(text: string): string {
+  const marks = text.match(/[ÃÂ][\u0080-\u00BF]|â€[\u0080-\u00BF™œ“”˜]/g)?.length ?? 0;
+  if (marks >= 3) {
+    const nonAscii = text.match(/[^\x00-\x7F]/g)?.length ?? 0;
+    if (marks * 2 >= nonAscii * 0.5) throw new ExtractionRefused('garbled text (mojibake: UTF-8 that was decoded as Latin-1 and saved again)');
+  }
+  return text;
+}
+
+/** UTF-16 without a byte-order mark: mostly-Latin text has a zero byte in every other position. */
+function bomlessUtf16(head: Buffer): 'utf-16le' | 'utf-16be' | null {
+  const pairs = Math.floor(head.length / 2);
+  if (pairs < 4) return null;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i + 1 < head.length; i += 2) {
+    if (head[i] === 0) evenZero++;
+    if (head[i + 1] === 0) oddZero++;
+  }
+  if (oddZero > pairs * 0.4 && evenZero < pairs * 0.05) return 'utf-16le';
+  if (evenZero > pairs * 0.4 && oddZero < pairs * 0.05) return 'utf-16be';
+  return null;
 }
 
 function strictUtf8(bytes: Buffer): string {
@@ -74,13 +107,25 @@ export function firstInvalidUtf8(b: Buffer): number {
   return -1;
 }
 
-function hasValidMultibyte(b: Buffer): boolean {
-  for (let i = 0; i + 1 < b.length; i++) {
+/** Valid multi-byte UTF-8 sequences and invalid bytes, counted over the whole buffer. */
+function utf8Census(b: Buffer): { valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  let i = 0;
+  while (i < b.length) {
+    if (b[i] < 0x80) {
+      i++;
+      continue;
+    }
     const c = b[i];
-    if (c >= 0xc2 && c <= 0xf4 && (b[i + 1] & 0xc0) === 0x80) {
-      const len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-      if (firstInvalidUtf8(b.subarray(i, i + len)) === -1) return true;
+    const len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (len && firstInvalidUtf8(b.subarray(i, i + len)) === -1) {
+      valid++;
+      i += len;
+    } else {
+      invalid++;
+      i++;
     }
   }
-  return false;
+  return { valid, invalid };
 }
