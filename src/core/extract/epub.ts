@@ -41,7 +41,9 @@ export class EpubExtractor implements Extractor {
     const spine = [...opf.matchAll(/<(?:\w+:)?itemref\b([^>]*)\/?>/g)]
       .filter((m) => attr(m[1], 'linear') !== 'no')
       .map((m) => manifest.get(attr(m[1], 'idref') ?? ''))
-      .filter((it): it is ManifestItem => !!it && /html/.test(it.type) && !/\bnav\b/.test(it.properties));
+      .filter((it): it is ManifestItem => !!it && /html/.test(it.type) && !/\bnav\b/.test(it.properties))
+      // Some generators list one file many times (an itemref per anchor): read each file once.
+      .filter((it, i, all) => all.findIndex((o) => o.href === it.href) === i);
 
     let text = '';
     const sections: Section[] = [];
