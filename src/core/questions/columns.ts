@@ -16,8 +16,8 @@ export interface ResolvedColumns {
 }
 
 const NAMES = {
-  question: /^(questions?|q|query|prompt|title|text|frage|question_text)$/i,
-  answer: /^(answers?|a|response|reply|antwort|answer_text)$/i,
+  question: /^(questions?|q|query|prompt|title|text|question_text|frage|pregunta|问题|問題|提问|質問|질문)$/i,
+  answer: /^(answers?|a|response|reply|answer_text|antwort|respuesta|答案|回答|答复|答え|답변)$/i,
   id: /^(id|qid|question_id|key|ref)$/i,
 };
 

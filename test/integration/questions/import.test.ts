@@ -226,7 +226,8 @@ describe('import', () => {
     assert.ok(pw, 'the two reset-password questions pair up');
     await service.reviewPair('d', pw.a.id, pw.b.id, 'dismiss');
     assert.equal((await service.duplicates('d')).find((p) => p.a.id === pw.a.id && p.b.id === pw.b.id)?.decision, 'dismiss');
-    const inv = (await service.duplicates('d')).find((p) => p.a.question.includes('invoice'))!;
+    const inv = (await service.duplicates('d', { threshold: 0.7 })).find((p) => p.a.question.includes('invoice') && p.b.question.includes('invoice'))!;
+    assert.ok(inv, 'the two invoice questions pair up at 0.7');
     await service.reviewPair('d', inv.a.id, inv.b.id, 'merge');
     assert.equal((await service.listBanks())[0].size, 5);
     const clusters = await service.clusters('d', { threshold: 0.75, minSize: 2 });
