@@ -47,6 +47,8 @@ export interface IndexTotals {
 const FILES_PER_BATCH = 16;
 const CHUNKS_PER_BATCH = 128;
 const MAX_CHANGING_RETRIES = 5;
+/** A removed file's row is kept this long in case it reappears under another name (a rename seen as two events). */
+const RENAME_GRACE_MS = 1000;
 
 export class Indexer {
   readonly totals: IndexTotals = { embedded: 0, reused: 0, unchanged: 0, failed: 0, removed: 0, chunksEmbedded: 0, embedMs: 0 };
@@ -62,6 +64,7 @@ export class Indexer {
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
   private passTotal = 0;
+  private lastRemovalAt = 0;
 
   constructor(private readonly deps: IndexerDeps) {}
 
@@ -95,6 +98,7 @@ export class Indexer {
     if (!row) return;
     if (this.deps.index.removeFile(row.id) > 0) this.deps.onIndexChanged();
     this.removals.set(job.path, job);
+    this.lastRemovalAt = Date.now();
     this.kick();
   }
 
@@ -147,6 +151,11 @@ export class Indexer {
       if (this.stopped) return;
       const batch = [...this.upserts.values()].slice(0, FILES_PER_BATCH);
       if (batch.length === 0) {
+        const wait = this.lastRemovalAt + RENAME_GRACE_MS - Date.now();
+        if (this.removals.size > 0 && wait > 0) {
+          await new Promise((r) => setTimeout(r, Math.min(wait, 100)));
+          continue;
+        }
         this.flushRemovals();
         return;
       }

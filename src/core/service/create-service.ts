@@ -50,12 +50,13 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
     else progressTimer = setTimeout(emitProgress, wait);
   };
 
+  const extractors = new ExtractorRegistry();
   const indexer = new Indexer({
     store,
     index,
     embedder,
     counter: tokenCounter,
-    extractors: new ExtractorRegistry(),
+    extractors,
     embeddingSetId,
     maxFileBytes: () => settings.get().maxFileSizeMb * 1024 * 1024,
     onProgress,
@@ -158,7 +159,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
       let location: string | null = null;
       const chunk = store.chunksOfFile(row.id).find((c) => c.start <= start && c.end >= end) ?? null;
       try {
-        const doc = await new ExtractorRegistry().forType(fileType(real))!.extract(await readFile(real), fileType(real));
+        const doc = await (extractors.forType(fileType(real)) ?? extractors.forType('txt')!).extract(await readFile(real), fileType(real));
         text = doc.text;
       } catch {
         if (!chunk) throw new Error(`${path} can no longer be read`);

@@ -1,0 +1,119 @@
+/**
+ * `npm run bench:index [-- --docs N]`: index the SciFact abstracts as files with the real pipeline and
+ * print the figures issue 3 asks for. Figures, not pass/fail: compare runs on the same machine.
+ */
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbedderProcess } from '../src/core/embed/embedder-process';
+import { loadTokenCounter } from '../src/core/embed/tokenizer';
+import type { TokenCounter } from '../src/core/embed/types';
+import { docFileText, readBeir } from '../src/core/eval/beir';
+import { blobToVector, VectorIndex } from '../src/core/index/vector-index';
+import { PIPELINE_VERSION } from '../src/core/pipeline';
+import { internals } from '../src/core/service/create-service';
+import { createTroveService, type TroveService } from '../src/core/trove-service';
+import { parseFlags } from '../src/cli/command';
+
+const { flags } = parseFlags(process.argv.slice(2));
+const SCIFACT = flags.get('scifact') ?? join(import.meta.dirname, '..', '..', 'shared', 'eval', 'scifact');
+const data = readBeir(SCIFACT);
+const docs = data.docs.slice(0, Number(flags.get('docs') ?? data.docs.length));
+const work = mkdtempSync(join(tmpdir(), 'trove-bench-'));
+const docsDir = join(work, 'docs');
+const dataDir = join(work, 'data');
+mkdirSync(docsDir);
+for (const d of docs) writeFileSync(join(docsDir, `${d.id}.txt`), docFileText(d));
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const rows: [string, string][] = [];
+const row = (k: string, v: string) => {
+  rows.push([k, v]);
+  process.stderr.write(`${k}: ${v}\n`);
+};
+
+const embedder = await EmbedderProcess.start();
+const counter: TokenCounter = await loadTokenCounter();
+const open = (watch: boolean) => createTroveService({ dataDir, embedder, tokenCounter: counter, watch, debounceMs: 100 });
+
+// 1. Index everything once.
+let service: TroveService = await open(false);
+const stats0 = await embedder.stats();
+let t0 = performance.now();
+await service.addFolder(docsDir);
+await service.whenIdle();
+const indexSeconds = (performance.now() - t0) / 1000;
+const stats1 = await embedder.stats();
+const status = await service.status();
+row('corpus', `${docs.length} SciFact abstracts as .txt files (${status.chunksIndexed} passages)`);
+row('index: wall time', `${indexSeconds.toFixed(1)} s`);
+row('index: files/s', (status.filesIndexed / indexSeconds).toFixed(1));
+row('index: passages/s', (status.chunksIndexed / indexSeconds).toFixed(1));
+row('index: share of wall time inside the model', `${(((stats1.modelMs - stats0.modelMs) / 1000 / indexSeconds) * 100).toFixed(0)} %`);
+const dbBytes = ['index.sqlite', 'index.sqlite-wal'].reduce((s, f) => s + (statSync(join(dataDir, f), { throwIfNoEntry: false })?.size ?? 0), 0);
+row('database size', `${(dbBytes / 1024 / 1024).toFixed(1)} MB`);
+
+// 2. Search latency over real queries (SciFact claims), query embedding included.
+const queries = [...data.queries.values()].slice(0, 1000);
+const times: number[] = [];
+for (const text of queries) {
+  t0 = performance.now();
+  await service.search({ text, k: 10 });
+  times.push(performance.now() - t0);
+}
+row(`search latency (${queries.length} claims, ${status.chunksIndexed} passages)`, `p50 ${pct(times, 50).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms`);
+
+// 2b. The same at 100,000+ passages: the real vectors repeated with small noise (ranking cost only).
+const base: { fileId: number; chunkId: number; v: Float32Array }[] = [];
+for (const r of internals(service).store.vectors(internals(service).store.embeddingSet(embedder.modelId, embedder.dimension, PIPELINE_VERSION))) base.push({ fileId: r.fileId, chunkId: r.chunkId, v: blobToVector(r.vector) });
+const big = new VectorIndex(embedder.dimension, 131072);
+for (let copy = 0; big.size < 100_000; copy++) {
+  for (const b of base) {
+    const v = b.v.map((x) => x + (Math.random() - 0.5) * 0.01);
+    big.add(b.fileId + copy * 1_000_000, b.chunkId + copy * 1_000_000, v);
+  }
+}
+const queryVectors = await embedder.encode(queries.slice(0, 200));
+const bigTimes = queryVectors.map((q) => {
+  const s = performance.now();
+  big.searchFiles(q, 10);
+  return performance.now() - s;
+});
+row(`ranking at ${big.size} passages (no query embedding)`, `p50 ${pct(bigTimes, 50).toFixed(1)} ms, p99 ${pct(bigTimes, 99).toFixed(1)} ms`);
+await service.close();
+
+// 3. Restart with nothing changed.
+t0 = performance.now();
+service = await open(true);
+const loaded = performance.now() - t0;
+await service.whenIdle();
+row('restart: index loaded (searchable)', `${loaded.toFixed(0)} ms`);
+row('restart: loaded + disk reconciled', `${(performance.now() - t0).toFixed(0)} ms`);
+row('restart: files re-embedded with nothing changed', String(internals(service).indexer.totals.embedded));
+
+// 4. Watch mode: save a file, time until a search finds its new text.
+const latencies: number[] = [];
+for (let i = 0; i < 50; i++) {
+  const d = docs[(i * 97) % docs.length];
+  const marker = `Bench edit ${i}: the quokka colony on Rottnest island counted ${1000 + i} animals`;
+  const path = join(docsDir, `${d.id}.txt`);
+  const saved = performance.now();
+  writeFileSync(path, `${marker}.\n\n${docFileText(d)}`);
+  for (;;) {
+    const { hits } = await service.search({ text: marker, k: 1 });
+    if (hits[0]?.path === path && hits[0].best.text.includes(marker)) break;
+    if (performance.now() - saved > 30_000) throw new Error(`edit ${i} not found after 30 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  latencies.push(performance.now() - saved);
+}
+row('watch: save → found (50 edits)', `p50 ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms`);
+await service.close();
+
+const worker = await embedder.stats();
+const mainPeak = process.resourceUsage().maxRSS * 1024;
+row('peak RSS', `main ${(mainPeak / 1024 / 1024).toFixed(0)} MB, embedding process ${(worker.peakRssBytes / 1024 / 1024).toFixed(0)} MB`);
+await embedder.close();
+rmSync(work, { recursive: true, force: true });
+
+process.stdout.write('\n| measure | value |\n| --- | --- |\n' + rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n') + '\n');
