@@ -7,7 +7,8 @@ import type { TroveService } from '../core/trove-service';
 import { openTrove } from '../web/open-trove';
 import { forwardEvents, registerIpc } from './ipc';
 import { dataDir, modelDir, workerEntry } from './paths';
-import { hardenSessions, isOwnPage } from './security';
+import { isOwnPage } from './handlers';
+import { hardenSessions } from './security';
 import { utilityLauncher } from './utility-fork';
 import { createMainWindow, rendererUrl } from './window';
 

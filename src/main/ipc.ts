@@ -1,23 +1,18 @@
 /**
- * One `ipcMain.handle` per API method, derived from the shared method list: the sender must be our own
- * page, the arguments must pass the shared schemas, then the call goes to the engine. The three
- * desktop-only methods are answered here with the dialog and the shell.
+ * Registers the API's handlers (./handlers) with ipcMain, answers the desktop-only methods with the
+ * dialog and the shell, and pushes engine events to the window.
  */
-import { dialog, ipcMain, shell, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { apiMethods, validateArgs, type ApiMethod, type TroveApi } from '../shared/api';
-import { eventChannel, eventNames, methodChannel } from '../shared/channels';
+import { dialog, ipcMain, shell, type BrowserWindow } from 'electron';
+import { eventChannel, eventNames } from '../shared/channels';
 import type { TroveService } from '../core/trove-service';
+import { apiHandlers, type DesktopMethods } from './handlers';
 
 export interface IpcOptions {
-  /** The engine, once it has started (calls wait for it; a failed start is reported to every call). */
   service: Promise<TroveService>;
   /** The window whose page may call us. */
   window: () => BrowserWindow | null;
-  /** True for the URL of our own page (the built file or the dev server). */
   isOwnPage: (url: string) => boolean;
 }
-
-type DesktopMethods = Pick<TroveApi, 'pickFolder' | 'openFile' | 'revealFile'>;
 
 function desktopMethods(options: IpcOptions): DesktopMethods {
   return {
@@ -41,21 +36,14 @@ function desktopMethods(options: IpcOptions): DesktopMethods {
 }
 
 export function registerIpc(options: IpcOptions): () => void {
-  const desktop = desktopMethods(options);
-  for (const method of apiMethods) {
-    ipcMain.handle(methodChannel(method), async (event: IpcMainInvokeEvent, ...args: unknown[]) => {
-      const url = event.senderFrame?.url ?? '';
-      if (event.sender !== options.window()?.webContents || !options.isOwnPage(url)) {
-        throw new Error(`refused ${method} from ${url || 'an unknown frame'}`);
-      }
-      const valid = validateArgs(method, args) as unknown[];
-      const target: Partial<Record<ApiMethod, unknown>> = method in desktop ? desktop : await options.service;
-      return (target[method] as (...a: unknown[]) => Promise<unknown>).apply(target, valid);
-    });
-  }
-  return () => {
-    for (const method of apiMethods) ipcMain.removeHandler(methodChannel(method));
-  };
+  const handlers = apiHandlers({
+    service: options.service,
+    desktop: desktopMethods(options),
+    trustedSender: () => options.window()?.webContents,
+    isOwnPage: options.isOwnPage,
+  });
+  for (const [channel, handler] of handlers) ipcMain.handle(channel, handler);
+  return () => handlers.forEach(([channel]) => ipcMain.removeHandler(channel));
 }
 
 /** Push engine events to the window's page. */

@@ -5,17 +5,6 @@
 import { app, session, shell } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 
-/** Same-origin to our page: the built file, or the dev server under `electron-vite dev`. */
-export function isOwnPage(url: string, rendererUrl: string): boolean {
-  try {
-    const page = new URL(url);
-    const own = new URL(rendererUrl);
-    return own.protocol === 'file:' ? page.protocol === 'file:' && page.pathname === own.pathname : page.origin === own.origin;
-  } catch {
-    return false;
-  }
-}
-
 export function hardenSessions(): void {
   // The dev server's hot reload needs its websocket; the packaged app needs nothing beyond 'self'.
   const csp = process.env.ELECTRON_RENDERER_URL ? `${CONTENT_SECURITY_POLICY}; connect-src 'self' ws://localhost:*` : CONTENT_SECURITY_POLICY;
