@@ -19,7 +19,7 @@ export type ZipParts = Map<string, Uint8Array>;
  * Unpack the entries for which `wanted(name)` is true. `kind` names the format in refusals
  * ("Word document"). Throws ExtractionRefused when the file is not a ZIP or would unpack too large.
  */
-export function readZipParts(bytes: Uint8Array, kind: string, wanted: (name: string) => boolean): ZipParts {
+export function readZipParts(bytes: Uint8Array, kind: string, wanted: (name: string) => boolean, checkAll = false): ZipParts {
   if (bytes.length < 22 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw new ExtractionRefused(`not a ${kind} (damaged, or not a ZIP container)`);
   let entries = 0;
   let total = 0;
@@ -29,10 +29,11 @@ export function readZipParts(bytes: Uint8Array, kind: string, wanted: (name: str
     files = unzipSync(bytes, {
       filter(f) {
         if (++entries > MAX_ENTRIES) tooBig ??= `more than ${MAX_ENTRIES} parts`;
-        if (!wanted(f.name)) return false;
+        const want = wanted(f.name);
+        if (!want && !checkAll) return false;
         total += f.originalSize;
         if (f.originalSize > MAX_PART_BYTES || total > MAX_TOTAL_BYTES) tooBig ??= `${f.name} would unpack to ${(f.originalSize / 1048576).toFixed(0)} MB`;
-        return tooBig === null;
+        return want && tooBig === null;
       },
     });
   } catch (err) {
@@ -45,7 +46,7 @@ export function readZipParts(bytes: Uint8Array, kind: string, wanted: (name: str
 
 /** Check declared sizes only (for libraries that unzip by themselves, like mammoth). */
 export function checkZipSizes(bytes: Uint8Array, kind: string): void {
-  readZipParts(bytes, kind, () => false);
+  readZipParts(bytes, kind, () => false, true);
 }
 
 function bomb(kind: string, detail: string): ExtractionRefused {
