@@ -5,6 +5,7 @@
  * that cannot be indexed, dark mode and Chinese, and bad input.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync, unlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,15 @@ import { fileName, loadScifact, writeAbstracts } from './support/scifact';
 /** A claim from SciFact's test split, and the one abstract that answers it. */
 const CLAIM = 'ADAR1 binds to Dicer to cleave pre-miRNA.';
 const ANSWER = '5953485';
+
+/** Child processes of this test process running the embedding worker (the web host runs in-process). */
+function embedWorkerPids(): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((l) => l.includes('embed-worker'))
+    .map((l) => Number(l.trim().split(/\s+/)[0]));
+}
 
 const searchBox = (page: Page) => page.getByRole('searchbox');
 const results = (page: Page) => page.locator('li.result');
@@ -190,7 +200,7 @@ describe('Trove in a browser', { timeout: 15 * 60_000 }, () => {
     }
   });
 
-  test('a 10,001-character query gets a clear message and the app keeps working', async () => {
+  test('bad input and a crashed embedding process: clear messages, and the app keeps working', async () => {
     const app = await startApp(browser);
     try {
       const { page } = app;
@@ -207,6 +217,15 @@ describe('Trove in a browser', { timeout: 15 * 60_000 }, () => {
       await page.getByLabel('Folder path').fill('relative/folder');
       await page.getByRole('button', { name: 'Add folder' }).click();
       await page.getByRole('alert').filter({ hasText: 'path must be absolute' }).waitFor();
+
+      // The embedding process dies: the next search restarts it and still answers.
+      const workers = embedWorkerPids();
+      assert.ok(workers.length > 0, 'the embedding process runs as a child of the host');
+      for (const pid of workers) process.kill(pid, 'SIGKILL');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await search(page, 'Dicer and ADAR1 form a complex that processes microRNA');
+      assert.equal(await results(page).first().getAttribute('data-path'), join(app.docs, fileName(ANSWER)));
+      assert.ok(embedWorkerPids().every((pid) => !workers.includes(pid)), 'a new embedding process took over');
     } finally {
       await app.close();
     }
