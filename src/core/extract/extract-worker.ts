@@ -30,6 +30,8 @@ setInterval(() => {
 }, 50).unref();
 
 process.on('disconnect', () => process.exit(0));
+// A reader's stray rejected promise must not end the process in the middle of another file.
+process.on('unhandledRejection', () => {});
 process.on('message', async (msg: ExtractRequest) => {
   let reply: ExtractResponse;
   try {

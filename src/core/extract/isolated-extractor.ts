@@ -96,6 +96,7 @@ export class IsolatedExtractor implements Extractor {
       if (slot.timer) clearTimeout(slot.timer);
       return new Promise<void>((r) => {
         if (slot.child.exitCode !== null || slot.child.signalCode !== null) return r();
+        setRef(slot.child, true); // an idle child is unref'd: without this, nothing would wait for its exit
         slot.child.once('exit', () => r());
         slot.child.kill('SIGKILL');
       });

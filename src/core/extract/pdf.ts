@@ -12,6 +12,11 @@ type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | null = null;
 const pdfjsDir = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 
+/** Loaded on the first PDF: it adds ~150 MB to a process, which one that never sees a PDF should not pay. */
+function loadPdfJs(): Promise<PdfJs> {
+  return (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
+}
+
 /** Fewer visible characters than this in the whole file means there is no real text layer. */
 const MIN_TEXT_CHARS = 20;
 
@@ -25,8 +30,8 @@ export class PdfExtractor implements Extractor {
   readonly fileTypes = ['pdf'] as const;
 
   async extract(bytes: Buffer): Promise<ExtractedDocument> {
-    const { getDocument } = await (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
     if (bytes.subarray(0, 1024).indexOf('%PDF-') < 0) throw new ExtractionRefused('not a PDF (no %PDF header)');
+    const { getDocument } = await loadPdfJs();
     const task = getDocument({
       data: new Uint8Array(bytes), // PDF.js takes ownership of the array it is given
       isEvalSupported: false,
