@@ -180,6 +180,10 @@ export interface QuestionService {
   reviewPair(bank: string, a: number, b: number, decision: PairDecision | null): Promise<void>;
   /** Topic groups, largest first (util.community_detection semantics). */
   clusters(bank: string, options?: ClustersOptions): Promise<QuestionCluster[]>;
+  /** Write the duplicate pairs (score, both ids and questions, decision) to CSV/JSONL; returns rows written. */
+  exportDuplicates(bank: string, file: string, options?: DuplicatesOptions, format?: ExportFormat): Promise<number>;
+  /** Write the clusters, one row per member (cluster, size, label, rank, id, question); returns rows written. */
+  exportClusters(bank: string, file: string, options?: ClustersOptions, format?: ExportFormat): Promise<number>;
   /** Stop using the database (the embedder is the caller's to close). */
   close(): Promise<void>;
 }

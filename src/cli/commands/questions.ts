@@ -15,8 +15,9 @@ import { parseFlags, type Command } from '../command';
 const usage = `usage: npm run trove -- questions <command> [--data <dir>] [--json]
   import <file> --bank <name> [--question-col C] [--answer-col C] [--id-col C] [--format csv|tsv|txt|json|jsonl|xlsx|md] [--sheet S] [--no-header|--header]
   ask "<question>" --bank <name> [--k 5] [--same 0.8]
-  dupes --bank <name> [--threshold 0.85] [--top-k 100]
-  clusters --bank <name> [--threshold 0.75] [--min-size 3]
+  dupes --bank <name> [--threshold 0.85] [--top-k 100] [--out pairs.csv|.jsonl]
+  clusters --bank <name> [--threshold 0.75] [--min-size 3] [--out clusters.csv|.jsonl]
+  review --bank <name> <id-a> <id-b> keep|merge|dismiss|clear
   banks | rename <from> <to> | delete <name> | export --bank <name> <file.csv|file.jsonl> | sync --bank <name>
   eval-sts <sts-test.csv>     accuracy@1 and MRR@10 of STS-B pairs with gold >= 4.0
 columns (C) are header names or 0-based indexes; data dir: --data, else $TROVE_DATA_DIR, else the app's data folder
@@ -115,13 +116,31 @@ const questions: Command = async (args) => {
       else for (const h of hits) process.stdout.write(`${h.score.toFixed(3)} ${h.kind.padEnd(7)} ${h.question}${h.answer ? `\n        → ${h.answer}` : ''}\n`);
       return 0;
     }
+    case 'review': {
+      const [a, b, d] = positional;
+      if (!a || !b || !['keep', 'merge', 'dismiss', 'clear'].includes(d)) break;
+      await withService(dataDir, (s) => s.reviewPair(needBank(), Number(a), Number(b), d === 'clear' ? null : (d as 'keep' | 'merge' | 'dismiss')));
+      return 0;
+    }
     case 'dupes': {
+      const outFile = flags.get('out');
+      if (outFile) {
+        const n = await withService(dataDir, (s) => s.exportDuplicates(needBank(), outFile, { threshold: num(flags, 'threshold', 0.85), topK: num(flags, 'top-k', 100) }));
+        process.stdout.write(`${n} pairs written to ${outFile}\n`);
+        return 0;
+      }
       const pairs = await withService(dataDir, (s) => s.duplicates(needBank(), { threshold: num(flags, 'threshold', 0.85), topK: num(flags, 'top-k', 100) }));
       if (json) out(pairs);
-      else for (const p of pairs) process.stdout.write(`${p.score.toFixed(3)} [${p.a.id}] ${p.a.question}\n      [${p.b.id}] ${p.b.question}\n`);
+      else for (const p of pairs) process.stdout.write(`${p.score.toFixed(3)} [${p.a.id}] ${p.a.question}\n      [${p.b.id}] ${p.b.question}${p.decision ? `  (${p.decision})` : ''}\n`);
       return 0;
     }
     case 'clusters': {
+      const outFile = flags.get('out');
+      if (outFile) {
+        const n = await withService(dataDir, (s) => s.exportClusters(needBank(), outFile, { threshold: num(flags, 'threshold', 0.75), minSize: num(flags, 'min-size', 3) }));
+        process.stdout.write(`${n} cluster members written to ${outFile}\n`);
+        return 0;
+      }
       const clusters = await withService(dataDir, (s) => s.clusters(needBank(), { threshold: num(flags, 'threshold', 0.75), minSize: num(flags, 'min-size', 3) }));
       if (json) out(clusters);
       else for (const c of clusters) process.stdout.write(`${String(c.size).padStart(5)}  ${c.label.question}\n`);

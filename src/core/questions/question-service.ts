@@ -158,42 +158,29 @@ export function createQuestionService(options: QuestionServiceOptions): Question
       return { id, externalId, question: q, answer };
     },
 
-    async duplicates(name, opts: DuplicatesOptions = {}): Promise<DuplicatePair[]> {
-      const bank = store.getBank(name);
-      const idx = await index(name);
-      const { ids, matrix } = idx.vectors();
-      const pairs = await paraphraseMiningAbove(kernels, matrix, opts.threshold ?? 0.85, { topK: opts.topK ?? 100, maxPairs: opts.maxPairs ?? 500000 });
-      const rows = store.questions([...new Set(pairs.flatMap(([, i, j]) => [ids[i], ids[j]]))]);
-      const reviews = store.reviews(bank.id);
-      return pairs.map(([score, i, j]) => {
-        const a = Math.min(ids[i], ids[j]);
-        const b = Math.max(ids[i], ids[j]);
-        return { score, a: rows.get(a)!, b: rows.get(b)!, decision: reviews.get(`${a}:${b}`) ?? null };
-      });
+    duplicates,
+    reviewPair,
+    clusters,
+
+    async exportDuplicates(name, file, opts = {}, format?: ExportFormat) {
+      const pairs = await duplicates(name, opts);
+      const rows = pairs.map((p) => ({
+        score: Number(p.score.toFixed(6)),
+        a_id: p.a.externalId ?? String(p.a.id),
+        a_question: p.a.question,
+        b_id: p.b.externalId ?? String(p.b.id),
+        b_question: p.b.question,
+        decision: p.decision,
+      }));
+      return writeRecords(file, exportFormatOf(file, format), ['score', 'a_id', 'a_question', 'b_id', 'b_question', 'decision'], rows);
     },
 
-    async reviewPair(name, a, b, decision: PairDecision | null) {
-      const bank = store.getBank(name);
-      if (a === b || store.countInBank(bank.id, [a, b]) !== 2) throw new QuestionsError(`questions ${a} and ${b} are not two questions of bank "${name}"`);
-      if (decision === 'merge') {
-        // Merge keeps `a` (taking b's answer if it has none) and removes `b`.
-        store.merge(bank.id, a, b);
-        indexes.delete(bank.id);
-        return;
-      }
-      store.setReview(bank.id, a, b, decision);
-    },
-
-    async clusters(name, opts: ClustersOptions = {}): Promise<QuestionCluster[]> {
-      const bank = store.getBank(name);
-      const idx = await index(name);
-      const { ids, matrix } = idx.vectors();
-      const groups = await communityDetection(kernels, matrix, { threshold: opts.threshold ?? 0.75, minCommunitySize: opts.minSize ?? 3 });
-      const rows = store.questions(groups.flat().map((i) => ids[i]));
-      return groups.map((g) => {
-        const members = g.map((i) => rows.get(ids[i])!);
-        return { label: members[0], members, size: members.length };
-      });
+    async exportClusters(name, file, opts = {}, format?: ExportFormat) {
+      const groups = await clusters(name, opts);
+      const rows = groups.flatMap((c, k) =>
+        c.members.map((m, rank) => ({ cluster: k + 1, size: c.size, label: c.label.question, rank: rank + 1, id: m.externalId ?? String(m.id), question: m.question })),
+      );
+      return writeRecords(file, exportFormatOf(file, format), ['cluster', 'size', 'label', 'rank', 'id', 'question'], rows);
     },
 
     async close() {
@@ -201,4 +188,41 @@ export function createQuestionService(options: QuestionServiceOptions): Question
       store.close();
     },
   };
+
+  async function duplicates(name: string, opts: DuplicatesOptions = {}): Promise<DuplicatePair[]> {
+    const bank = store.getBank(name);
+    const idx = await index(name);
+    const { ids, matrix } = idx.vectors();
+    const pairs = await paraphraseMiningAbove(kernels, matrix, opts.threshold ?? 0.85, { topK: opts.topK ?? 100, maxPairs: opts.maxPairs ?? 500000 });
+    const rows = store.questions([...new Set(pairs.flatMap(([, i, j]) => [ids[i], ids[j]]))]);
+    const reviews = store.reviews(bank.id);
+    return pairs.map(([score, i, j]) => {
+      const a = Math.min(ids[i], ids[j]);
+      const b = Math.max(ids[i], ids[j]);
+      return { score, a: rows.get(a)!, b: rows.get(b)!, decision: reviews.get(`${a}:${b}`) ?? null };
+    });
+  }
+
+  async function reviewPair(name: string, a: number, b: number, decision: PairDecision | null): Promise<void> {
+    const bank = store.getBank(name);
+    if (a === b || store.countInBank(bank.id, [a, b]) !== 2) throw new QuestionsError(`questions ${a} and ${b} are not two questions of bank "${name}"`);
+    if (decision === 'merge') {
+      // Merge keeps `a` (taking b's answer if it has none) and removes `b`.
+      store.merge(bank.id, a, b);
+      indexes.delete(bank.id);
+      return;
+    }
+    store.setReview(bank.id, a, b, decision);
+  }
+
+  async function clusters(name: string, opts: ClustersOptions = {}): Promise<QuestionCluster[]> {
+    const idx = await index(name);
+    const { ids, matrix } = idx.vectors();
+    const groups = await communityDetection(kernels, matrix, { threshold: opts.threshold ?? 0.75, minCommunitySize: opts.minSize ?? 3 });
+    const rows = store.questions(groups.flat().map((i) => ids[i]));
+    return groups.map((g) => {
+      const members = g.map((i) => rows.get(ids[i])!);
+      return { label: members[0], members, size: members.length };
+    });
+  }
 }

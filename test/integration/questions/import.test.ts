@@ -234,6 +234,17 @@ describe('import', () => {
     assert.ok(clusters.length >= 1);
     assert.match(clusters[0].label.question, /password/);
     assert.equal(clusters[0].members[0].id, clusters[0].label.id);
+    const pairsFile = join(tmp.dir, `${n}-pairs.csv`);
+    const written = await service.exportDuplicates('d', pairsFile, { threshold: 0.85 });
+    const lines = readFileSync(pairsFile, 'utf8').trim().split('\r\n');
+    assert.equal(lines[0], 'score,a_id,a_question,b_id,b_question,decision');
+    assert.equal(lines.length, written + 1);
+    assert.ok(lines.some((l) => l.endsWith(',dismiss')), 'the review decision is exported');
+    const clustersFile = join(tmp.dir, `${n}-clusters.jsonl`);
+    const members = await service.exportClusters('d', clustersFile, { threshold: 0.75, minSize: 2 });
+    const first = JSON.parse(readFileSync(clustersFile, 'utf8').split('\n')[0]);
+    assert.equal(members, clusters.reduce((a, c) => a + c.size, 0));
+    assert.deepEqual([first.cluster, first.rank, first.question], [1, 1, clusters[0].label.question]);
     await service.close();
   });
 });
