@@ -51,9 +51,10 @@ export class EpubExtractor implements Extractor {
     for (const item of spine) {
       const html = partText(parts, item.href);
       if (!html) continue;
-      const { doc, title } = htmlToText(html, { headingOffset: 1, xml: /xhtml|xml/.test(item.type) });
+      const { doc, title, linkShare } = htmlToText(html, { headingOffset: 1, xml: /xhtml|xml/.test(item.type) });
       const body = doc.build();
-      if (!body.text.trim()) continue;
+      // A table of contents in the spine is all links: searching it would only point back at chapter titles.
+      if (!body.text.trim() || (linkShare > 0.7 && spine.length > 1)) continue;
       chapter++;
       const name = titles.get(item.href) ?? body.sections[0]?.title ?? (title || `chapter ${chapter}`);
       const start = text ? text.length + 2 : 0;

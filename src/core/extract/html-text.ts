@@ -39,6 +39,8 @@ export interface HtmlText {
   title: string;
   /** Whether the page marked main content and only that was kept. */
   usedMain: boolean;
+  /** Share of the text (0–1) that is link text: near 1 for a table of contents or a link list. */
+  linkShare: number;
 }
 
 /**
@@ -58,6 +60,9 @@ export function htmlToText(html: string, options: HtmlTextOptions = {}): { doc: 
   let title = '';
   let preDepth = 0;
   let headingOpen = false;
+  let linkDepth = 0;
+  let linkChars = 0;
+  let textChars = 0;
 
   const targets = (): DocumentBuilder[] => (mainDepth > 0 ? [all, main] : [all]);
   const parser = new Parser(
@@ -83,6 +88,7 @@ export function htmlToText(html: string, options: HtmlTextOptions = {}): { doc: 
         }
         if (skipDepth > 0) return;
         if (name === 'pre') preDepth++;
+        if (name === 'a') linkDepth++;
         if (heading) {
           headingOpen = true;
           for (const b of targets()) b.startHeading(Number(level![1]) + offset);
@@ -97,6 +103,9 @@ export function htmlToText(html: string, options: HtmlTextOptions = {}): { doc: 
           return;
         }
         if (skipDepth > 0) return;
+        const visible = text.replace(/\s+/g, '').length;
+        textChars += visible;
+        if (linkDepth > 0) linkChars += visible;
         if (preDepth > 0) {
           // Preformatted text keeps its lines.
           const lines = text.split(/\r?\n/);
@@ -128,6 +137,7 @@ export function htmlToText(html: string, options: HtmlTextOptions = {}): { doc: 
           }
           if (skipDepth > 0) continue;
           if (e.name === 'pre') preDepth = Math.max(0, preDepth - 1);
+          if (e.name === 'a') linkDepth = Math.max(0, linkDepth - 1);
           if (e.heading) {
             headingOpen = false;
             for (const b of [all, main]) b.endHeading();
@@ -142,5 +152,5 @@ export function htmlToText(html: string, options: HtmlTextOptions = {}): { doc: 
 
   title = title.replace(/\s+/g, ' ').trim();
   const usedMain = drop && sawMain && main.size > 200;
-  return { doc: usedMain ? main : all, title, usedMain };
+  return { doc: usedMain ? main : all, title, usedMain, linkShare: textChars ? linkChars / textChars : 0 };
 }

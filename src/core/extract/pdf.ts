@@ -164,5 +164,10 @@ function buildText(pages: Line[][]): ExtractedDocument {
     flush();
   }
   if (visible < MIN_TEXT_CHARS) throw new ExtractionRefused('no text layer — scanned?');
-  return out.build();
+  const doc = out.build();
+  // Each page also starts a section, because the chunker never lets a passage run across a section
+  // start: a passage then lies on one page, and "page N" is where its text is. (Pages still locate as
+  // "page N": locate() prefers pageStarts.)
+  doc.sections = (doc.pageStarts ?? []).map((start, i) => ({ start, level: 1, title: `page ${i + 1}` }));
+  return doc;
 }

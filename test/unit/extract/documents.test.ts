@@ -72,7 +72,7 @@ describe('Office documents', () => {
   });
 
   test('ODT: text and outline headings as sections', async () => {
-    const doc = await extract('real/live-manual.en.odt');
+    const doc = await extract('books/live-manual.en.odt');
     assert.match(doc.text, /live-build is a collection of scripts to build live systems\./);
     assert.match(whereIs(doc, 'live-build is a collection of scripts'), /^§ Overview of tools 「297」 › 5\. Overview of tools 「298」 › 5\.1 The live-build package/);
   });
@@ -113,7 +113,7 @@ describe('Office documents', () => {
 
 describe('EPUB', () => {
   test('chapters in reading order, titled from the table of contents, headings below them', async () => {
-    const doc = await extract('real/live-manual.en.epub');
+    const doc = await extract('books/live-manual.en.epub');
     const chapters = doc.sections.filter((s) => s.level === 1).map((s) => s.title);
     assert.ok(chapters.indexOf('4. The basics') < chapters.indexOf('5. Overview of tools'));
     assert.equal(whereIs(doc, 'live-build is a collection of scripts'), '§ 5. Overview of tools');
