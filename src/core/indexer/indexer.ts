@@ -188,6 +188,8 @@ export class Indexer {
     for (const job of batch) {
       this.currentFile = job.path;
       const facts = await this.prepare(job);
+      // Chunking is synchronous: give searches and events a turn between files.
+      await new Promise((r) => setImmediate(r));
       if (!facts) {
         done++;
         continue;

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EmbeddingEngine } from '../../../src/core/embed/engine';
@@ -13,7 +13,7 @@ import type { Embedder, TokenCounter } from '../../../src/core/embed/types';
 import { internals } from '../../../src/core/service/create-service';
 import { createTroveService, type TroveService } from '../../../src/core/trove-service';
 import type { IndexProgress } from '../../../src/shared/types';
-import { scifactDocs, tempDir, writeDocs } from './helpers';
+import { scifactDocs, tempDir, waitFor, writeDocs } from './helpers';
 
 let engine: EmbeddingEngine;
 let counter: TokenCounter;
@@ -186,6 +186,14 @@ describe('indexing a folder', () => {
     assert.match(best.best.text.slice(best.best.highlight.start, best.best.highlight.end), /^Blight spreads in wet leaves/);
     const preview = await service.preview(best.path, best.best.start, best.best.end);
     assert.equal(preview.text.slice(preview.passage.start, preview.passage.end), best.best.text);
+
+    // A new ignore pattern re-scans the folder and drops the file from the index.
+    await service.setSettings({ ignorePatterns: ['garden.md'] });
+    await waitFor('the ignored file to leave the results', async () => {
+      const again = await service.search({ text: 'how to stop blight on tomato leaves', k: 5 });
+      return !again.hits.some((h) => h.name === 'garden.md');
+    });
+    assert.deepEqual(JSON.parse(readFileSync(join(ws.data, 'settings.json'), 'utf8')).ignorePatterns, ['garden.md']);
     await service.close();
   });
 });
