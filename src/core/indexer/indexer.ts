@@ -65,6 +65,8 @@ export class Indexer {
   private idleWaiters: (() => void)[] = [];
   private passTotal = 0;
   private lastRemovalAt = 0;
+  /** The last unexpected error that stopped a pass (the next change starts a new one). */
+  lastError: Error | null = null;
 
   constructor(private readonly deps: IndexerDeps) {}
 
@@ -134,14 +136,19 @@ export class Indexer {
   private kick(): void {
     if (this.running || this.stopped) return;
     this.meter.startPass();
-    this.running = this.drain().finally(() => {
-      this.running = null;
-      this.currentFile = null;
-      this.passTotal = 0;
-      if (this.queued > 0 && !this.stopped) this.kick();
-      else for (const w of this.idleWaiters.splice(0)) w();
-      this.deps.onProgress();
-    });
+    this.running = this.drain()
+      .catch((err: unknown) => {
+        // Never let one bad file or a closed database become an unhandled rejection that kills the host.
+        this.lastError = err instanceof Error ? err : new Error(String(err));
+      })
+      .finally(() => {
+        this.running = null;
+        this.currentFile = null;
+        this.passTotal = 0;
+        if (this.queued > 0 && !this.stopped) this.kick();
+        else for (const w of this.idleWaiters.splice(0)) w();
+        this.deps.onProgress();
+      });
     this.deps.onProgress();
   }
 
@@ -205,12 +212,22 @@ export class Indexer {
     if (toEmbed.length > 0) {
       const texts = toEmbed.flatMap((f) => f.chunks.map((c) => c.text));
       const t0 = performance.now();
-      const vectors = await this.deps.embedder.encode(texts);
+      let vectors: Float32Array[];
+      try {
+        vectors = await this.deps.embedder.encode(texts);
+      } catch (err) {
+        // The embedding process gave up (it already restarts and retries after a crash): say so per file.
+        const reason = `could not compute the passages' vectors: ${err instanceof Error ? err.message : String(err)}`;
+        for (const { facts } of toEmbed) this.fail(facts, { ...facts, reason }, store.fileByPath(facts.path)?.id);
+        this.meter.record(done + toEmbed.length, 0);
+        return;
+      }
       this.totals.embedMs += performance.now() - t0;
       let v = 0;
       for (const { facts, chunks } of toEmbed) {
-        const old = store.fileByPath(facts.path);
         const stored = chunks.map((c) => ({ ...c, vector: vectors[v++] }));
+        if (!this.folderExists(facts.folderId)) continue; // the folder was removed while this batch was embedded
+        const old = store.fileByPath(facts.path);
         const fileId = store.writeIndexedFile(facts, embeddingSetId, stored);
         if (old) index.removeFile(old.id);
         this.addToIndex(fileId);
@@ -285,7 +302,12 @@ export class Indexer {
     return twins.find((t) => this.removals.has(t.path) || !existsSync(t.path)) ?? twins[0];
   }
 
+  private folderExists(folderId: number): boolean {
+    return this.deps.store.folders().some((f) => f.id === folderId);
+  }
+
   private fail(job: IndexJob, f: { size: number; mtimeMs: number; reason: string }, oldId?: number, contentHash: string | null = null): void {
+    if (!this.folderExists(job.folderId)) return;
     this.deps.store.writeFailedFile({ folderId: job.folderId, path: job.path, size: f.size, mtimeMs: f.mtimeMs, contentHash }, f.reason);
     if (oldId !== undefined && this.deps.index.removeFile(oldId) > 0) this.deps.onIndexChanged();
     this.totals.failed++;

@@ -167,6 +167,22 @@ describe('indexing a folder', () => {
     await service.close();
   });
 
+  test('removing a folder while it is being indexed drops all of it and leaves the database intact', async () => {
+    const ws = workspace('remove-folder');
+    const docs = scifactDocs(40, 600);
+    writeDocs(ws.docs, docs);
+    const service = await open(ws.data);
+    await service.addFolder(ws.docs);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(await service.removeFolder(ws.docs), []);
+    await service.whenIdle();
+    assert.equal((await service.status()).filesIndexed, 0);
+    assert.equal((await service.search({ text: docs[1].title })).hits.length, 0);
+    assert.deepEqual(await service.problems(), []);
+    assert.equal(internals(service).store.integrityCheck(), 'ok');
+    await service.close();
+  });
+
   test('search results carry offsets into the text, a location, and a highlight inside the passage', async () => {
     const ws = workspace('search');
     mkdirSync(ws.docs, { recursive: true });
