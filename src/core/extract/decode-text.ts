@@ -9,6 +9,8 @@ import { ExtractionRefused } from './types';
 const SNIFF_BYTES = 8192;
 /** Below this chardet confidence (0–100) a non-UTF-8 file is refused rather than guessed at. */
 const MIN_CONFIDENCE = 50;
+const MIN_MULTIBYTE_CONFIDENCE = 80;
+const MULTIBYTE = /^(GB|Big5|Shift_JIS|EUC-|ISO-2022)/i;
 
 export function decodeText(bytes: Buffer): string {
   if (bytes.length === 0) throw new ExtractionRefused('empty file (0 bytes)');
@@ -31,10 +33,23 @@ export function decodeText(bytes: Buffer): string {
   for (const guess of chardet.analyse(bytes.subarray(0, 65536))) {
     if (guess.confidence < MIN_CONFIDENCE) break;
     if (!iconv.encodingExists(guess.name) || /^UTF/i.test(guess.name)) continue;
+    // chardet gives real CJK text of a sentence or more 100; random high bytes score ~50 as Shift_JIS.
+    if (MULTIBYTE.test(guess.name) && guess.confidence < MIN_MULTIBYTE_CONFIDENCE) continue;
     const text = iconv.decode(bytes, guess.name);
-    if (!text.includes('\uFFFD')) return text;
+    if (!text.includes('\uFFFD') && mostlyLetters(text)) return text;
   }
   throw new ExtractionRefused(`not valid UTF-8 (malformed byte at ${bad}) and the encoding could not be recognised`);
+}
+
+/**
+ * Real text in a legacy encoding has letters outside ASCII (é, ü, 中, あ, 한); a wrong guess, or bytes
+ * that are not text at all, decode to runs of symbols (€‚ƒ„…†‡ˆ‰) instead.
+ */
+function mostlyLetters(text: string): boolean {
+  const nonAscii = text.match(/[^\x00-\x7F]/gu)?.length ?? 0;
+  if (nonAscii < 8) return true;
+  const letters = text.match(/[^\x00-\x7F](?<=[\p{L}\p{M}])/gu)?.length ?? 0;
+  return letters >= nonAscii * 0.6;
 }
 
 /** UTF-8 that was once decoded as Latin-1 and saved again ("cafÃ©"): refused rather than indexed. */
