@@ -62,7 +62,7 @@ export function hostileFiles(count: number, seed = 7): HostileFile[] {
     (i) => ({ ext: 'html', bytes: Buffer.from(`<div>`.repeat(5000 + i) + '</div>'.repeat(5000)), reason: /no text to index/ }),
     (i) => ({ ext: 'html', bytes: Buffer.from(`<html><head><script>${'x=1;'.repeat(i + 10)}</script></head><body><nav><a href="/">Home ${i}</a></nav></body></html>`), reason: /no text to index/ }),
     (i) => ({ ext: 'html', bytes: Buffer.concat([Buffer.from('<p>caf'), Buffer.from([0xc3, 0xa9]), bytes(40 + (i % 100)).map((b) => 0x80 | (b & 0x3f))]), reason: /not valid UTF-8|not text|encoding could not be recognised/ }),
-    (i) => ({ ext: 'eml', bytes: bytes(300 + (i % 2000)).map((b) => (b === 10 ? 0 : b)), reason: /not an e-mail message/ }),
+    (i) => ({ ext: 'eml', bytes: Buffer.from(bytes(300 + (i % 2000)).map((b) => (b === 10 ? 0 : b))), reason: /not an e-mail message/ }),
     (i) => ({ ext: 'mbox', bytes: Buffer.from(`no separator line here ${i}\nSubject: hello\n`), reason: /not a mailbox/ }),
     (i) => ({ ext: 'rtf', bytes: bytes(100 + (i % 1000)), reason: /not an RTF document/ }),
     (i) => ({ ext: 'rtf', bytes: Buffer.from('{\\rtf1 ' + '{'.repeat(20_000 + i) + 'x'), reason: /nested deeper than/ }),
