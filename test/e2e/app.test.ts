@@ -96,6 +96,13 @@ describe('Trove in a browser', { timeout: 15 * 60_000 }, () => {
       assert.equal(await results(page).nth(1).getAttribute('aria-selected'), 'true');
       await searchBox(page).press('ArrowUp');
       assert.equal(await results(page).nth(0).getAttribute('aria-selected'), 'true');
+      // After clicking a result, the arrows keep working from there.
+      await results(page).nth(1).locator('button').click();
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await results(page).nth(2).getAttribute('aria-selected'), 'true');
+      await page.keyboard.press('Escape');
+      assert.equal(await searchBox(page).inputValue(), '');
+      await searchBox(page).fill(CLAIM);
       await searchBox(page).press('Escape');
       assert.equal(await searchBox(page).inputValue(), '');
       await page.getByText('Type to search.').waitFor();
