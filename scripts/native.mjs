@@ -78,7 +78,11 @@ function ensureElectron() {
     writeFileSync(marker, `${want}\n`);
     return say(`better-sqlite3 rebuilt for Electron ${version}`);
   }
-  const why = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim().split('\n').filter(Boolean).pop() ?? 'unknown error';
+  const output = `${result.stderr ?? ''}${result.stdout ?? ''}${result.error?.message ?? ''}`;
+  const errors = output.split('\n').filter((l) => /^\s*(Error|gyp ERR!)/.test(l) && !/^\s+at /.test(l));
+  const why = /network connectivity|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET/.test(output)
+    ? "no network to download Electron's headers"
+    : (errors.pop() ?? output.trim().split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).pop() ?? 'unknown error').trim();
   const line = `could not rebuild better-sqlite3 for Electron ${version} (${why}); the app will fail to open its index until this works — try: npx electron-rebuild -f -o better-sqlite3`;
   if (strict) fail(line);
   process.stdout.write(`native: ${line}\n`);
