@@ -3,10 +3,10 @@
  * node:test over TypeScript files: Node 20's `--test` does not expand globs and does not look for .ts,
  * so find the *.test.ts files under the given folders here and run them one file at a time.
  *
- *   node scripts/run-tests.mjs test/unit test/integration [--test-name-pattern=...]
+ *   node scripts/run-tests.mjs test/unit test/integration [file.test.ts] [--test-name-pattern=...]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -15,6 +15,7 @@ const passThrough = args.filter((a) => a.startsWith('--'));
 
 function find(dir) {
   if (!existsSync(dir)) return [];
+  if (statSync(dir).isFile()) return dir.endsWith('.test.ts') ? [dir] : [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name);
     if (e.isDirectory()) return e.name === 'node_modules' || e.name === 'fixtures' ? [] : find(path);

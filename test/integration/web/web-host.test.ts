@@ -137,6 +137,13 @@ describe('web host', () => {
     assert.equal(get.status, 405);
   });
 
+  test('a preview of a file outside the indexed folders is refused with a reason', async () => {
+    const reply = await call(host, 'preview', [join(root, 'secret.txt'), 0, 10]);
+    assert.ok(reply.status >= 400);
+    assert.match(reply.json().error!.message, /secret\.txt .*(not inside an indexed folder|not indexed)/);
+    assert.doesNotMatch(reply.body, /not for the browser/);
+  });
+
   test('desktop-only calls are refused with a reason', async () => {
     const reply = await call(host, 'openFile', [join(root, 'secret.txt')]);
     assert.equal(reply.status, 400);
