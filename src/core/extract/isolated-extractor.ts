@@ -51,7 +51,9 @@ interface Slot {
 function workerEntry(): { entry: string; execArgv: string[] } {
   const here = dirname(fileURLToPath(import.meta.url));
   const source = join(here, 'extract-worker.ts');
-  const entry = existsSync(source) ? source : join(here, 'extract-worker.js');
+  // Built: the bundler puts extract-worker.js beside the main entry; this code may sit there or in chunks/.
+  const built = [join(here, 'extract-worker.js'), join(here, '..', 'extract-worker.js')].find((p) => existsSync(p));
+  const entry = existsSync(source) ? source : (built ?? join(here, 'extract-worker.js'));
   return { entry, execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [] };
 }
 
