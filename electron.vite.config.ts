@@ -19,6 +19,8 @@ export default defineConfig({
         input: {
           index: resolve('src/main/index.ts'),
           'embed-worker': resolve('src/worker/embed-worker.ts'),
+          // Documents are read in a forked child (core/extract/isolated-extractor.ts looks for it next to index.js).
+          'extract-worker': resolve('src/core/extract/extract-worker.ts'),
         },
         output: { entryFileNames: '[name].js' },
       },
