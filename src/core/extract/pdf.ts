@@ -131,7 +131,8 @@ function repeatedMargins(pages: Line[][]): Set<string> {
     for (const k of seen) counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const min = Math.max(3, Math.ceil(withText * 0.5));
-  return new Set([...counts].filter(([k, n]) => n >= min && k.length < 120).map(([k]) => k));
+  // Running heads and page numbers are short; a long line that repeats is body text (a table, a form).
+  return new Set([...counts].filter(([k, n]) => n >= min && k.length <= 60).map(([k]) => k));
 }
 
 function marginKey(line: string): string {

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { locator } from '../../../src/core/chunk/locate';
 import { IsolatedExtractor } from '../../../src/core/extract/isolated-extractor';
+import { textPdf } from '../../integration/documents/hostile-files';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'documents');
 const docx = readFileSync(join(FIXTURES, 'real', 'debian-faq-basic-defs.docx'));
@@ -53,6 +55,14 @@ describe('isolated document reading', () => {
     assert.ok(doc.text.startsWith('Big page\n\nStart'));
     assert.ok(doc.text.endsWith('The end\n\nThe last sentence of the page is here.'));
     assert.equal(doc.sections.at(-1)?.title, 'The end');
+  });
+
+  test('a 300-page PDF is read page by page within the budgets; every line is kept and located on its page', async () => {
+    const pages = Array.from({ length: 300 }, (_, p) => Array.from({ length: 30 }, (_, l) => `Line ${l + 1} of page ${p + 1}: the quick brown fox jumps over the lazy dog, count ${p * 30 + l}.`));
+    const doc = await reader().extract(textPdf(pages), 'pdf');
+    assert.equal(doc.pageStarts?.length, 300);
+    for (const n of [0, 4499, 8999]) assert.ok(doc.text.includes(`dog, count ${n}.`), `line ${n} kept`);
+    assert.equal(locator(doc)(doc.text.indexOf('dog, count 6017.')), 'page 201');
   });
 
   test('a file that needs more memory than the budget is abandoned with that reason; the next file is read', async () => {
