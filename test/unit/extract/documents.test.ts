@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { zipSync } from 'fflate';
+import { chunkDocument } from '../../../src/core/chunk/chunker';
 import { locator } from '../../../src/core/chunk/locate';
+import { loadTokenCounter } from '../../../src/core/embed/tokenizer';
 import { documentExtractors } from '../../../src/core/extract/document-extractors';
 import type { ExtractedDocument } from '../../../src/core/extract/types';
 
@@ -197,6 +199,14 @@ describe('mail', () => {
 });
 
 describe('text for the model', () => {
+  test('a heading starts the passage under it, so the model sees them together', async () => {
+    const doc = await extract('real/debian-faq-basic-defs.docx');
+    const chunks = chunkDocument(doc, await loadTokenCounter(), { maxTokens: 256 });
+    const pronounce = chunks.find((c) => c.text.includes('The project name is pronounced'))!;
+    assert.ok(pronounce.text.startsWith('1.7. How does one pronounce Debian and what does this word mean?\n\nThe project name'));
+    for (const s of doc.sections) assert.ok(chunks.some((c) => c.start === s.start), `a passage starts at "${s.title}"`);
+  });
+
   test('ligatures and full-width letters are unified; superscripts are not', async () => {
     const doc = await extractBytes(Buffer.from('<p>The ﬁrst ｆｉｌｅ\u00a0has x² and\u200b soft\u00adhyphen</p>'), 'html');
     assert.equal(doc.text, 'The first file has x² and softhyphen');
