@@ -6,10 +6,12 @@
 import type { ExtractedDocument, Section } from './types';
 
 /**
- * NFKC only where it helps search: ligatures (ﬁ → fi, common in PDFs), full-width Latin and digits
- * (ＡＢＣ → ABC), half-width katakana. Elsewhere NFKC would change meaning (x² → x2, ① → 1).
+ * NFKC only where it helps search: ligatures (ﬁ → fi, common in PDFs), full-width Latin letters and
+ * digits (ＡＢＣ１ → ABC1), half-width katakana. Not full-width punctuation: Chinese ！？， must stay
+ * as they are (the chunker cuts at ！？ without a following space). Elsewhere NFKC would change
+ * meaning (x² → x2, ① → 1).
  */
-const COMPAT = /[\uFB00-\uFB06\uFF01-\uFF5E\uFF61-\uFF9F]+/g;
+const COMPAT = /[\uFB00-\uFB06\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\uFF61-\uFF9F]+/g;
 /** Exotic spaces become a plain space; soft hyphens and zero-width characters disappear. */
 const SPACES = /[\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
 const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;

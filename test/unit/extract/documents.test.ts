@@ -211,4 +211,9 @@ describe('text for the model', () => {
     const doc = await extractBytes(Buffer.from('<p>The ﬁrst ｆｉｌｅ\u00a0has x² and\u200b soft\u00adhyphen</p>'), 'html');
     assert.equal(doc.text, 'The first file has x² and softhyphen');
   });
+
+  test('Chinese full-width punctuation is kept, so sentences still end at ！？', async () => {
+    const doc = await extractBytes(Buffer.from('<p>真的吗？是的！ＡＢＣ１２３，好。</p>'), 'html');
+    assert.equal(doc.text, '真的吗？是的！ABC123，好。');
+  });
 });
