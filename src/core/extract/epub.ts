@@ -56,19 +56,31 @@ export class EpubExtractor implements Extractor {
       // A table of contents in the spine is all links: searching it would only point back at chapter titles.
       if (!body.text.trim() || (linkShare > 0.7 && spine.length > 1)) continue;
       chapter++;
-      const name = titles.get(item.href) ?? body.sections[0]?.title ?? (title || `chapter ${chapter}`);
+      const first = body.sections[0];
+      let name = titles.get(item.href) ?? first?.title ?? (title || `chapter ${chapter}`);
+      // The chapter's own heading ("1. About this manual" for the contents' "About this manual") names
+      // the chapter; it is not repeated one level down.
+      const own = first && first.start < 16 && sameTitle(first.title, name) ? first : null;
+      if (own) name = own.title;
       const start = text ? text.length + 2 : 0;
       text = text ? `${text}\n\n${body.text}` : body.text;
       sections.push({ start, level: 1, title: name });
-      for (const s of body.sections) {
-        // The chapter's own heading is already its section; do not repeat it one level down.
-        if (s.start < 16 && s.title === name) continue;
-        sections.push({ ...s, start: start + s.start });
-      }
+      for (const s of body.sections) if (s !== own) sections.push({ ...s, start: start + s.start });
     }
     if (!text.trim()) throw new ExtractionRefused('no text to index (the e-book has no readable chapters)');
     return { text, sections };
   }
+}
+
+/** Titles equal but for numbering and punctuation: "Chapter 1. About this manual" ~ "About this manual". */
+function sameTitle(a: string, b: string): boolean {
+  const bare = (t: string) =>
+    t
+      .toLowerCase()
+      .replace(/^(chapter|part|appendix)?\s*([\divxlc]+|[a-z])?([.:)]\s*|\s+)(?=\S)/i, '')
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+  return a === b || bare(a) === bare(b);
 }
 
 function attr(attrs: string, name: string): string | undefined {
