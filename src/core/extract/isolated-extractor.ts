@@ -26,6 +26,8 @@ export interface IsolationOptions {
   /** Replace a child after this many files, so slow leaks in a reader never add up (default 200). */
   filesPerProcess?: number;
   fileTypes?: readonly string[];
+  /** The worker script (tests point it at a broken one); default: extract-worker beside this file. */
+  workerScript?: string;
 }
 
 interface Job {
@@ -45,7 +47,11 @@ interface Slot {
   stderr: string;
   /** Set when this side killed the child (time budget), so its exit is not reported as a crash. */
   killedFor: string | null;
+  isReady: boolean;
 }
+
+/** A reader that has not said it is ready by then is stuck starting (a loaded machine takes a few seconds). */
+const START_TIMEOUT_MS = 60_000;
 
 /** Where the worker is: its .ts source under tsx, or the built .js next to the bundle. */
 function workerEntry(): { entry: string; execArgv: string[] } {
@@ -65,6 +71,7 @@ export class IsolatedExtractor implements Extractor {
   private readonly memoryMb: number;
   private readonly size: number;
   private readonly filesPerProcess: number;
+  private readonly workerScript: string | undefined;
   private readonly slots: (Slot | null)[];
   private readonly queue: Job[] = [];
   private nextId = 1;
@@ -76,6 +83,7 @@ export class IsolatedExtractor implements Extractor {
     this.memoryMb = options.memoryMb ?? 512;
     this.size = Math.max(1, options.processes ?? 1);
     this.filesPerProcess = options.filesPerProcess ?? 200;
+    this.workerScript = options.workerScript;
     this.slots = new Array(this.size).fill(null);
   }
 
@@ -145,7 +153,7 @@ export class IsolatedExtractor implements Extractor {
   }
 
   private spawn(index: number): Slot {
-    const { entry, execArgv } = workerEntry();
+    const { entry, execArgv } = this.workerScript ? { entry: this.workerScript, execArgv: [] } : workerEntry();
     const child = fork(entry, [], {
       serialization: 'advanced',
       execArgv: [...execArgv, `--max-old-space-size=${this.memoryMb}`],
@@ -156,11 +164,20 @@ export class IsolatedExtractor implements Extractor {
     let failReady!: (e: Error) => void;
     const ready = new Promise<void>((res, rej) => ((markReady = res), (failReady = rej)));
     ready.catch(() => {});
-    const slot: Slot = { child, ready, job: null, timer: null, files: 0, stderr: '', killedFor: null };
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (d: string) => (slot.stderr = (slot.stderr + d).slice(-4000)));
+    const slot: Slot = { child, ready, job: null, timer: null, files: 0, stderr: '', killedFor: null, isReady: false };
+    const startTimer = setTimeout(() => {
+      slot.killedFor = `the document reader did not start within ${START_TIMEOUT_MS / 1000} s`;
+      child.kill('SIGKILL');
+    }, START_TIMEOUT_MS);
+    startTimer.unref();
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d: string) => (slot.stderr = (slot.stderr + d).slice(-4000)));
     child.on('message', (msg: ExtractResponse) => {
-      if ('ready' in msg) return markReady();
+      if ('ready' in msg) {
+        slot.isReady = true;
+        clearTimeout(startTimer);
+        return markReady();
+      }
       const job = slot.job;
       if (!job || job.id !== msg.id) return;
       this.finish(index, slot);
@@ -169,26 +186,38 @@ export class IsolatedExtractor implements Extractor {
       if (slot.files >= this.filesPerProcess) this.retire(index, slot);
       this.pump();
     });
-    child.on('error', () => {
-      // Reported through 'exit'; a failed spawn also ends there.
-    });
-    child.once('exit', (code, signal) => {
+    let ended = false;
+    const endSlot = (code: number | null, signal: NodeJS.Signals | null, startError?: string) => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(startTimer);
       failReady(new Error('the document reader exited'));
       if (this.slots[index] === slot) this.slots[index] = null;
       const job = slot.job;
       this.finish(index, slot);
       if (job) {
         this.restarts++;
-        job.reject(new ExtractionRefused(this.reasonForExit(slot, code, signal)));
+        job.reject(new ExtractionRefused(startError ?? this.reasonForExit(slot, code, signal)));
       }
       if (!this.closed) this.pump();
+    };
+    // A process that could not be spawned at all reports only 'error'.
+    child.on('error', (err) => {
+      if (child.pid === undefined) endSlot(null, null, `the document reader could not start (${err.message})`);
     });
+    child.once('exit', (code, signal) => endSlot(code, signal));
     setRef(child, false);
     return slot;
   }
 
   private reasonForExit(slot: Slot, code: number | null, signal: NodeJS.Signals | null): string {
     if (slot.killedFor) return slot.killedFor;
+    if (!slot.isReady) {
+      // Not this file's fault: the reader itself is broken (a missing module in a build, say).
+      const lines = slot.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+      const why = lines.find((l) => /Error\b.*:/.test(l)) ?? lines.at(-1);
+      return `the document reader could not start (${why ?? signal ?? `exit code ${code}`})`;
+    }
     if (code === EXIT_OVER_MEMORY || /heap limit|out of memory|Allocation failed/i.test(slot.stderr)) {
       return `needed more than ${this.memoryMb} MB to read`;
     }

@@ -3,7 +3,8 @@
  * that kills the reader, is refused with a reason a person understands, and the next file is read.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { locator } from '../../../src/core/chunk/locate';
@@ -100,5 +101,17 @@ describe('isolated document reading', () => {
       results.map((r) => (r.status === 'fulfilled' ? 'read' : (r.reason as Error).message)),
       ['read', 'took longer than 1 s to read', 'read', 'not a PDF (no %PDF header)'],
     );
+  });
+
+  test('a reader that cannot start is reported as such, not as a fault of the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trove-broken-reader-'));
+    const script = join(dir, 'broken-worker.mjs');
+    writeFileSync(script, "import 'a-module-that-is-not-installed';\n");
+    try {
+      const x = reader({ workerScript: script });
+      await assert.rejects(x.extract(docx, 'docx'), /^ExtractionRefused: the document reader could not start \(.*a-module-that-is-not-installed/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
