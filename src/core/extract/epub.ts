@@ -37,7 +37,9 @@ export class EpubExtractor implements Extractor {
       const href = attr(m[1], 'href');
       if (id && href) manifest.set(id, { href: resolve(href), type: attr(m[1], 'media-type') ?? '', properties: attr(m[1], 'properties') ?? '' });
     }
-    const titles = tocTitles(parts, opf, manifest);
+    const toc = tableOfContents(parts, opf, manifest);
+    const titles = new Map<string, string>();
+    for (const e of toc) if (!titles.has(e.file)) titles.set(e.file, e.label);
     const spine = [...opf.matchAll(/<(?:\w+:)?itemref\b([^>]*)\/?>/g)]
       .filter((m) => attr(m[1], 'linear') !== 'no')
       .map((m) => manifest.get(attr(m[1], 'idref') ?? ''))
@@ -51,8 +53,15 @@ export class EpubExtractor implements Extractor {
     for (const item of spine) {
       const html = partText(parts, item.href);
       if (!html) continue;
-      const { doc, title, linkShare } = htmlToText(html, { headingOffset: 1, xml: /xhtml|xml/.test(item.type) });
-      const body = doc.build();
+      const xml = /xhtml|xml/.test(item.type);
+      const { doc, title, linkShare } = htmlToText(html, { headingOffset: 1, xml });
+      let body = doc.build();
+      const anchors = anchorsIn(toc, item.href);
+      if (anchors.size > 0 && body.sections.every((sec) => sec.start < 16)) {
+        // No headings in the markup (some generators style paragraphs instead): the table of contents'
+        // entries into this chapter mark its sections where their anchors are.
+        body = htmlToText(html, { headingOffset: 1, xml, anchors }).doc.build();
+      }
       // A table of contents in the spine is all links: searching it would only point back at chapter titles.
       if (!body.text.trim() || (linkShare > 0.7 && spine.length > 1)) continue;
       chapter++;
@@ -72,6 +81,17 @@ export class EpubExtractor implements Extractor {
   }
 }
 
+/** Contents entries pointing into `file` (not its first, which names the chapter), by anchor. */
+function anchorsIn(toc: TocEntry[], file: string): Map<string, { level: number; title: string }> {
+  const entries = toc.filter((e) => e.file === file);
+  const top = entries[0]?.depth ?? 1;
+  const out = new Map<string, { level: number; title: string }>();
+  for (const e of entries.slice(1)) {
+    if (e.fragment && !out.has(e.fragment)) out.set(e.fragment, { level: Math.max(2, 2 + e.depth - top), title: e.label });
+  }
+  return out;
+}
+
 /** Titles equal but for numbering and punctuation: "Chapter 1. About this manual" ~ "About this manual". */
 function sameTitle(a: string, b: string): boolean {
   const bare = (t: string) =>
@@ -87,9 +107,19 @@ function attr(attrs: string, name: string): string | undefined {
   return new RegExp(`(?:^|\\s)${name}\\s*=\\s*"([^"]*)"`).exec(attrs)?.[1] ?? new RegExp(`(?:^|\\s)${name}\\s*=\\s*'([^']*)'`).exec(attrs)?.[1];
 }
 
-/** File → first title the table of contents gives it. */
-function tocTitles(parts: Map<string, Uint8Array>, opf: string, manifest: Map<string, ManifestItem>): Map<string, string> {
-  const out = new Map<string, string>();
+interface TocEntry {
+  /** The chapter file, resolved inside the archive. */
+  file: string;
+  /** The anchor inside it, when the entry points into the chapter. */
+  fragment: string | null;
+  label: string;
+  /** Nesting in the table of contents (1 = top). */
+  depth: number;
+}
+
+/** The table of contents (EPUB 3 nav, else EPUB 2 NCX) in reading order. */
+function tableOfContents(parts: Map<string, Uint8Array>, opf: string, manifest: Map<string, ManifestItem>): TocEntry[] {
+  const out: TocEntry[] = [];
   const nav = [...manifest.values()].find((it) => /\bnav\b/.test(it.properties));
   const ncxId = /<(?:\w+:)?spine\b[^>]*\btoc="([^"]+)"/.exec(opf)?.[1];
   const ncx = (ncxId && manifest.get(ncxId)) || [...manifest.values()].find((it) => it.type === 'application/x-dtbncx+xml');
@@ -97,12 +127,13 @@ function tocTitles(parts: Map<string, Uint8Array>, opf: string, manifest: Map<st
   const xml = doc && partText(parts, doc.href);
   if (!doc || !xml) return out;
   const dir = posix.dirname(doc.href);
+  let depth = 0;
   const add = (href: string, label: string) => {
-    const key = posix.normalize(posix.join(dir, decodeURIComponent(href.split('#')[0])));
+    const [file, fragment] = href.split('#');
     const t = label.replace(/\s+/g, ' ').trim();
-    if (t && !out.has(key)) out.set(key, t);
+    if (t && file) out.push({ file: posix.normalize(posix.join(dir, decodeURIComponent(file))), fragment: fragment ? decodeURIComponent(fragment) : null, label: t, depth });
   };
-  // Walk <a href>text</a> (nav) or <navPoint><navLabel><text>…</text></navLabel><content src/> (NCX).
+  // Walk <ol><li><a href>text</a> (nav) or <navPoint><navLabel><text>…</text></navLabel><content src/> (NCX).
   let href: string | null = null;
   let label = '';
   let inLabel = false;
@@ -111,6 +142,7 @@ function tocTitles(parts: Map<string, Uint8Array>, opf: string, manifest: Map<st
     {
       onopentag(name, a) {
         const n = name.replace(/^\w+:/, '');
+        if (n === 'ol' || n === 'navpoint') depth++;
         if (doc === nav && n === 'a' && a.href) {
           href = a.href;
           label = '';
@@ -125,6 +157,7 @@ function tocTitles(parts: Map<string, Uint8Array>, opf: string, manifest: Map<st
       },
       onclosetag(name) {
         const n = name.replace(/^\w+:/, '');
+        if (n === 'ol' || n === 'navpoint') depth--;
         if (n === 'a' && href !== null) {
           add(href, label);
           href = null;

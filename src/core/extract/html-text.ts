@@ -33,6 +33,8 @@ export interface HtmlTextOptions {
   headingOffset?: number;
   /** XHTML parsing rules (EPUB). */
   xml?: boolean;
+  /** Sections that start at elements with these ids or names (from an e-book's table of contents). */
+  anchors?: Map<string, { level: number; title: string }>;
 }
 
 export interface HtmlText {
@@ -87,6 +89,12 @@ export function htmlToText(html: string, options: HtmlTextOptions = {}): { doc: 
           sawMain = true;
         }
         if (skipDepth > 0) return;
+        const anchor = options.anchors && (options.anchors.get(attrs.id ?? '') ?? options.anchors.get(attrs.name ?? ''));
+        if (anchor) {
+          options.anchors!.delete(attrs.id ?? '');
+          options.anchors!.delete(attrs.name ?? '');
+          for (const b of targets()) b.mark(anchor.level, anchor.title);
+        }
         if (name === 'pre') preDepth++;
         if (name === 'a') linkDepth++;
         if (heading) {
