@@ -17,6 +17,8 @@ function loadPdfJs(): Promise<PdfJs> {
   return (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
 }
 
+const KEEP_HYPHEN = /(?:^|[^\p{L}])(non|self|co|re|pre|post|anti|multi|semi|sub|inter|cross|well|high|low|read|user|end|built|run)-$/iu;
+
 /** Fewer visible characters than this in the whole file means there is no real text layer. */
 const MIN_TEXT_CHARS = 20;
 
@@ -158,7 +160,10 @@ function buildText(pages: Line[][]): ExtractedDocument {
       // A vertical gap well above the line height starts a new paragraph.
       if (prev && Math.abs(prev.y - l.y) > Math.max(prev.height, l.height) * 1.8) flush();
       if (!para) para = l.text;
-      else if (/[a-z]-$/.test(para) && /^[a-z]/.test(l.text)) para = para.slice(0, -1) + l.text;
+      else if (/[a-z]-$/.test(para) && /^[a-z]/.test(l.text)) {
+        // A word broken at the line end is joined; a compound ("non-root", "self-contained") keeps its hyphen.
+        para = KEEP_HYPHEN.test(para) ? para + l.text : para.slice(0, -1) + l.text;
+      }
       else para += ' ' + l.text;
       prev = l;
     }

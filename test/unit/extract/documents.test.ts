@@ -44,6 +44,8 @@ describe('PDF', () => {
     // pdftotext shows page 12 ending in a lone "5" (the printed page number).
     assert.doesNotMatch(page12, /\n\s*5$/);
     assert.match(page12, /root partition\.$/);
+    // The line break in "non-|root" keeps its hyphen; ordinary words broken at a line end are joined.
+    assert.match(page12, /required only by non-root users/);
   });
 
   test('a scan without a text layer is refused as such, not indexed as empty', async () => {
