@@ -4,7 +4,7 @@
  */
 import { apiMethods, validateArgs, type ApiMethod, type TroveApi } from '../shared/api';
 import { methodChannel } from '../shared/channels';
-import type { TroveService } from '../core/trove-service';
+import type { TroveAppService } from '../web/open-trove';
 
 /** What a handler needs of Electron's IpcMainInvokeEvent. */
 export interface InvokeEvent {
@@ -17,7 +17,7 @@ export type DesktopMethods = Pick<TroveApi, 'pickFolder' | 'openFile' | 'revealF
 
 export interface HandlerOptions {
   /** The engine, once started (calls wait for it; a failed start is reported to every call). */
-  service: Promise<TroveService>;
+  service: Promise<TroveAppService>;
   desktop: DesktopMethods;
   /** The webContents of our window: the only sender we answer. */
   trustedSender: () => unknown;

@@ -3,7 +3,7 @@
  * runs in a utility process, and the page reaches both through the typed IPC in ./ipc.
  */
 import { app, BrowserWindow, dialog } from 'electron';
-import type { TroveService } from '../core/trove-service';
+import type { TroveAppService } from '../web/open-trove';
 import { openTrove } from '../web/open-trove';
 import { forwardEvents, registerIpc } from './ipc';
 import { dataDir, modelDir, workerEntry } from './paths';
@@ -24,7 +24,7 @@ async function run(): Promise<void> {
   await app.whenReady();
   hardenSessions();
 
-  const service: Promise<TroveService> = openTrove({
+  const service: Promise<TroveAppService> = openTrove({
     dataDir: dataDir(),
     modelDir: modelDir(),
     launch: utilityLauncher(workerEntry()),

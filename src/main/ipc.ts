@@ -4,11 +4,11 @@
  */
 import { dialog, ipcMain, shell, type BrowserWindow } from 'electron';
 import { eventChannel, eventNames } from '../shared/channels';
-import type { TroveService } from '../core/trove-service';
+import type { TroveAppService } from '../web/open-trove';
 import { apiHandlers, type DesktopMethods } from './handlers';
 
 export interface IpcOptions {
-  service: Promise<TroveService>;
+  service: Promise<TroveAppService>;
   /** The window whose page may call us. */
   window: () => BrowserWindow | null;
   isOwnPage: (url: string) => boolean;
@@ -47,7 +47,7 @@ export function registerIpc(options: IpcOptions): () => void {
 }
 
 /** Push engine events to the window's page. */
-export function forwardEvents(service: TroveService, window: () => BrowserWindow | null): () => void {
+export function forwardEvents(service: TroveAppService, window: () => BrowserWindow | null): () => void {
   const offs = eventNames.map((name) =>
     service.on(name, (payload) => {
       const win = window();

@@ -4,6 +4,7 @@
  * `apiSchemas`: a method name exists here and nowhere else.
  */
 import { z } from 'zod';
+import { questionsSchemas, type QuestionsApi } from './questions-api';
 import type {
   FileProblem,
   FolderInfo,
@@ -48,6 +49,12 @@ export interface TroveApi {
   revealFile(path: string): Promise<void>;
 }
 
+/**
+ * Everything the UI can call: the folders-and-search engine (`TroveApi`, which core's TroveService
+ * implements) and the question banks (`QuestionsApi`, src/shared/questions-api.ts).
+ */
+export interface TroveAppApi extends TroveApi, QuestionsApi {}
+
 /** Events pushed from the engine to the UI. */
 export interface TroveEvents {
   /** Indexing progress; sent at most ~5 times a second while work is going on, and when it stops. */
@@ -56,9 +63,9 @@ export interface TroveEvents {
   indexChanged: { at: number };
 }
 
-export type ApiMethod = keyof TroveApi;
-export type ApiArgs<K extends ApiMethod> = Parameters<TroveApi[K]>;
-export type ApiResult<K extends ApiMethod> = Awaited<ReturnType<TroveApi[K]>>;
+export type ApiMethod = keyof TroveAppApi;
+export type ApiArgs<K extends ApiMethod> = Parameters<TroveAppApi[K]>;
+export type ApiResult<K extends ApiMethod> = Awaited<ReturnType<TroveAppApi[K]>>;
 export type EventName = keyof TroveEvents;
 
 const absPath = z
@@ -104,6 +111,7 @@ export const apiSchemas = {
   modelInfo: z.tuple([]),
   openFile: z.tuple([absPath]),
   revealFile: z.tuple([absPath]),
+  ...questionsSchemas,
 } satisfies { [K in ApiMethod]: z.ZodType<ApiArgs<K>> };
 
 export const apiMethods = Object.keys(apiSchemas) as ApiMethod[];

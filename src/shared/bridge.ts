@@ -1,10 +1,10 @@
 /**
- * What the UI talks to: the whole `TroveApi` plus event subscription. In Electron the preload puts one
+ * What the UI talks to: the whole `TroveAppApi` plus event subscription. In Electron the preload puts one
  * on `window.trove`; in the web host the browser client implements the same type over HTTP.
  */
-import type { TroveApi, TroveEvents, EventName } from './api';
+import type { TroveAppApi, TroveEvents, EventName } from './api';
 
-export interface TroveClient extends TroveApi {
+export interface TroveClient extends TroveAppApi {
   /** Call `listener` with each `event` pushed by the engine; returns a function that unsubscribes. */
   on<E extends EventName>(event: E, listener: (payload: TroveEvents[E]) => void): () => void;
 }

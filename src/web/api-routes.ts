@@ -5,9 +5,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidArgumentsError, validateArgs, type ApiMethod } from '../shared/api';
 import { eventNames, isApiMethod, type WireError } from '../shared/channels';
-import type { TroveService } from '../core/trove-service';
+import { MAX_IMPORT_BYTES } from '../shared/questions-api';
+import type { TroveAppService } from './open-trove';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** importBank carries a whole file as base64 (4 bytes per 3) plus its options. */
+const MAX_IMPORT_BODY_BYTES = Math.ceil(MAX_IMPORT_BYTES / 3) * 4 + 64 * 1024;
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
   res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -18,12 +21,18 @@ export function sendError(res: ServerResponse, status: number, error: WireError,
   sendJson(res, status, { error }, headers);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage, methodName: string): Promise<string> {
+  const importing = methodName === 'importBank';
+  const limit = importing ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES;
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new InvalidArgumentsError('request body is larger than 1 MB');
+    if (size > limit) {
+      throw new InvalidArgumentsError(
+        importing ? `importBank: the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB` : 'request body is larger than 1 MB',
+      );
+    }
     parts.push(chunk as Buffer);
   }
   return Buffer.concat(parts).toString('utf8');
@@ -31,13 +40,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 /** Errors the caller caused (bad arguments, a path outside the folders, desktop-only calls) are 400s. */
 function statusFor(err: Error): number {
-  return err instanceof InvalidArgumentsError || ['InvalidArgumentsError', 'DesktopOnlyError', 'OutsideFoldersError', 'NotFoundError'].includes(err.name)
+  return err instanceof InvalidArgumentsError || ['InvalidArgumentsError', 'DesktopOnlyError', 'OutsideFoldersError', 'NotFoundError', 'QuestionsError'].includes(err.name)
     ? 400
     : 500;
 }
 
 export async function handleApiCall(
-  service: TroveService,
+  service: TroveAppService,
   methodName: string,
   req: IncomingMessage,
   res: ServerResponse,
@@ -50,7 +59,7 @@ export async function handleApiCall(
     return sendError(res, 405, { name: 'Error', message: `${methodName}: use POST with a JSON list of arguments` }, { ...headers, allow: 'POST' });
   }
   try {
-    const raw = await readBody(req);
+    const raw = await readBody(req, methodName);
     let args: unknown;
     try {
       args = raw.trim() ? JSON.parse(raw) : [];
@@ -68,7 +77,7 @@ export async function handleApiCall(
 }
 
 /** `GET /api/events`: progress and index changes as server-sent events, until the page goes away. */
-export function handleEvents(service: TroveService, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): void {
+export function handleEvents(service: TroveAppService, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): void {
   res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
   res.write(': connected\n\n');
   const unsubscribe = eventNames.map((name) =>

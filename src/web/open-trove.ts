@@ -1,14 +1,18 @@
 /**
- * Starts the engine for a host: the embedding process, the tokenizer that cuts passages, and the
- * service over them. The Electron main process does the same with a utility-process launcher.
+ * Starts the engine for a host: the embedding process, the tokenizer that cuts passages, the
+ * folders-and-search service and the question banks over the same model and data folder. The
+ * Electron main process does the same with a utility-process launcher.
  */
 import { EmbedderProcess } from '../core/embed/embedder-process';
 import type { WorkerLauncher } from '../core/embed/protocol';
 import { loadTokenCounter } from '../core/embed/tokenizer';
+import { createQuestionService } from '../core/questions/question-service';
+import { createQuestionsApi } from '../core/questions/questions-api';
 import { createTroveService, type TroveService } from '../core/trove-service';
+import type { QuestionsApi } from '../shared/questions-api';
 
 export interface OpenTroveOptions {
-  /** Settings and index database live here. */
+  /** Settings, the index database and questions.db live here. */
   dataDir: string;
   /** The model folder (default: the project's resources/models/all-MiniLM-L6-v2, or TROVE_MODEL_DIR). */
   modelDir?: string;
@@ -16,16 +20,31 @@ export interface OpenTroveOptions {
   launch?: WorkerLauncher;
 }
 
-export async function openTrove(options: OpenTroveOptions): Promise<TroveService> {
+/** What a host serves: every method of the UI's API (TroveAppApi), events, and close(). */
+export type TroveAppService = TroveService & QuestionsApi;
+
+export async function openTrove(options: OpenTroveOptions): Promise<TroveAppService> {
   const [embedder, tokenCounter] = await Promise.all([
     EmbedderProcess.start({ modelDir: options.modelDir, launch: options.launch }),
     loadTokenCounter(options.modelDir),
   ]);
   try {
     const service = await createTroveService({ dataDir: options.dataDir, embedder, tokenCounter });
+    let questions;
+    try {
+      questions = createQuestionService({ dataDir: options.dataDir, embedder });
+    } catch (err) {
+      await service.close();
+      throw err;
+    }
     const close = service.close.bind(service);
-    // The service does not own the embedder it was given: stop it when the service stops.
-    return Object.assign(service, { close: async () => { await close(); await embedder.close(); } });
+    // Neither service owns the embedder it was given: stop it when both have stopped.
+    return Object.assign(service, createQuestionsApi(questions), {
+      close: async () => {
+        await Promise.allSettled([close(), questions.close()]);
+        await embedder.close();
+      },
+    });
   } catch (err) {
     await embedder.close();
     throw err;

@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { TroveService } from '../../../src/core/trove-service';
+import type { TroveAppService } from '../../../src/web/open-trove';
 import { openTrove } from '../../../src/web/open-trove';
 import { startWebHost, type WebHost } from '../../../src/web/server';
 
@@ -47,7 +47,7 @@ const call = (host: WebHost, method: string, args: unknown, headers: Record<stri
 
 describe('web host', () => {
   let root: string;
-  let service: TroveService;
+  let service: TroveAppService;
   let host: WebHost;
 
   before(async () => {

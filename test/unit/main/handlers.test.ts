@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { apiMethods } from '../../../src/shared/api';
-import type { TroveService } from '../../../src/core/trove-service';
+import type { TroveAppService } from '../../../src/web/open-trove';
 import { apiHandlers, isOwnPage, type Handler, type InvokeEvent } from '../../../src/main/handlers';
 import { openTrove } from '../../../src/web/open-trove';
 
@@ -17,7 +17,7 @@ const PAGE = 'file:///opt/Trove/resources/app.asar/out/renderer/index.html';
 
 describe('main-process IPC handlers (Electron replaced by plain objects: no Electron binary here)', () => {
   let root: string;
-  let service: TroveService;
+  let service: TroveAppService;
   let handlers: Map<string, Handler>;
   const ourWindow = { id: 1 };
   const opened: string[] = [];

@@ -1,0 +1,99 @@
+/**
+ * The question-bank half of the UI's API: banks, live lookup, duplicates and clusters. Plain data in
+ * and out, validated by the zod schemas below wherever a call crosses a process boundary. Runs
+ * everywhere, so no node:* and no electron.
+ */
+import { z } from 'zod';
+import type {
+  BankQuestion,
+  DuplicatePair,
+  ImportReport,
+  PairDecision,
+  QuestionBank,
+  QuestionCluster,
+  QuestionMatch,
+} from './questions';
+
+/** Largest file `importBank` accepts (before base64). */
+export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+/** Longest question or answer text accepted from the UI. */
+export const MAX_QUESTION_CHARS = 10_000;
+
+/** How to read an imported table: which columns hold the question, the answer and an id. */
+export interface BankImportOptions {
+  /** Bank to fill; created if missing. */
+  bank: string;
+  /** Header name or 1-based column number of the question (default: a column named like "question", else the first). */
+  questionColumn?: string;
+  /** Header name or 1-based column number of the answer (optional). */
+  answerColumn?: string;
+  /** Header name or 1-based column number of a stable row id (optional). */
+  idColumn?: string;
+}
+
+export interface QuestionsApi {
+  /** Every question bank, by name. */
+  listBanks(): Promise<QuestionBank[]>;
+  /**
+   * Import a file the user picked into a bank (created if missing). The UI sends the file's bytes, not
+   * its path, so this works the same in the desktop app and the browser. `fileName`'s extension says
+   * the format (.csv .tsv .txt .json .jsonl .xlsx .md); at most 50 MB. The report lists skipped rows
+   * with their row numbers and reasons.
+   */
+  importBank(fileName: string, contentBase64: string, options: BankImportOptions): Promise<ImportReport>;
+  /** The `k` (default 5, at most 50) questions of a bank closest to `text`, best first, with scores and answers. */
+  askQuestion(bank: string, text: string, k?: number): Promise<QuestionMatch[]>;
+  /** Add one question (and optional answer) to a bank; returns it as stored. */
+  addQuestion(bank: string, question: string, answer?: string): Promise<BankQuestion>;
+  /** Pairs of questions scoring at least `threshold` (default 0.85), best first, with any review decision. */
+  findDuplicates(bank: string, threshold?: number): Promise<DuplicatePair[]>;
+  /** Record what the reviewer decided about a pair (by question row ids); null clears the decision. */
+  reviewDuplicate(bank: string, a: number, b: number, decision: PairDecision | null): Promise<void>;
+  /** Topic groups of at least `minSize` (default 3) questions within `threshold` (default 0.75) of their most central one, largest first. */
+  findClusters(bank: string, threshold?: number, minSize?: number): Promise<QuestionCluster[]>;
+  /** Rename a bank; returns it. */
+  renameBank(from: string, to: string): Promise<QuestionBank>;
+  /** Delete a bank and everything in it. */
+  deleteBank(name: string): Promise<void>;
+}
+
+const bankName = z
+  .string()
+  .max(200, 'bank name is longer than 200 characters')
+  .refine((s) => s.trim().length > 0, 'bank name is empty')
+  .refine((s) => !s.includes('\0'), 'bank name contains a NUL character');
+const questionText = z
+  .string()
+  .max(MAX_QUESTION_CHARS, `text is longer than ${MAX_QUESTION_CHARS} characters`)
+  .refine((t) => t.trim().length > 0, 'text is empty');
+const column = z.string().max(200, 'column name is longer than 200 characters').optional();
+const rowId = z.number().int().min(1);
+const similarity = z.number().min(-1).max(1);
+
+/** Base64 length of MAX_IMPORT_BYTES bytes. */
+const MAX_BASE64_CHARS = Math.ceil(MAX_IMPORT_BYTES / 3) * 4;
+const base64Content = z
+  .string()
+  .refine((s) => s.length > 0, 'the file is empty')
+  .refine((s) => s.length <= MAX_BASE64_CHARS, `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`)
+  .refine((s) => s.length > MAX_BASE64_CHARS || (s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s)), 'the file content is not valid base64');
+
+export const questionsSchemas = {
+  listBanks: z.tuple([]),
+  importBank: z.tuple([
+    z
+      .string()
+      .min(1, 'file name is empty')
+      .max(255, 'file name is longer than 255 characters')
+      .refine((n) => !/[\\/\0]/.test(n), 'file name must not contain a folder'),
+    base64Content,
+    z.strictObject({ bank: bankName, questionColumn: column, answerColumn: column, idColumn: column }),
+  ]),
+  askQuestion: z.tuple([bankName, questionText, z.number().int().min(1).max(50).optional()]),
+  addQuestion: z.tuple([bankName, questionText, z.string().max(MAX_QUESTION_CHARS, `answer is longer than ${MAX_QUESTION_CHARS} characters`).optional()]),
+  findDuplicates: z.tuple([bankName, similarity.optional()]),
+  reviewDuplicate: z.tuple([bankName, rowId, rowId, z.enum(['keep', 'merge', 'dismiss']).nullable()]),
+  findClusters: z.tuple([bankName, similarity.optional(), z.number().int().min(1).max(10_000).optional()]),
+  renameBank: z.tuple([bankName, bankName]),
+  deleteBank: z.tuple([bankName]),
+} satisfies { [K in keyof QuestionsApi]: z.ZodType<Parameters<QuestionsApi[K]>> };
