@@ -7,7 +7,7 @@ import type { Host } from '../lib/connect';
 import { attempt } from './errors.svelte';
 import { prefs } from './prefs.svelte';
 
-export type View = 'search' | 'problems' | 'settings';
+export type View = 'search' | 'questions' | 'problems' | 'settings';
 
 export const app = $state({
   /** False until the first folder list arrives, so first run is not flashed at returning users. */

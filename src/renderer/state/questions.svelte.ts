@@ -1,0 +1,157 @@
+/**
+ * The Questions view's state: the chosen bank, the question being typed and its closest matches
+ * (debounced, newest answer wins), the last import report, duplicate pairs and clusters.
+ */
+import type { DuplicatePair, ImportReport, PairDecision, QuestionBank, QuestionCluster, QuestionMatch } from '../../shared/questions';
+import type { BankImportOptions } from '../../shared/questions-api';
+import { MAX_IMPORT_BYTES } from '../../shared/questions-api';
+import { bytesToBase64 } from '../lib/question-matching';
+import { getHost } from './app.svelte';
+import { attempt } from './errors.svelte';
+
+export const ASK_DEBOUNCE_MS = 200;
+
+export type QuestionsTab = 'ask' | 'duplicates' | 'clusters';
+
+export const questions = $state({
+  banks: [] as QuestionBank[],
+  /** Name of the bank everything below is about ('' when there is none). */
+  bank: '',
+  tab: 'ask' as QuestionsTab,
+  text: '',
+  matches: [] as QuestionMatch[],
+  asking: false,
+  askError: null as string | null,
+  /** Score from which a match is marked "same question". */
+  sameThreshold: 0.8,
+  importing: false,
+  importError: null as string | null,
+  report: null as ImportReport | null,
+  duplicateThreshold: 0.85,
+  duplicates: null as DuplicatePair[] | null,
+  clusterThreshold: 0.75,
+  clusterMinSize: 3,
+  clusters: null as QuestionCluster[] | null,
+});
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+let sequence = 0;
+
+function message(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/^Error invoking remote method '[^']+': (\w*Error: )?/, '');
+}
+
+export async function loadBanks(): Promise<void> {
+  const banks = await attempt(() => getHost().api.listBanks());
+  if (!banks) return;
+  questions.banks = banks;
+  if (!banks.some((b) => b.name === questions.bank)) chooseBank(banks[0]?.name ?? '');
+}
+
+export function chooseBank(name: string): void {
+  if (name === questions.bank) return;
+  questions.bank = name;
+  questions.duplicates = null;
+  questions.clusters = null;
+  if (questions.text.trim()) void ask();
+  else questions.matches = [];
+}
+
+export async function importBankFile(file: File, options: BankImportOptions): Promise<void> {
+  questions.importError = null;
+  questions.report = null;
+  if (file.size > MAX_IMPORT_BYTES) {
+    questions.importError = `${file.name}: larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`;
+    return;
+  }
+  questions.importing = true;
+  try {
+    const content = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
+    const report = await getHost().api.importBank(file.name, content, options);
+    questions.report = report;
+    await loadBanks();
+    questions.bank = '';
+    chooseBank(report.bank.name);
+  } catch (err) {
+    questions.importError = message(err);
+  } finally {
+    questions.importing = false;
+  }
+}
+
+export function setAskText(text: string): void {
+  questions.text = text;
+  clearTimeout(timer);
+  if (!text.trim()) {
+    sequence++;
+    Object.assign(questions, { matches: [], askError: null, asking: false });
+    return;
+  }
+  timer = setTimeout(() => void ask(), ASK_DEBOUNCE_MS);
+}
+
+export async function ask(): Promise<void> {
+  const { text, bank } = questions;
+  if (!text.trim() || !bank) return;
+  const mine = ++sequence;
+  questions.asking = true;
+  try {
+    const matches = await getHost().api.askQuestion(bank, text, 10);
+    if (mine !== sequence) return;
+    questions.matches = matches;
+    questions.askError = null;
+  } catch (err) {
+    if (mine === sequence) questions.askError = message(err);
+  } finally {
+    if (mine === sequence) questions.asking = false;
+  }
+}
+
+/** Adds the typed question to the bank; true when it was added. */
+export async function addAskedQuestion(answer: string): Promise<boolean> {
+  const { bank, text } = questions;
+  const added = await attempt(() => getHost().api.addQuestion(bank, text.trim(), answer.trim() || undefined));
+  if (!added) return false;
+  await loadBanks();
+  questions.duplicates = null;
+  questions.clusters = null;
+  await ask();
+  return true;
+}
+
+export async function findDuplicates(): Promise<void> {
+  const pairs = await attempt(() => getHost().api.findDuplicates(questions.bank, questions.duplicateThreshold));
+  if (pairs) questions.duplicates = pairs;
+}
+
+export async function reviewPair(pair: DuplicatePair, decision: PairDecision | null): Promise<void> {
+  const done = await attempt(async () => {
+    await getHost().api.reviewDuplicate(questions.bank, pair.a.id, pair.b.id, decision);
+    return true;
+  });
+  if (done) pair.decision = decision;
+}
+
+export async function findClusters(): Promise<void> {
+  const found = await attempt(() => getHost().api.findClusters(questions.bank, questions.clusterThreshold, questions.clusterMinSize));
+  if (found) questions.clusters = found;
+}
+
+export async function renameBank(to: string): Promise<void> {
+  const renamed = await attempt(() => getHost().api.renameBank(questions.bank, to));
+  if (!renamed) return;
+  questions.bank = renamed.name;
+  await loadBanks();
+}
+
+export async function deleteBank(): Promise<void> {
+  const name = questions.bank;
+  const done = await attempt(async () => {
+    await getHost().api.deleteBank(name);
+    return true;
+  });
+  if (!done) return;
+  questions.report = null;
+  await loadBanks();
+}
