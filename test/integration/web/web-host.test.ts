@@ -129,6 +129,50 @@ describe('web host', () => {
     }
   });
 
+  test('question-bank calls: bad base64, an oversized file and a missing bank get a 400 that says why', async () => {
+    const csv = Buffer.from('question,answer\nHow do I reset my password?,Use the link on the sign-in page.\n').toString('base64');
+    const cases: [string, unknown, RegExp][] = [
+      ['importBank', ['faq.csv', 'not base64!!', { bank: 'faq' }], /importBank: argument 1: the file content is not valid base64/],
+      ['importBank', ['faq.csv', 'QUJD=', { bank: 'faq' }], /not valid base64/],
+      ['importBank', ['faq.csv', '', { bank: 'faq' }], /the file is empty/],
+      ['importBank', ['faq.csv', csv, {}], /importBank: argument 2\.bank/],
+      ['importBank', ['faq.csv', csv, { bank: '  ' }], /bank name is empty/],
+      ['importBank', ['../faq.csv', csv, { bank: 'faq' }], /file name must not contain a folder/],
+      ['importBank', ['faq.csv', csv, { bank: 'faq', sheet: 2 }], /importBank: .*sheet/],
+      ['askQuestion', ['faq', '   '], /text is empty/],
+      ['askQuestion', ['faq', 'hi', 500], /askQuestion: argument 2/],
+      ['findDuplicates', ['faq', 1.5], /findDuplicates: argument 1/],
+      ['reviewDuplicate', ['faq', 1, 2, 'delete'], /reviewDuplicate: argument 3/],
+      ['findClusters', [], /findClusters: /],
+    ];
+    for (const [method, args, message] of cases) {
+      const reply = await call(host, method, args);
+      assert.equal(reply.status, 400, `${method} ${JSON.stringify(args).slice(0, 60)}`);
+      assert.match(reply.json().error!.message, message);
+    }
+
+    // Just over 50 MB of base64 is refused by the schema; far over it, before the body is read in full.
+    const over = 'A'.repeat(Math.ceil((50 * 1024 * 1024) / 3) * 4 + 4);
+    const big = await call(host, 'importBank', ['faq.csv', over, { bank: 'faq' }]);
+    assert.equal(big.status, 400);
+    assert.match(big.json().error!.message, /the file is larger than 50 MB/);
+    const huge = await call(host, 'importBank', ['faq.csv', over + over, { bank: 'faq' }]);
+    assert.equal(huge.status, 400);
+    assert.match(huge.json().error!.message, /importBank: the file is larger than 50 MB/);
+
+    const missing = await call(host, 'askQuestion', ['no such bank', 'How do I reset my password?']);
+    assert.equal(missing.status, 400);
+    assert.match(missing.json().error!.message, /no question bank named "no such bank"/);
+
+    // The same bytes, well formed, make a bank that answers.
+    const imported = await call(host, 'importBank', ['faq.csv', csv, { bank: 'faq' }]);
+    assert.equal(imported.status, 200, imported.body);
+    assert.equal((imported.json().result as { added: number }).added, 1);
+    const asked = await call(host, 'askQuestion', ['faq', 'I forgot my password', 1]);
+    const [match] = asked.json().result as { question: string; answer: string }[];
+    assert.equal(match.answer, 'Use the link on the sign-in page.');
+  });
+
   test('unknown methods are 404 and GET on a method is 405', async () => {
     const unknown = await call(host, 'deleteEverything', []);
     assert.equal(unknown.status, 404);
