@@ -82,7 +82,7 @@ export const en = {
   'questions.importing': 'Importing…',
   'questions.tooLarge': 'The file is larger than {mb} MB.',
   'questions.report': 'Imported {read} rows into “{bank}” ({format}, {encoding}): {added} added, {updated} changed, {unchanged} unchanged.',
-  'questions.skipped': '{n} rows skipped',
+  'questions.skipped': 'Rows skipped: {n}',
   'questions.row': 'row {row}',
   'questions.truncated': '{n} questions are longer than the model reads; they match on their start.',
   'questions.tab.ask': 'Ask',

@@ -1,0 +1,139 @@
+/// <reference lib="dom" />
+/**
+ * The Questions view as a person uses it, in a real Chromium against the web host and the real model:
+ * import a CSV of real STS-B sentences through the file picker, ask a paraphrase and get its question
+ * first with the answer, move the same-question threshold, dismiss a duplicate pair (still dismissed
+ * after a reload), and see a cluster.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
+import { ROOT, screenshot, startApp } from './support/app';
+
+interface StsPair {
+  score: number;
+  first: string;
+  second: string;
+}
+
+/** STS-B test pairs (tab-separated: genre, file, year, id, gold score, sentence 1, sentence 2). */
+function loadStsb(): StsPair[] {
+  const file = join(ROOT, '..', 'shared', 'eval', 'stsb', 'sts-test.csv');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .filter((f) => f.length >= 7)
+    .map((f) => ({ score: Number(f[4]), first: f[5].trim(), second: f[6].trim() }));
+}
+
+const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** 60 first sentences of close pairs as questions with made-up answers; two extra rows near-duplicate the first two. */
+function writeBank(dir: string, pairs: StsPair[]): string {
+  const rows = pairs.slice(0, 60).map((p, i) => [`q${i + 1}`, p.first, `Answer ${i + 1}: see section ${i + 1}.`]);
+  rows.push(['dup1', pairs[0].second, 'Answer for the first near-duplicate.']);
+  rows.push(['dup2', pairs[1].second, 'Answer for the second near-duplicate.']);
+  rows.push(['empty', '', 'This row has no question.']);
+  const file = join(dir, 'sts-faq.csv');
+  writeFileSync(file, ['id,question,answer', ...rows.map((r) => r.map(csvField).join(','))].join('\n') + '\n');
+  return file;
+}
+
+async function setRange(page: Page, testId: string, value: number): Promise<void> {
+  await page.getByTestId(testId).evaluate((el, v) => {
+    const input = el as HTMLInputElement;
+    input.value = String(v);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
+}
+
+describe('Questions view in a browser', { timeout: 10 * 60_000 }, () => {
+  let browser: Browser;
+
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('import a bank, ask a paraphrase, mark same vs related, dismiss a duplicate for good, see a cluster', async () => {
+    const app = await startApp(browser);
+    try {
+      const { page } = app;
+      // Close pairs whose first sentences are all different (STS-B repeats some captions).
+      const seen = new Set<string>();
+      const pairs = loadStsb().filter((p) => p.score >= 4.0 && p.first !== p.second && !seen.has(p.first) && seen.add(p.first));
+      assert.ok(pairs.length >= 70, 'enough close STS-B pairs');
+      const csv = writeBank(app.root, pairs);
+
+      await page.getByTestId('nav-questions').click();
+      await page.getByRole('heading', { name: 'Similar questions' }).waitFor();
+      await page.getByTestId('bank-file').setInputFiles(csv);
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+
+      // The report counts the rows and names the skipped one by its row number and reason.
+      const report = page.locator('.import-report');
+      await report.waitFor({ timeout: 120_000 });
+      assert.match((await report.textContent()) ?? '', /Imported 62 rows into “sts-faq” \(CSV, UTF-8\): 62 added/);
+      assert.match((await report.locator('.skipped-rows').textContent()) ?? '', /row 64.*empty/i);
+      await page.getByRole('combobox', { name: 'Question bank' }).locator('option', { hasText: 'sts-faq (62 questions)' }).waitFor({ state: 'attached' });
+
+      // A paraphrase of question 11 (not one of the near-duplicates) finds it first, with its answer.
+      const target = pairs[10];
+      await page.getByRole('textbox', { name: 'Question', exact: true }).fill(target.second);
+      const first = page.locator('li.match').first();
+      await first.locator('.match-question', { hasText: target.first }).waitFor({ timeout: 30_000 });
+      assert.equal(await first.locator('.match-answer').textContent(), 'Answer 11: see section 11.');
+      const score = Number(await first.locator('.score').textContent());
+      assert.ok(score > 0.6 && score < 1, `a paraphrase scores high but below 1: ${score}`);
+
+      // The threshold decides what counts as the same question, without asking again.
+      await setRange(page, 'same-threshold', Math.max(0.5, Math.floor((score - 0.05) * 100) / 100));
+      assert.equal(await first.getAttribute('data-kind'), 'same');
+      assert.equal(await first.locator('.kind-badge').textContent(), 'same question');
+      await screenshot(page, 'questions');
+      await setRange(page, 'same-threshold', 1);
+      assert.equal(await first.getAttribute('data-kind'), 'related');
+      assert.equal(await first.locator('.kind-badge').textContent(), 'related');
+      assert.equal(await page.locator('li.match[data-kind="same"]').count(), 0);
+
+      // Duplicates: the first question and its near-duplicate row are a pair; dismiss it.
+      await page.getByRole('tab', { name: 'Duplicates' }).click();
+      await page.getByRole('button', { name: 'Find duplicates' }).click();
+      const pair = page.locator('li.pair', { hasText: pairs[0].second });
+      await pair.waitFor({ timeout: 60_000 });
+      assert.match((await pair.textContent()) ?? '', new RegExp(pairs[0].first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      await pair.getByRole('button', { name: 'Dismiss' }).click();
+      await pair.waitFor({ state: 'detached' });
+
+      // After a reload the dismissal is still there: hidden among unreviewed pairs, marked among reviewed.
+      await page.reload();
+      await page.getByTestId('nav-questions').click();
+      await page.getByRole('tab', { name: 'Duplicates' }).click();
+      await page.getByRole('button', { name: 'Find duplicates' }).click();
+      await page.locator('.duplicates p.small', { hasText: /pairs/ }).waitFor();
+      assert.equal(await page.locator('li.pair', { hasText: pairs[0].second }).count(), 0, 'the dismissed pair stays dismissed');
+      await page.getByLabel('Show reviewed pairs').check();
+      const reviewed = page.locator('li.pair[data-decision="dismiss"]', { hasText: pairs[0].second });
+      await reviewed.waitFor();
+      assert.match((await reviewed.textContent()) ?? '', /dismissed/);
+
+      // Clusters: the first question with its near-duplicate make a group labelled by one of them.
+      await page.getByRole('tab', { name: 'Clusters' }).click();
+      await page.getByLabel('Smallest group').fill('2');
+      await page.getByRole('button', { name: 'Find clusters' }).click();
+      const cluster = page.locator('li.cluster', { hasText: pairs[0].first }).or(page.locator('li.cluster', { hasText: pairs[0].second })).first();
+      await cluster.waitFor({ timeout: 60_000 });
+      assert.match((await cluster.locator('.kind-badge').textContent()) ?? '', /^\d+ questions$/);
+      await cluster.locator('summary').click();
+      const members = await cluster.locator('.cluster-members li').allTextContents();
+      assert.ok(members.includes(pairs[0].first) && members.includes(pairs[0].second), `both near-duplicates are members: ${members.join(' | ')}`);
+    } finally {
+      await app.close();
+    }
+  });
+});
