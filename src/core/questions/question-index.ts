@@ -1,10 +1,12 @@
 /**
  * The in-memory lookup index of one bank: its vectors in one contiguous Float32Array (rows in row-id
- * order) and exact top-k by dot product. Small banks are scanned in JavaScript; from a few thousand
- * rows on, the scan is one onnxruntime Gemm + TopK (about 8 ms for 100,000 × 384 on two cores).
+ * order) and exact top-k by dot product. Small banks are scanned in JavaScript. Large ones are scanned
+ * as int8 (a quarter of the memory traffic, onnxruntime's VNNI kernel), and every row whose int8 score
+ * is within twice the proven quantisation error of the k-th best is rescored in float: the result is
+ * the exact float top-k, for ~10 ms at 100,000 × 384 instead of ~20 ms for a float scan.
  */
-import { TopK, type ScoredId } from '../embed/similarity';
-import type { VectorKernels } from './vector-kernels';
+import { TopK } from '../embed/similarity';
+import { rowDot, type VectorKernels } from './vector-kernels';
 
 /** Below this many rows a plain loop beats the call into onnxruntime. */
 const JS_SCAN_MAX_ROWS = 4000;
@@ -15,10 +17,21 @@ export interface IndexHit {
   score: number;
 }
 
+interface Int8Copy {
+  /** d × n, int8, transposed (the layout MatMulInteger wants for B). */
+  bT: Int8Array;
+  scale: number;
+  /** Largest ‖v − scale·q_v‖ over rows. */
+  maxErr: number;
+  /** Largest ‖v‖ over rows. */
+  maxNorm: number;
+}
+
 export class QuestionIndex {
   private ids: Int32Array;
   private matrix: Float32Array;
   private count = 0;
+  private int8: Int8Copy | null = null;
 
   constructor(
     readonly dimension: number,
@@ -57,31 +70,75 @@ export class QuestionIndex {
     this.ids[this.count] = id;
     this.matrix.set(vector, this.count * this.dimension);
     this.count++;
+    this.int8 = null; // rebuilt on the next large search
   }
 
-  /** Exact top-k rows for one query vector, best first. */
+  private buildInt8(): Int8Copy {
+    const n = this.count;
+    const d = this.dimension;
+    const m = this.matrix;
+    let maxAbs = 0;
+    for (let i = 0; i < n * d; i++) maxAbs = Math.max(maxAbs, Math.abs(m[i]));
+    const scale = maxAbs > 0 ? maxAbs / 127 : 1;
+    const bT = new Int8Array(d * n);
+    let maxErr = 0;
+    let maxNorm = 0;
+    for (let i = 0; i < n; i++) {
+      let err = 0;
+      let norm = 0;
+      for (let x = 0; x < d; x++) {
+        const v = m[i * d + x];
+        const r = Math.max(-127, Math.min(127, Math.round(v / scale)));
+        bT[x * n + i] = r;
+        err += (v - r * scale) ** 2;
+        norm += v * v;
+      }
+      maxErr = Math.max(maxErr, Math.sqrt(err));
+      maxNorm = Math.max(maxNorm, Math.sqrt(norm));
+    }
+    return { bT, scale, maxErr, maxNorm };
+  }
+
+  /** Exact top-k rows for one query vector, best first (equal scores: earlier row first). */
   async search(query: Float32Array, k: number): Promise<IndexHit[]> {
     const n = this.count;
     k = Math.min(k, n);
     if (k <= 0) return [];
     const d = this.dimension;
-    let hits: ScoredId[];
+    const best = new TopK(k);
     if (n <= JS_SCAN_MAX_ROWS) {
-      const best = new TopK(k);
-      const m = this.matrix;
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        const o = i * d;
-        for (let x = 0; x < d; x++) s += query[x] * m[o + x];
-        best.push(Math.fround(s), i);
-      }
-      hits = best.result();
+      for (let i = 0; i < n; i++) best.push(Math.fround(dotRow(query, this.matrix, i, d)), i);
     } else {
-      const { values, indices } = await this.kernels.topK(query, this.matrix.subarray(0, n * d), k);
-      hits = Array.from(indices, (corpusId, x) => ({ corpusId, score: values[x] }));
-      // TopK orders equal scores arbitrarily; keep the lower row first, as the JS path does.
-      hits.sort((a, b) => b.score - a.score || a.corpusId - b.corpusId);
+      const q8 = (this.int8 ??= this.buildInt8());
+      let qMax = 0;
+      for (let x = 0; x < d; x++) qMax = Math.max(qMax, Math.abs(query[x]));
+      const qScale = qMax > 0 ? qMax / 127 : 1;
+      const a = new Uint8Array(d);
+      let qErr = 0;
+      let qHat = 0;
+      for (let x = 0; x < d; x++) {
+        const r = Math.round(query[x] / qScale);
+        a[x] = r + 128;
+        qErr += (query[x] - r * qScale) ** 2;
+        qHat += (r * qScale) ** 2;
+      }
+      // q·v − (sq q̂)·(sb v̂) = e_q·v + (sq q̂)·e_v  ⇒  |error| ≤ ‖e_q‖‖v‖ + ‖sq q̂‖‖e_v‖.
+      const bound = Math.sqrt(qErr) * q8.maxNorm + Math.sqrt(qHat) * q8.maxErr + 1e-6;
+      const approx = await this.kernels.int8Scores(a, q8.bT, n);
+      const factor = qScale * q8.scale;
+      const kth = new TopK(k);
+      for (let i = 0; i < n; i++) if (approx[i] >= kth.floor) kth.push(approx[i], i);
+      // The true k-th best is ≥ (k-th approx) − bound, so every true top-k row has approx ≥ that − bound.
+      const cutoff = Math.floor((kth.floor * factor - 2 * bound) / factor);
+      for (let i = 0; i < n; i++) if (approx[i] >= cutoff) best.push(Math.fround(rowDot(this.matrix, i, query, 0, d)), i);
     }
-    return hits.map((h) => ({ id: this.ids[h.corpusId], score: h.score }));
+    return best.result().map((h) => ({ id: this.ids[h.corpusId], score: h.score }));
   }
+}
+
+function dotRow(q: Float32Array, m: Float32Array, i: number, d: number): number {
+  let s = 0;
+  const o = i * d;
+  for (let x = 0; x < d; x++) s += q[x] * m[o + x];
+  return s;
 }

@@ -22,6 +22,7 @@ export interface TopKResult {
 export class VectorKernels {
   private topKSession: Promise<ort.InferenceSession> | null = null;
   private int8Session: Promise<ort.InferenceSession> | null = null;
+  private int8ScoresSession: Promise<ort.InferenceSession> | null = null;
 
   constructor(
     readonly dimension: number,
@@ -111,9 +112,30 @@ export class VectorKernels {
     return { rows, cols };
   }
 
+  /** Integer dot products of one query `a` (d, uint8 with zero point 128) with every column of `bT` (d × n, int8). */
+  async int8Scores(a: Uint8Array, bT: Int8Array, n: number): Promise<Int32Array> {
+    const d = this.dimension;
+    this.int8ScoresSession ??= this.session(
+      [{ op: 'MatMulInteger', inputs: ['A', 'B', 'AZ'], outputs: ['S'] }],
+      [
+        { name: 'A', type: UINT8, shape: [1, d] },
+        { name: 'B', type: INT8, shape: [d, 'n'] },
+        { name: 'AZ', type: UINT8, shape: [] },
+      ],
+      [{ name: 'S', type: INT32, shape: [1, 'n'] }],
+    );
+    const s = await this.int8ScoresSession;
+    const out = await s.run({
+      A: new ort.Tensor('uint8', a, [1, d]),
+      B: new ort.Tensor('int8', bT, [d, n]),
+      AZ: new ort.Tensor('uint8', Uint8Array.from([128]), []),
+    });
+    return out.S.data as Int32Array;
+  }
+
   async close(): Promise<void> {
-    for (const s of [this.topKSession, this.int8Session]) await (await s?.catch(() => null))?.release();
-    this.topKSession = this.int8Session = null;
+    for (const s of [this.topKSession, this.int8Session, this.int8ScoresSession]) await (await s?.catch(() => null))?.release();
+    this.topKSession = this.int8Session = this.int8ScoresSession = null;
   }
 }
 
