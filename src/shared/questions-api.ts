@@ -47,7 +47,11 @@ export interface QuestionsApi {
   addQuestion(bank: string, question: string, answer?: string): Promise<BankQuestion>;
   /** Pairs of questions scoring at least `threshold` (default 0.85), best first, with any review decision. */
   findDuplicates(bank: string, threshold?: number): Promise<DuplicatePair[]>;
-  /** Record what the reviewer decided about a pair (by question row ids); null clears the decision. */
+  /**
+   * Record what the reviewer decided about a pair (by question row ids, `a` < `b` as findDuplicates
+   * gives them); null clears the decision. "merge" is done at once: `a` stays (taking `b`'s answer if it
+   * has none) and `b` leaves the bank.
+   */
   reviewDuplicate(bank: string, a: number, b: number, decision: PairDecision | null): Promise<void>;
   /** Topic groups of at least `minSize` (default 3) questions within `threshold` (default 0.75) of their most central one, largest first. */
   findClusters(bank: string, threshold?: number, minSize?: number): Promise<QuestionCluster[]>;

@@ -3,7 +3,7 @@
  * The Questions view as a person uses it, in a real Chromium against the web host and the real model:
  * import a CSV of real STS-B sentences through the file picker, ask a paraphrase and get its question
  * first with the answer, move the same-question threshold, dismiss a duplicate pair (still dismissed
- * after a reload), and see a cluster.
+ * after a reload), merge another, and see a cluster.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -60,7 +60,7 @@ describe('Questions view in a browser', { timeout: 10 * 60_000 }, () => {
     await browser?.close();
   });
 
-  test('import a bank, ask a paraphrase, mark same vs related, dismiss a duplicate for good, see a cluster', async () => {
+  test('import a bank, ask a paraphrase, mark same vs related, dismiss a duplicate for good, merge one, see a cluster', async () => {
     const app = await startApp(browser);
     try {
       const { page } = app;
@@ -109,6 +109,12 @@ describe('Questions view in a browser', { timeout: 10 * 60_000 }, () => {
       assert.match((await pair.textContent()) ?? '', new RegExp(pairs[0].first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
       await pair.getByRole('button', { name: 'Dismiss' }).click();
       await pair.waitFor({ state: 'detached' });
+
+      // Merging the other near-duplicate pair removes the second question from the bank.
+      const second = page.locator('li.pair', { hasText: pairs[1].second });
+      await second.getByRole('button', { name: 'Merge into the first' }).click();
+      await second.waitFor({ state: 'detached' });
+      await page.getByRole('combobox', { name: 'Question bank' }).locator('option', { hasText: 'sts-faq (61 questions)' }).waitFor({ state: 'attached' });
 
       // After a reload the dismissal is still there: hidden among unreviewed pairs, marked among reviewed.
       await page.reload();

@@ -130,7 +130,15 @@ export async function reviewPair(pair: DuplicatePair, decision: PairDecision | n
     await getHost().api.reviewDuplicate(questions.bank, pair.a.id, pair.b.id, decision);
     return true;
   });
-  if (done) pair.decision = decision;
+  if (!done) return;
+  if (decision !== 'merge') {
+    pair.decision = decision;
+    return;
+  }
+  // A merge removes the second question: its other pairs, the clusters and the bank's size changed.
+  questions.clusters = null;
+  await Promise.all([findDuplicates(), loadBanks()]);
+  if (questions.text.trim()) await ask();
 }
 
 export async function findClusters(): Promise<void> {
