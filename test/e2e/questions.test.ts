@@ -60,7 +60,7 @@ describe('Questions view in a browser', { timeout: 10 * 60_000 }, () => {
     await browser?.close();
   });
 
-  test('import a bank, ask a paraphrase, mark same vs related, dismiss a duplicate for good, merge one, see a cluster', async () => {
+  test('import a bank, ask a paraphrase, mark same vs related, add a question, dismiss a duplicate for good, merge one, see a cluster', async () => {
     const app = await startApp(browser);
     try {
       const { page } = app;
@@ -101,6 +101,16 @@ describe('Questions view in a browser', { timeout: 10 * 60_000 }, () => {
       assert.equal(await first.locator('.kind-badge').textContent(), 'related');
       assert.equal(await page.locator('li.match[data-kind="same"]').count(), 0);
 
+      // A question the bank lacks is added with its answer, and from then on it is found first.
+      const newQuestion = 'How do I change the colour of the sidebar?';
+      await page.getByRole('textbox', { name: 'Question', exact: true }).fill(newQuestion);
+      await page.getByLabel('Answer (optional)').fill('Settings › Theme.');
+      await page.getByRole('button', { name: 'Add this question to the bank' }).click();
+      await page.getByRole('status').filter({ hasText: 'Added to “sts-faq”.' }).waitFor();
+      await page.locator('li.match').first().locator('.match-question', { hasText: newQuestion }).waitFor();
+      assert.equal(await page.locator('li.match').first().locator('.match-answer').textContent(), 'Settings › Theme.');
+      await page.getByRole('combobox', { name: 'Question bank' }).locator('option', { hasText: 'sts-faq (63 questions)' }).waitFor({ state: 'attached' });
+
       // Duplicates: the first question and its near-duplicate row are a pair; dismiss it.
       await page.getByRole('tab', { name: 'Duplicates' }).click();
       await page.getByRole('button', { name: 'Find duplicates' }).click();
@@ -114,7 +124,7 @@ describe('Questions view in a browser', { timeout: 10 * 60_000 }, () => {
       const second = page.locator('li.pair', { hasText: pairs[1].second });
       await second.getByRole('button', { name: 'Merge into the first' }).click();
       await second.waitFor({ state: 'detached' });
-      await page.getByRole('combobox', { name: 'Question bank' }).locator('option', { hasText: 'sts-faq (61 questions)' }).waitFor({ state: 'attached' });
+      await page.getByRole('combobox', { name: 'Question bank' }).locator('option', { hasText: 'sts-faq (62 questions)' }).waitFor({ state: 'attached' });
 
       // After a reload the dismissal is still there: hidden among unreviewed pairs, marked among reviewed.
       await page.reload();
