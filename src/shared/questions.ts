@@ -43,6 +43,7 @@ export interface ColumnChoice {
   id?: string | number;
 }
 
+/** File formats a bank can be imported from (by default chosen by the file extension). */
 export type ImportFormat = 'csv' | 'tsv' | 'txt' | 'json' | 'jsonl' | 'xlsx' | 'md';
 
 export interface ImportOptions {
@@ -73,6 +74,7 @@ export interface SkippedRow {
 
 /** What an import did. */
 export interface ImportReport {
+  /** The bank after the import. */
   bank: QuestionBank;
   /** Format the file was read as. */
   format: ImportFormat;
@@ -102,8 +104,11 @@ export interface ImportReport {
 export interface QuestionMatch {
   /** Row id of the matching question. */
   id: number;
+  /** The id the source file gave it, or null. */
   externalId: string | null;
+  /** The stored question, in full. */
   question: string;
+  /** Its answer, if it has one (to copy to the asker). */
   answer: string | null;
   /** Cosine similarity, −1…1. */
   score: number;
@@ -125,7 +130,9 @@ export type PairDecision = 'keep' | 'merge' | 'dismiss';
 export interface DuplicatePair {
   /** Cosine similarity. */
   score: number;
+  /** The question with the lower row id (kept by a merge). */
   a: BankQuestion;
+  /** The question with the higher row id (removed by a merge). */
   b: BankQuestion;
   /** Review decision, or null while unreviewed. */
   decision: PairDecision | null;
@@ -157,6 +164,7 @@ export interface ClustersOptions {
   minSize?: number;
 }
 
+/** Export file formats (by default chosen by the file extension: .jsonl/.json → JSONL, else CSV). */
 export type ExportFormat = 'csv' | 'jsonl';
 
 /** The question-bank API, the same in the app, the CLI and tests. */
@@ -176,7 +184,7 @@ export interface QuestionService {
   addQuestion(bank: string, question: string, answer?: string | null, externalId?: string | null): Promise<BankQuestion>;
   /** Pairs of near-identical questions, best first (util.paraphrase_mining semantics). */
   duplicates(bank: string, options?: DuplicatesOptions): Promise<DuplicatePair[]>;
-  /** Record a review decision for a pair (by question row ids); null clears it. */
+  /** Record a review decision for a pair (by question row ids); null clears it. "merge" keeps `a` (taking b's answer if it has none) and removes `b`. */
   reviewPair(bank: string, a: number, b: number, decision: PairDecision | null): Promise<void>;
   /** Topic groups, largest first (util.community_detection semantics). */
   clusters(bank: string, options?: ClustersOptions): Promise<QuestionCluster[]>;
