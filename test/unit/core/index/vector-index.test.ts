@@ -16,10 +16,10 @@ const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * 
 
 describe('in-memory cosine index (fixed vectors)', () => {
   test('top-k equals a brute-force ranking, across growth of the storage', () => {
-    const vs = unitVectors(3000, 16);
-    const index = new VectorIndex(16, 4);
+    const vs = unitVectors(3000, 18); // 18: not a multiple of 4, so the unrolled loop's tail is exercised
+    const index = new VectorIndex(18, 4);
     vs.forEach((v, i) => index.add(Math.floor(i / 3), i, v));
-    const q = unitVectors(1, 16, 99)[0];
+    const q = unitVectors(1, 18, 99)[0];
     const expected = vs.map((v, i) => ({ i, s: dot(v, q) })).sort((a, b) => b.s - a.s).slice(0, 20);
     const got = index.search(q, 20);
     assert.deepEqual(got.map((g) => g.chunkId), expected.map((e) => e.i));
