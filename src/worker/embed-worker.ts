@@ -1,8 +1,11 @@
 /**
  * The embedding process: a thin loop around EmbeddingEngine. The same file runs as an Electron utility
  * process (messages on process.parentPort) and as a Node child process (process.send / 'message').
+ *
+ * Two queues: a search's query ('high' priority) must not wait for a whole indexing request, so bulk
+ * requests are run one model batch at a time and urgent work is served between batches.
  */
-import { EmbeddingEngine } from '../core/embed/engine';
+import { DEFAULT_BATCH_SIZE, EmbeddingEngine } from '../core/embed/engine';
 import type { WorkerRequest, WorkerResponse } from '../core/embed/protocol';
 
 interface ParentPort {
@@ -16,8 +19,21 @@ function send(message: WorkerResponse): void {
   else process.send?.(message);
 }
 
+type EncodeRequest = Extract<WorkerRequest, { type: 'encode' }>;
+
+/** A bulk request being worked through batch by batch, longest texts first. */
+interface BulkJob {
+  msg: EncodeRequest;
+  ids: number[][] | null;
+  order: number[];
+  next: number;
+  out: Float32Array[];
+}
+
 let engine: EmbeddingEngine | null = null;
-let queue: Promise<void> = Promise.resolve();
+const urgent: WorkerRequest[] = [];
+const bulk: BulkJob[] = [];
+let pumping = false;
 
 async function handle(msg: WorkerRequest): Promise<void> {
   switch (msg.type) {
@@ -51,9 +67,52 @@ async function handle(msg: WorkerRequest): Promise<void> {
   }
 }
 
-function receive(msg: unknown): void {
-  // One request at a time: the model already uses every core, and order keeps memory bounded.
-  queue = queue.then(() => handle(msg as WorkerRequest));
+/** Run one model batch of the oldest bulk request; answer it when its last batch is done. */
+async function stepBulk(job: BulkJob): Promise<void> {
+  try {
+    if (!engine) throw new Error('embedding process not initialised');
+    if (!job.ids) {
+      job.ids = await engine.tokenize(job.msg.texts);
+      const ids = job.ids;
+      job.order = ids.map((_, i) => i).sort((a, b) => ids[b].length - ids[a].length || a - b);
+      job.out = new Array(ids.length);
+    }
+    const size = job.msg.batchSize ?? DEFAULT_BATCH_SIZE;
+    const idx = job.order.slice(job.next, job.next + size);
+    const vectors = await engine.encodeIds(idx.map((i) => job.ids![i]), size);
+    idx.forEach((i, k) => (job.out[i] = vectors[k]));
+    job.next += idx.length;
+    if (job.next >= job.order.length) {
+      bulk.shift();
+      send({ type: 'result', id: job.msg.id, vectors: job.out });
+    }
+  } catch (err) {
+    bulk.shift();
+    send({ type: 'error', id: job.msg.id, message: (err as Error).message });
+  }
+}
+
+async function pump(): Promise<void> {
+  if (pumping) return;
+  pumping = true;
+  try {
+    while (urgent.length || bulk.length) {
+      if (urgent.length) await handle(urgent.shift()!);
+      else await stepBulk(bulk[0]);
+    }
+  } finally {
+    pumping = false;
+  }
+}
+
+function receive(raw: unknown): void {
+  const msg = raw as WorkerRequest;
+  if (msg.type === 'encode' && msg.priority !== 'high' && msg.texts.length > 0) {
+    bulk.push({ msg, ids: null, order: [], next: 0, out: [] });
+  } else {
+    urgent.push(msg);
+  }
+  void pump();
 }
 
 if (parentPort) parentPort.on('message', (e) => receive(e.data));

@@ -210,7 +210,7 @@ export class EmbedderProcess implements Embedder {
     const per = this.options.textsPerRequest ?? 256;
     const parts: Promise<unknown>[] = [];
     for (let i = 0; i < texts.length; i += per) {
-      parts.push(this.request({ type: 'encode', id: this.nextId++, texts: texts.slice(i, i + per), batchSize: options.batchSize }));
+      parts.push(this.request({ type: 'encode', id: this.nextId++, texts: texts.slice(i, i + per), batchSize: options.batchSize, priority: options.priority }));
     }
     return (await Promise.all(parts)).flat() as Float32Array[];
   }

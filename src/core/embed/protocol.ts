@@ -3,10 +3,11 @@
  * (src/worker/embed-worker.ts). Sent with structured clone, so Float32Arrays cross as typed arrays.
  */
 import type { ModelVariant } from './model-files';
+import type { EncodePriority } from './types';
 
 export type WorkerRequest =
   | { type: 'init'; modelDir: string; variant?: ModelVariant; threads?: number }
-  | { type: 'encode'; id: number; texts: string[]; batchSize?: number }
+  | { type: 'encode'; id: number; texts: string[]; batchSize?: number; priority?: EncodePriority }
   | { type: 'warmup'; id: number }
   | { type: 'stats'; id: number }
   | { type: 'shutdown' };

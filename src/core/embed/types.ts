@@ -15,9 +15,16 @@ export interface Embedder {
   close(): Promise<void>;
 }
 
+export type EncodePriority = 'high' | 'normal';
+
 export interface EncodeOptions {
   /** Texts per model call (default 32). */
   batchSize?: number;
+  /**
+   * 'high' for a person waiting (a search query): served before queued bulk work, between its model
+   * batches. Default 'normal' (indexing, imports).
+   */
+  priority?: EncodePriority;
 }
 
 /** Counts word pieces the way the model's tokenizer does; used by the chunker. */

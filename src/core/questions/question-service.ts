@@ -132,7 +132,7 @@ export function createQuestionService(options: QuestionServiceOptions): Question
       const k = opts.k ?? 5;
       const same = opts.sameThreshold ?? DEFAULT_SAME_THRESHOLD;
       const idx = await index(name);
-      const [vector] = await embedder.encode([text]);
+      const [vector] = await embedder.encode([text], { priority: 'high' });
       const hits = await idx.search(vector, k);
       const rows = store.questions(hits.map((h) => h.id));
       return hits.map((h) => {
@@ -145,7 +145,7 @@ export function createQuestionService(options: QuestionServiceOptions): Question
       const q = text.trim();
       if (!q) throw new QuestionsError('the question is empty');
       const bank = await ensureModel(store.getBank(name));
-      const [vector] = await embedder.encode([q]);
+      const [vector] = await embedder.encode([q], { priority: 'high' });
       let id: number;
       try {
         [id] = store.writeBatch(bank.id, {

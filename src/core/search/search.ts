@@ -18,7 +18,7 @@ const PASSAGES_PER_FILE = 4;
 export async function searchIndex(deps: SearchDeps, query: SearchQuery, folders: FolderRow[]): Promise<SearchResponse> {
   const t0 = performance.now();
   const k = query.k ?? 10;
-  const [vector] = await deps.embedder.encode([query.text]);
+  const [vector] = await deps.embedder.encode([query.text], { priority: 'high' });
   const groups = deps.index.searchFiles(vector, k, PASSAGES_PER_FILE);
   const chunkIds = groups.flat().map((c) => c.chunkId);
   const chunks = deps.store.chunksByIds(chunkIds);

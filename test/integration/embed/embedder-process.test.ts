@@ -38,6 +38,21 @@ test('10,000 texts in one call: split into bounded requests, all answered in ord
   assert.ok(dot(vs[1], vs[2]) < 0.999, 'different texts differ');
 });
 
+test('a search query sent during bulk indexing is answered before the bulk work finishes', async () => {
+  const order: string[] = [];
+  const bulkTexts = [...abstracts, ...abstracts].map((t, i) => `${t} (${i})`);
+  const bulk = proc.encode(bulkTexts, { batchSize: 8 }).then((v) => (order.push('bulk'), v));
+  await new Promise((r) => setTimeout(r, 200));
+  const query = proc.encode(['what do cells do under stress?'], { priority: 'high' }).then((v) => (order.push('query'), v));
+  const [bulkVectors, [q]] = await Promise.all([bulk, query]);
+  assert.deepEqual(order, ['query', 'bulk']);
+  assert.equal(bulkVectors.length, bulkTexts.length);
+  // Interleaving does not change the vectors: bulk results equal a plain run, in order.
+  const plain = await proc.encode(bulkTexts.slice(0, 30));
+  plain.forEach((v, i) => assert.ok(dot(v, bulkVectors[i]) > 0.99999, `text ${i}`));
+  assert.equal(q.length, 384);
+});
+
 test('a crash mid-request (SIGKILL) restarts the process and the request still completes', async () => {
   const restarts = proc.restarts;
   const expected = await proc.encode(abstracts);
