@@ -3,10 +3,10 @@
  * better-sqlite3 calls; writers batch rows into one transaction each so a crash loses at most a batch.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BankQuestion, PairDecision, QuestionBank } from '../../shared/questions';
 import { migrate } from './migrations';
+import { openSqlite } from '../store/sqlite';
 
 export const DB_FILE = 'questions.db';
 
@@ -54,15 +54,7 @@ export function blobToVector(b: Buffer): Float32Array {
 }
 
 export function openQuestionsDb(dataDir: string): Database.Database {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, DB_FILE));
-  // WAL: lookups never wait behind an import's write transaction; NORMAL is crash-safe in WAL mode.
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
-  return db;
+  return openSqlite(join(dataDir, DB_FILE), migrate);
 }
 
 export class BankStore {

@@ -4,12 +4,9 @@
  * Append new ones; never edit one that has shipped.
  */
 import type Database from 'better-sqlite3';
+import { runMigrations, type Migration } from '../store/sqlite';
 
-export interface Migration {
-  version: number;
-  name: string;
-  up(db: Database.Database): void;
-}
+export type { Migration };
 
 export const migrations: Migration[] = [
   {
@@ -68,19 +65,5 @@ export const migrations: Migration[] = [
 
 /** Bring `db` up to the newest version; returns the versions applied. */
 export function migrate(db: Database.Database, list: Migration[] = migrations): number[] {
-  const applied: number[] = [];
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const newest = list.at(-1)?.version ?? 0;
-  if (current > newest) {
-    throw new Error(`questions database is version ${current}, newer than this Trove (${newest}); update Trove`);
-  }
-  for (const m of list) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-    applied.push(m.version);
-  }
-  return applied;
+  return runMigrations(db, list, 'questions');
 }

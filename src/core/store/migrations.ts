@@ -3,12 +3,9 @@
  * crash leaves the database at the previous version, never half-way. Append; never edit a shipped one.
  */
 import type Database from 'better-sqlite3';
+import { runMigrations, type Migration } from './sqlite';
 
-export interface Migration {
-  version: number;
-  name: string;
-  up(db: Database.Database): void;
-}
+export type { Migration };
 
 export const migrations: Migration[] = [
   {
@@ -66,19 +63,5 @@ export const migrations: Migration[] = [
 
 /** Bring `db` up to the newest version; returns the versions applied. */
 export function migrate(db: Database.Database, list: Migration[] = migrations): number[] {
-  const applied: number[] = [];
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const newest = list.at(-1)?.version ?? 0;
-  if (current > newest) {
-    throw new Error(`index database is version ${current}, newer than this Trove (${newest}); update Trove`);
-  }
-  for (const m of list) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-    applied.push(m.version);
-  }
-  return applied;
+  return runMigrations(db, list, 'index');
 }
