@@ -133,6 +133,8 @@ export class FolderSources {
       onFallback: (warning) => {
         source.warning = warning;
         this.deps.onChange();
+        // Changes made while native watching failed and polling started were seen by neither: look again.
+        if (!this.closed && this.byPath.get(source.row.path) === source) void this.reconcile(source).catch(() => {});
       },
     });
     source.watcher = watcher;

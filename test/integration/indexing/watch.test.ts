@@ -97,7 +97,7 @@ test('when the OS watch limit is hit, the folder falls back to polling, says wha
     await waitFor('the polling fallback', () => watcher.mode === 'polling' && warning !== '');
     assert.match(warning, /max_user_watches/);
     writeFileSync(join(dir, 'new-note.md'), '# hello');
-    await waitFor('polling to notice a new file', () => seen.includes(join(dir, 'new-note.md')), 10_000);
+    await waitFor('polling to notice a new file', () => seen.includes(join(dir, 'new-note.md')), 30_000);
   } finally {
     await watcher.close();
     rmSync(dir, { recursive: true, force: true });
