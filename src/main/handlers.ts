@@ -4,7 +4,7 @@
  */
 import { apiMethods, validateArgs, type ApiMethod, type TroveApi } from '../shared/api';
 import { methodChannel } from '../shared/channels';
-import type { TroveAppService } from '../web/open-trove';
+import type { TroveAppService } from '../core/open-trove';
 
 /** What a handler needs of Electron's IpcMainInvokeEvent. */
 export interface InvokeEvent {

@@ -3,8 +3,8 @@
  * runs in a utility process, and the page reaches both through the typed IPC in ./ipc.
  */
 import { app, BrowserWindow, dialog } from 'electron';
-import type { TroveAppService } from '../web/open-trove';
-import { openTrove } from '../web/open-trove';
+import type { TroveAppService } from '../core/open-trove';
+import { openTrove } from '../core/open-trove';
 import { forwardEvents, registerIpc } from './ipc';
 import { dataDir, modelDir, workerEntry } from './paths';
 import { isOwnPage } from './handlers';

@@ -4,7 +4,7 @@
  */
 import { dialog, ipcMain, shell, type BrowserWindow } from 'electron';
 import { eventChannel, eventNames } from '../shared/channels';
-import type { TroveAppService } from '../web/open-trove';
+import type { TroveAppService } from '../core/open-trove';
 import { apiHandlers, type DesktopMethods } from './handlers';
 
 export interface IpcOptions {

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidArgumentsError, validateArgs, type ApiMethod } from '../shared/api';
 import { eventNames, isApiMethod, type WireError } from '../shared/channels';
 import { MAX_IMPORT_BYTES } from '../shared/questions-api';
-import type { TroveAppService } from './open-trove';
+import type { TroveAppService } from '../core/open-trove';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** importBank carries a whole file as base64 (4 bytes per 3) plus its options. */

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 import { EVENTS_ROUTE } from '../shared/channels';
-import type { TroveAppService } from './open-trove';
+import type { TroveAppService } from '../core/open-trove';
 import { handleApiCall, handleEvents, sendError } from './api-routes';
 import { foreignRequest, newToken, tokenCookie, tokenMatches } from './security';
 import { resolveStatic, sendFile } from './static-files';

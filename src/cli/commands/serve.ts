@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from '../command';
 import { parseFlags } from '../command';
-import { openTrove } from '../../web/open-trove';
+import { openTrove } from '../../core/open-trove';
 import { startWebHost } from '../../web/server';
 
 const usage = 'usage: npm run serve -- [--folder <dir>]... [--port N] [--data <dir>] [--renderer <dir>]';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import type { TroveService } from '../../../src/core/trove-service';
-import { openTrove } from '../../../src/web/open-trove';
+import { openTrove } from '../../../src/core/open-trove';
 import { startWebHost, type WebHost } from '../../../src/web/server';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');

@@ -8,8 +8,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { TroveAppService } from '../../../src/web/open-trove';
-import { openTrove } from '../../../src/web/open-trove';
+import type { TroveAppService } from '../../../src/core/open-trove';
+import { openTrove } from '../../../src/core/open-trove';
 import { startWebHost, type WebHost } from '../../../src/web/server';
 
 interface Reply {

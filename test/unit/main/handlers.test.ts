@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { apiMethods } from '../../../src/shared/api';
-import type { TroveAppService } from '../../../src/web/open-trove';
+import type { TroveAppService } from '../../../src/core/open-trove';
 import { apiHandlers, isOwnPage, type Handler, type InvokeEvent } from '../../../src/main/handlers';
-import { openTrove } from '../../../src/web/open-trove';
+import { openTrove } from '../../../src/core/open-trove';
 
 const PAGE = 'file:///opt/Trove/resources/app.asar/out/renderer/index.html';
 

@@ -1,14 +1,14 @@
 /**
- * Starts the engine for a host: the embedding process, the tokenizer that cuts passages, the
+ * Starts the engine for a host (Electron main, the web host, the tests): the embedding process, the tokenizer that cuts passages, the
  * folders-and-search service and the question banks over the same model and data folder. The
  * Electron main process does the same with a utility-process launcher.
  */
-import { EmbedderProcess } from '../core/embed/embedder-process';
-import type { WorkerLauncher } from '../core/embed/protocol';
-import { loadTokenCounter } from '../core/embed/tokenizer';
-import { createQuestionService } from '../core/questions/question-service';
-import { createQuestionsApi } from '../core/questions/questions-api';
-import { createTroveService, type TroveService } from '../core/trove-service';
+import { EmbedderProcess } from './embed/embedder-process';
+import type { WorkerLauncher } from './embed/protocol';
+import { loadTokenCounter } from './embed/tokenizer';
+import { createQuestionService } from './questions/question-service';
+import { createQuestionsApi } from './questions/questions-api';
+import { createTroveService, type TroveService } from './trove-service';
 import type { QuestionsApi } from '../shared/questions-api';
 
 export interface OpenTroveOptions {
