@@ -83,20 +83,19 @@ export class EmbeddingEngine implements Embedder {
     return this.loading;
   }
 
-  /** Token ids per text (with [CLS]/[SEP], truncated), for benchmarks that feed the model directly. */
+  /** Token ids per text (with [CLS]/[SEP], truncated at maxSeqLength). */
   async tokenize(texts: string[]): Promise<number[][]> {
     const { tokenizer } = await this.load();
-    return texts.map((t) => tokenizer.ids(t));
+    const t0 = performance.now();
+    const ids = texts.map((t) => tokenizer.ids(typeof t === 'string' ? t : String(t ?? '')));
+    this.stats.tokenizeMs += performance.now() - t0;
+    return ids;
   }
 
   async encode(texts: string[], options: EncodeOptions = {}): Promise<Float32Array[]> {
     if (!Array.isArray(texts)) throw new TypeError('encode: texts must be an array of strings');
     if (texts.length === 0) return [];
-    const { tokenizer } = await this.load();
-    const t0 = performance.now();
-    const ids = texts.map((t) => tokenizer.ids(typeof t === 'string' ? t : String(t ?? '')));
-    this.stats.tokenizeMs += performance.now() - t0;
-    return this.encodeIds(ids, options.batchSize ?? DEFAULT_BATCH_SIZE);
+    return this.encodeIds(await this.tokenize(texts), options.batchSize ?? DEFAULT_BATCH_SIZE);
   }
 
   /** Run the model on already tokenized inputs (sorted by length, each batch padded to its longest). */
