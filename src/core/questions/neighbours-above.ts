@@ -7,6 +7,7 @@
  * margin that provably covers the quantisation error (Cauchy–Schwarz on each vector's rounding error)
  * and then rescored exactly in float: the result is the same set a float scan would give.
  */
+import { quantizeRows, transposeRows } from './int8-rows';
 import { rowDot, type VectorKernels } from './vector-kernels';
 
 /** Per-row neighbour lists in CSR form; each row sorted by score descending, ties by column ascending. */
@@ -54,40 +55,13 @@ export interface Quantized {
 }
 
 export function quantize(matrix: Float32Array, n: number, d: number, blockSize: number): Quantized {
-  let maxAbs = 0;
-  for (let i = 0; i < n * d; i++) maxAbs = Math.max(maxAbs, Math.abs(matrix[i]));
-  const scale = maxAbs > 0 ? maxAbs / 127 : 1;
-  const q = new Int8Array(n * d);
-  let maxErr = 0;
-  let maxQNorm = 0;
-  let maxNorm = 0;
-  for (let i = 0; i < n; i++) {
-    let err = 0;
-    let qn = 0;
-    let vn = 0;
-    for (let x = 0; x < d; x++) {
-      const v = matrix[i * d + x];
-      const r = Math.max(-127, Math.min(127, Math.round(v / scale)));
-      q[i * d + x] = r;
-      err += (v - r * scale) ** 2;
-      qn += (r * scale) ** 2;
-      vn += v * v;
-    }
-    maxErr = Math.max(maxErr, Math.sqrt(err));
-    maxQNorm = Math.max(maxQNorm, Math.sqrt(qn));
-    maxNorm = Math.max(maxNorm, Math.sqrt(vn));
-  }
+  const { q, scale, maxErr, maxQNorm, maxNorm } = quantizeRows(matrix, n, d);
   // v·w − s²(q_v·q_w) = e_v·w + (s q_v)·e_w, so |error| ≤ ‖e_v‖‖w‖ + ‖s q_v‖‖e_w‖.
   const errorBound = maxErr * maxNorm + maxQNorm * maxErr + 1e-6;
   const shifted = new Uint8Array(n * d);
   for (let i = 0; i < n * d; i++) shifted[i] = q[i] + 128;
   const blocksT: Int8Array[] = [];
-  for (let b0 = 0; b0 < n; b0 += blockSize) {
-    const len = Math.min(blockSize, n - b0);
-    const t = new Int8Array(d * len);
-    for (let r = 0; r < len; r++) for (let x = 0; x < d; x++) t[x * len + r] = q[(b0 + r) * d + x];
-    blocksT.push(t);
-  }
+  for (let b0 = 0; b0 < n; b0 += blockSize) blocksT.push(transposeRows(q, d, b0, Math.min(b0 + blockSize, n)));
   return { shifted, blocksT, scale, errorBound };
 }
 

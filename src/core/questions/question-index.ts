@@ -6,6 +6,7 @@
  * the exact float top-k, for ~10 ms at 100,000 × 384 instead of ~20 ms for a float scan.
  */
 import { TopK } from '../embed/similarity';
+import { quantizeRows, transposeRows } from './int8-rows';
 import { rowDot, type VectorKernels } from './vector-kernels';
 
 /** Below this many rows a plain loop beats the call into onnxruntime. */
@@ -75,28 +76,8 @@ export class QuestionIndex {
 
   private buildInt8(): Int8Copy {
     const n = this.count;
-    const d = this.dimension;
-    const m = this.matrix;
-    let maxAbs = 0;
-    for (let i = 0; i < n * d; i++) maxAbs = Math.max(maxAbs, Math.abs(m[i]));
-    const scale = maxAbs > 0 ? maxAbs / 127 : 1;
-    const bT = new Int8Array(d * n);
-    let maxErr = 0;
-    let maxNorm = 0;
-    for (let i = 0; i < n; i++) {
-      let err = 0;
-      let norm = 0;
-      for (let x = 0; x < d; x++) {
-        const v = m[i * d + x];
-        const r = Math.max(-127, Math.min(127, Math.round(v / scale)));
-        bT[x * n + i] = r;
-        err += (v - r * scale) ** 2;
-        norm += v * v;
-      }
-      maxErr = Math.max(maxErr, Math.sqrt(err));
-      maxNorm = Math.max(maxNorm, Math.sqrt(norm));
-    }
-    return { bT, scale, maxErr, maxNorm };
+    const { q, scale, maxErr, maxNorm } = quantizeRows(this.matrix, n, this.dimension);
+    return { bT: transposeRows(q, this.dimension, 0, n), scale, maxErr, maxNorm };
   }
 
   /** Exact top-k rows for one query vector, best first (equal scores: earlier row first). */
