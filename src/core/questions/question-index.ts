@@ -88,7 +88,7 @@ export class QuestionIndex {
     const d = this.dimension;
     const best = new TopK(k);
     if (n <= JS_SCAN_MAX_ROWS) {
-      for (let i = 0; i < n; i++) best.push(Math.fround(dotRow(query, this.matrix, i, d)), i);
+      for (let i = 0; i < n; i++) best.push(Math.fround(rowDot(this.matrix, i, query, 0, d)), i);
     } else {
       const q8 = (this.int8 ??= this.buildInt8());
       let qMax = 0;
@@ -117,9 +117,3 @@ export class QuestionIndex {
   }
 }
 
-function dotRow(q: Float32Array, m: Float32Array, i: number, d: number): number {
-  let s = 0;
-  const o = i * d;
-  for (let x = 0; x < d; x++) s += q[x] * m[o + x];
-  return s;
-}
