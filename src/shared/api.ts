@@ -14,6 +14,7 @@ import type {
   SearchQuery,
   SearchResponse,
   Settings,
+  SimilarQuery,
 } from './types';
 
 export interface TroveApi {
@@ -33,6 +34,8 @@ export interface TroveApi {
   resume(): Promise<IndexProgress>;
   /** Search the index. */
   search(query: SearchQuery): Promise<SearchResponse>;
+  /** Files closest to an indexed file or one of its passages, the file itself excluded ("Similar files"). */
+  similarTo(query: SimilarQuery): Promise<SearchResponse>;
   /** Extracted text around a passage of an indexed file; refuses paths outside the indexed folders. */
   preview(path: string, start: number, end: number): Promise<Preview>;
   /** Files that could not be indexed, with reasons. */
@@ -78,6 +81,17 @@ const offset = z.number().int().min(0).max(2 ** 40);
 
 export const MAX_QUERY_CHARS = 10_000;
 
+const msSinceEpoch = z.number().int().min(0).max(8.64e15);
+/** Shape only: whether the folders are indexed and the types known is checked by the engine (a clear 400). */
+const searchFilters = z
+  .strictObject({
+    folders: z.array(absPath).min(1).max(100).optional(),
+    types: z.array(z.string().regex(/^[a-z0-9]{1,12}$/, 'file type must be an extension like "pdf"')).min(1).max(100).optional(),
+    after: msSinceEpoch.optional(),
+    before: msSinceEpoch.optional(),
+  })
+  .refine((f) => f.after === undefined || f.before === undefined || f.after < f.before, '"after" must be earlier than "before"');
+
 /** Argument schemas, one tuple per method: every call is checked against these at the boundary. */
 export const apiSchemas = {
   listFolders: z.tuple([]),
@@ -94,6 +108,18 @@ export const apiSchemas = {
         .max(MAX_QUERY_CHARS, `query is longer than ${MAX_QUERY_CHARS} characters`)
         .refine((t) => t.trim().length > 0, 'query is empty'),
       k: z.number().int().min(1).max(100).optional(),
+      filters: searchFilters.optional(),
+      sort: z.enum(['relevance', 'date']).optional(),
+      mode: z.enum(['hybrid', 'meaning', 'words']).optional(),
+      exact: z.boolean().optional(),
+    }),
+  ]),
+  similarTo: z.tuple([
+    z.strictObject({
+      path: absPath,
+      chunkId: z.number().int().min(1).optional(),
+      k: z.number().int().min(1).max(100).optional(),
+      filters: searchFilters.optional(),
     }),
   ]),
   preview: z.tuple([absPath, offset, offset]),

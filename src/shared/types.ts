@@ -2,12 +2,57 @@
  * Domain types shared by every process. No node:*, no electron: the renderer imports these too.
  */
 
+/** Narrows a search to some files. Every field is optional; all given fields must hold. */
+export interface SearchFilters {
+  /** Only files under these indexed folders (absolute paths as listed by `listFolders`). */
+  folders?: string[];
+  /** Only files of these types: lower-case extensions without the dot ("pdf", "docx"). */
+  types?: string[];
+  /** Only files modified at or after this time (ms since epoch). */
+  after?: number;
+  /** Only files modified before this time (ms since epoch). */
+  before?: number;
+}
+
+/**
+ * Which indexes answer: both fused (the default), the vectors alone ("meaning") or the keyword index
+ * alone ("words"). The single-index modes exist for evaluation and for people who want them.
+ */
+export type SearchMode = 'hybrid' | 'meaning' | 'words';
+
 /** What a user types into the search box. */
 export interface SearchQuery {
-  /** The question or words to look for; 1–10,000 characters (longer input is rejected, not cut). */
+  /**
+   * The question or words to look for; 1–10,000 characters (longer input is rejected, not cut).
+   * Syntax: `"exact phrase"` must occur; `-word` excludes files containing the word; anything else is
+   * matched by meaning and by words. Operators of the keyword engine typed by a person are plain text.
+   */
   text: string;
   /** How many files to return, best first (1–100, default 10). */
   k?: number;
+  /** Restrict the search to some folders, types or dates. */
+  filters?: SearchFilters;
+  /** Order of the files: by relevance (default) or newest first among the matches. */
+  sort?: 'relevance' | 'date';
+  /** Which indexes answer (default "hybrid"). */
+  mode?: SearchMode;
+  /** Search the text exactly as typed, without spelling correction ("search instead for …"). */
+  exact?: boolean;
+}
+
+/** Search for files like one already indexed ("Similar files"). */
+export interface SimilarQuery {
+  /** An indexed file (absolute path). */
+  path: string;
+  /**
+   * A passage of that file (its `chunkId`): files closest to this passage. Without it, files closest to
+   * the file as a whole (the mean of its passages' vectors).
+   */
+  chunkId?: number;
+  /** How many files to return (1–100, default 10). The file itself is never among them. */
+  k?: number;
+  /** Restrict the answer like a search. */
+  filters?: SearchFilters;
 }
 
 /** One matching passage inside a file. */
@@ -20,8 +65,15 @@ export interface Passage {
   start: number;
   /** Character offset one past the passage's last character in the file's extracted text. */
   end: number;
-  /** Cosine similarity between the query and this passage, −1…1 (higher is closer). */
+  /**
+   * How well the passage matches, used for ranking: in "meaning" mode and for similar files the cosine
+   * similarity (−1…1); in "hybrid" and "words" modes a fused relevance where higher is better.
+   */
   score: number;
+  /** Cosine similarity between the query (or the source passage) and this passage, −1…1; null when not computed. */
+  similarity: number | null;
+  /** Query words (as typed or corrected) found in this passage by the keyword index; empty when none. */
+  matchedTerms: string[];
   /** Where the passage is in the document for a person: "line 12", "§ Install › Linux", "page 3". */
   location: string | null;
   /**
@@ -63,6 +115,23 @@ export interface SearchResponse {
   tookMs: number;
   /** Number of passages searched. */
   passagesSearched: number;
+  /** How many files matched in all (before cutting to `k`); `hits.length` is at most `k`. */
+  totalFiles: number;
+  /**
+   * Set when the query as typed matched poorly and a spelling correction was searched instead: the UI
+   * says "Showing results for {corrected}; search instead for {original}" (the latter re-runs with `exact`).
+   */
+  correction: { original: string; corrected: string } | null;
+  /**
+   * "good": the best hits pass the calibrated cut-off. "none": nothing does — `hits` then holds the few
+   * nearest files only, for the UI to show greyed under "No good matches".
+   */
+  quality: 'good' | 'none';
+  /**
+   * Set when the query is written in a script the active model does not read (e.g. Chinese with an
+   * English-only model): the script's name and, when one is available, a model id that reads it.
+   */
+  unsupportedScript: { script: string; suggestedModel: string | null } | null;
 }
 
 /** What the indexer is doing, sent as a progress event and returned by `status()`. */

@@ -38,6 +38,8 @@ export async function searchIndex(deps: SearchDeps, query: SearchQuery, folders:
         start: c.start,
         end: c.end,
         score: scored.score,
+        similarity: scored.score,
+        matchedTerms: [],
         location: c.location,
         highlight: highlightSpan(c.text, query.text),
       });
@@ -55,5 +57,15 @@ export async function searchIndex(deps: SearchDeps, query: SearchQuery, folders:
       mtimeMs: file.mtimeMs,
     });
   }
-  return { query: query.text, hits, tookMs: Math.round((performance.now() - t0) * 10) / 10, passagesSearched: deps.index.size };
+  // Filters, keyword fusion, correction and the cut-off arrive with the hybrid search (issue 9).
+  return {
+    query: query.text,
+    hits,
+    tookMs: Math.round((performance.now() - t0) * 10) / 10,
+    passagesSearched: deps.index.size,
+    totalFiles: hits.length,
+    correction: null,
+    quality: 'good',
+    unsupportedScript: null,
+  };
 }

@@ -151,6 +151,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
       return progress();
     },
     search: (query: SearchQuery) => searchIndex({ store, index, embedder }, query, store.folders()),
+    similarTo: () => Promise.reject(new Error('similar files are not available yet')),
     async preview(path, start, end): Promise<Preview> {
       const real = await resolveIndexedPath(path);
       const row = store.fileByPath(real) ?? store.fileByPath(path);
