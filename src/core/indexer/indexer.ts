@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import type { Embedder, TokenCounter } from '../embed/types';
 import type { ExtractorRegistry } from '../extract/extractors';
-import { blobToVector, type VectorIndex } from '../index/vector-index';
-import type { FileFacts, IndexStore } from '../store/index-store';
+import type { Corpus } from '../corpus/corpus';
+import type { FileFacts } from '../store/index-store';
 import { ProgressMeter } from './progress-meter';
 import { extractChunks, readFileSafely } from './prepare-file';
 import type { Chunk } from '../chunk/chunker';
@@ -19,12 +19,11 @@ export interface IndexJob {
 }
 
 export interface IndexerDeps {
-  store: IndexStore;
-  index: VectorIndex;
+  /** Owns the stored rows and the in-memory vectors of the embedding set being indexed. */
+  corpus: Corpus;
   embedder: Embedder;
   counter: TokenCounter;
   extractors: ExtractorRegistry;
-  embeddingSetId: number;
   maxFileBytes: () => number;
   /** Called after every batch and state change (the service throttles it into progress events). */
   onProgress: () => void;
@@ -96,9 +95,9 @@ export class Indexer {
   /** The file is gone: hide it from searches now; its row waits in case it reappears under another name. */
   enqueueRemoval(job: IndexJob): void {
     if (this.upserts.delete(job.path)) this.passTotal--;
-    const row = this.deps.store.fileByPath(job.path);
+    const row = this.deps.corpus.store.fileByPath(job.path);
     if (!row) return;
-    if (this.deps.index.removeFile(row.id) > 0) this.deps.onIndexChanged();
+    if (this.deps.corpus.hide(row.id)) this.deps.onIndexChanged();
     this.removals.set(job.path, job);
     this.lastRemovalAt = Date.now();
     this.kick();
@@ -173,12 +172,9 @@ export class Indexer {
   }
 
   private flushRemovals(): void {
-    const { store } = this.deps;
     let changed = false;
     for (const job of this.removals.values()) {
-      const id = store.deleteFile(job.path);
-      if (id !== undefined) {
-        this.deps.index.removeFile(id);
+      if (this.deps.corpus.deleteFile(job.path) !== undefined) {
         this.totals.removed++;
         changed = true;
       }
@@ -188,7 +184,7 @@ export class Indexer {
   }
 
   private async processBatch(batch: IndexJob[]): Promise<void> {
-    const { store, index, embeddingSetId } = this.deps;
+    const { corpus } = this.deps;
     const toEmbed: { facts: FileFacts; chunks: Chunk[] }[] = [];
     let chunkCount = 0;
     let done = 0;
@@ -218,7 +214,7 @@ export class Indexer {
       } catch (err) {
         // The embedding process gave up (it already restarts and retries after a crash): say so per file.
         const reason = `could not compute the passages' vectors: ${err instanceof Error ? err.message : String(err)}`;
-        for (const { facts } of toEmbed) this.fail(facts, { ...facts, reason }, store.fileByPath(facts.path)?.id);
+        for (const { facts } of toEmbed) this.fail(facts, { ...facts, reason });
         this.meter.record(done + toEmbed.length, 0);
         return;
       }
@@ -227,10 +223,7 @@ export class Indexer {
       for (const { facts, chunks } of toEmbed) {
         const stored = chunks.map((c) => ({ ...c, vector: vectors[v++] }));
         if (!this.folderExists(facts.folderId)) continue; // the folder was removed while this batch was embedded
-        const old = store.fileByPath(facts.path);
-        const fileId = store.writeIndexedFile(facts, embeddingSetId, stored);
-        if (old) index.removeFile(old.id);
-        this.addToIndex(fileId);
+        corpus.writeFile(facts, stored);
         this.totals.embedded++;
         this.totals.chunksEmbedded += chunks.length;
       }
@@ -241,8 +234,8 @@ export class Indexer {
 
   /** Decide what a file needs; returns facts+chunks when it must be embedded, else handles it here. */
   private async prepare(job: IndexJob): Promise<{ facts: FileFacts; chunks: Chunk[] } | null> {
-    const { store, index, embeddingSetId } = this.deps;
-    const old = store.fileByPath(job.path);
+    const { corpus } = this.deps;
+    const old = corpus.store.fileByPath(job.path);
     const read = await readFileSafely(job.path, this.deps.maxFileBytes());
     if (read.kind === 'gone') {
       if (old) this.enqueueRemoval(job);
@@ -256,18 +249,17 @@ export class Indexer {
         return null;
       }
       this.retries.delete(job.path);
-      this.fail(job, { size: 0, mtimeMs: 0, reason: 'the file kept changing while being read; will retry when it is saved again' }, old?.id);
+      this.fail(job, { size: 0, mtimeMs: 0, reason: 'the file kept changing while being read; will retry when it is saved again' });
       return null;
     }
     this.retries.delete(job.path);
     if (read.kind === 'failed') {
-      this.fail(job, read, old?.id);
+      this.fail(job, read);
       return null;
     }
     const facts: FileFacts = { folderId: job.folderId, path: job.path, size: read.size, mtimeMs: read.mtimeMs, contentHash: read.contentHash };
-    if (old && old.state === 'indexed' && old.contentHash === read.contentHash && old.embeddingSetId === embeddingSetId) {
-      store.touchFile(old.id, read.size, read.mtimeMs);
-      if (!index.hasFile(old.id)) this.addToIndex(old.id);
+    if (old && old.state === 'indexed' && old.contentHash === read.contentHash && old.embeddingSetId === corpus.embeddingSetId) {
+      corpus.touchFile(old.id, read.size, read.mtimeMs);
       this.totals.unchanged++;
       return null;
     }
@@ -276,14 +268,9 @@ export class Indexer {
       const moved = this.removals.has(twin.path) || !existsSync(twin.path);
       if (moved) {
         this.removals.delete(twin.path);
-        index.removeFile(twin.id);
-        store.moveFile(twin.id, facts);
-        if (old && old.id !== twin.id) index.removeFile(old.id);
-        this.addToIndex(twin.id);
+        corpus.moveFile(twin.id, facts);
       } else {
-        const fileId = store.copyIndexedFile(facts, twin);
-        if (old) index.removeFile(old.id);
-        this.addToIndex(fileId);
+        corpus.copyFile(facts, twin);
       }
       this.totals.reused++;
       this.deps.onIndexChanged();
@@ -291,32 +278,27 @@ export class Indexer {
     }
     const extracted = await extractChunks(job.path, read.bytes, this.deps.extractors, this.deps.counter, this.deps.embedder.maxSeqLength);
     if ('reason' in extracted) {
-      this.fail(job, { size: read.size, mtimeMs: read.mtimeMs, reason: extracted.reason }, old?.id, read.contentHash);
+      this.fail(job, { size: read.size, mtimeMs: read.mtimeMs, reason: extracted.reason }, read.contentHash);
       return null;
     }
     return { facts, chunks: extracted.chunks };
   }
 
   private reusable(contentHash: string, path: string) {
-    const twins = this.deps.store.filesWithContent(contentHash, this.deps.embeddingSetId, path);
+    const { corpus } = this.deps;
+    const twins = corpus.store.filesWithContent(contentHash, corpus.embeddingSetId, path);
     return twins.find((t) => this.removals.has(t.path) || !existsSync(t.path)) ?? twins[0];
   }
 
   private folderExists(folderId: number): boolean {
-    return this.deps.store.folders().some((f) => f.id === folderId);
+    return this.deps.corpus.store.folders().some((f) => f.id === folderId);
   }
 
-  private fail(job: IndexJob, f: { size: number; mtimeMs: number; reason: string }, oldId?: number, contentHash: string | null = null): void {
+  private fail(job: IndexJob, f: { size: number; mtimeMs: number; reason: string }, contentHash: string | null = null): void {
     if (!this.folderExists(job.folderId)) return;
-    this.deps.store.writeFailedFile({ folderId: job.folderId, path: job.path, size: f.size, mtimeMs: f.mtimeMs, contentHash }, f.reason);
-    if (oldId !== undefined && this.deps.index.removeFile(oldId) > 0) this.deps.onIndexChanged();
+    const facts = { folderId: job.folderId, path: job.path, size: f.size, mtimeMs: f.mtimeMs, contentHash };
+    if (this.deps.corpus.writeFailed(facts, f.reason)) this.deps.onIndexChanged();
     this.totals.failed++;
-  }
-
-  private addToIndex(fileId: number): void {
-    for (const { chunkId, vector } of this.deps.store.vectorsOfFile(fileId)) {
-      this.deps.index.add(fileId, chunkId, blobToVector(vector));
-    }
   }
 
   private requeueFront(jobs: IndexJob[]): void {

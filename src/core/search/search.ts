@@ -2,14 +2,13 @@
 import { basename } from 'node:path';
 import type { Passage, SearchHit, SearchQuery, SearchResponse } from '../../shared/types';
 import type { Embedder } from '../embed/types';
-import type { VectorIndex } from '../index/vector-index';
 import { fileType } from '../sources/folder-rules';
-import type { FolderRow, IndexStore } from '../store/index-store';
+import type { Corpus } from '../corpus/corpus';
+import type { FolderRow } from '../store/index-store';
 import { highlightSpan } from './highlight';
 
 export interface SearchDeps {
-  store: IndexStore;
-  index: VectorIndex;
+  corpus: Corpus;
   embedder: Embedder;
 }
 
@@ -19,10 +18,10 @@ export async function searchIndex(deps: SearchDeps, query: SearchQuery, folders:
   const t0 = performance.now();
   const k = query.k ?? 10;
   const [vector] = await deps.embedder.encode([query.text], { priority: 'high' });
-  const groups = deps.index.searchFiles(vector, k, PASSAGES_PER_FILE);
+  const groups = deps.corpus.nearestFiles(vector, k, PASSAGES_PER_FILE);
   const chunkIds = groups.flat().map((c) => c.chunkId);
-  const chunks = deps.store.chunksByIds(chunkIds);
-  const files = deps.store.filesByIds(groups.map((g) => g[0].fileId));
+  const chunks = deps.corpus.store.chunksByIds(chunkIds);
+  const files = deps.corpus.store.filesByIds(groups.map((g) => g[0].fileId));
   const folderById = new Map(folders.map((f) => [f.id, f.path]));
   const hits: SearchHit[] = [];
   for (const group of groups) {
@@ -62,7 +61,7 @@ export async function searchIndex(deps: SearchDeps, query: SearchQuery, folders:
     query: query.text,
     hits,
     tookMs: Math.round((performance.now() - t0) * 10) / 10,
-    passagesSearched: deps.index.size,
+    passagesSearched: deps.corpus.size,
     totalFiles: hits.length,
     correction: null,
     quality: 'good',

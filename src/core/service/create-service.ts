@@ -6,13 +6,13 @@ import { join, sep } from 'node:path';
 import type { EventName, TroveEvents } from '../../shared/api';
 import type { IndexProgress, Preview, SearchQuery, Settings } from '../../shared/types';
 import { ExtractorRegistry } from '../extract/extractors';
-import { blobToVector, VectorIndex } from '../index/vector-index';
 import { Indexer } from '../indexer/indexer';
 import { PIPELINE_VERSION } from '../pipeline';
 import { searchIndex } from '../search/search';
 import { SettingsFile } from '../settings';
 import { fileType } from '../sources/folder-rules';
 import { IndexStore } from '../store/index-store';
+import { Corpus } from '../corpus/corpus';
 import { DesktopOnlyError, type TroveListener, type TroveService, type TroveServiceOptions } from '../trove-service';
 import { FolderSources } from './folder-sources';
 
@@ -26,10 +26,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
   const settings = new SettingsFile(options.dataDir);
   const events = new EventEmitter();
   const store = new IndexStore(options.dbPath ?? join(options.dataDir, 'index.sqlite'));
-  const embeddingSetId = store.embeddingSet(embedder.modelId, embedder.dimension, PIPELINE_VERSION);
-  const index = new VectorIndex(embedder.dimension);
-  // Only this model's and pipeline's vectors: others are re-embedded by the first scan, never mixed in.
-  for (const { chunkId, fileId, vector } of store.vectors(embeddingSetId)) index.add(fileId, chunkId, blobToVector(vector));
+  const corpus = Corpus.open(store, { modelId: embedder.modelId, dimension: embedder.dimension, pipelineVersion: PIPELINE_VERSION });
 
   let lastProgressAt = 0;
   let progressTimer: NodeJS.Timeout | null = null;
@@ -52,20 +49,17 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
 
   const extractors = new ExtractorRegistry();
   const indexer = new Indexer({
-    store,
-    index,
+    corpus,
     embedder,
     counter: tokenCounter,
     extractors,
-    embeddingSetId,
     maxFileBytes: () => settings.get().maxFileSizeMb * 1024 * 1024,
     onProgress,
     onIndexChanged: () => events.emit('indexChanged', { at: Date.now() }),
   });
   const folders = new FolderSources({
-    store,
+    corpus,
     indexer,
-    embeddingSetId,
     settings: () => settings.get(),
     watch: options.watch ?? true,
     debounceMs: options.debounceMs ?? 150,
@@ -79,7 +73,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
   }
 
   function progress(): IndexProgress {
-    const counts = store.counts(embeddingSetId);
+    const counts = store.counts(corpus.embeddingSetId);
     const state = currentState();
     const active = state !== 'idle';
     const filesTotal = active ? Math.max(indexer.filesTotal, indexer.meter.filesDone) : 0;
@@ -127,7 +121,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
       const overlap = [...folders.byPath.keys()].find((p) => real === p || real.startsWith(p + sep) || p.startsWith(real + sep));
       if (overlap === real) return folders.list();
       if (overlap) throw new Error(`${path} overlaps the indexed folder ${overlap}; remove that one first`);
-      await folders.open(store.addFolder(real));
+      await folders.open(corpus.addFolder(real));
       return folders.list();
     },
     async removeFolder(path) {
@@ -135,7 +129,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
       if (!folders.byPath.has(real)) throw new Error(`${path} is not an indexed folder`);
       await folders.close(real);
       indexer.forget(real + sep);
-      for (const id of store.removeFolder(real)) index.removeFile(id);
+      corpus.removeFolder(real);
       events.emit('indexChanged', { at: Date.now() });
       onProgress();
       return folders.list();
@@ -150,7 +144,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
       indexer.resume();
       return progress();
     },
-    search: (query: SearchQuery) => searchIndex({ store, index, embedder }, query, store.folders()),
+    search: (query: SearchQuery) => searchIndex({ corpus, embedder }, query, store.folders()),
     similarTo: () => Promise.reject(new Error('similar files are not available yet')),
     async preview(path, start, end): Promise<Preview> {
       const real = await resolveIndexedPath(path);
@@ -219,11 +213,12 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
   };
   Object.defineProperty(service, 'indexer', { value: indexer, enumerable: false });
   Object.defineProperty(service, 'store', { value: store, enumerable: false });
+  Object.defineProperty(service, 'corpus', { value: corpus, enumerable: false });
   return service;
 }
 
-/** Internals for the CLI summary and tests: totals of what the indexer did, and the store. */
-export function internals(service: TroveService): { indexer: Indexer; store: IndexStore } {
-  const s = service as unknown as { indexer: Indexer; store: IndexStore };
-  return { indexer: s.indexer, store: s.store };
+/** Internals for the CLI summary, benchmarks and tests: totals of what the indexer did, the store and the corpus. */
+export function internals(service: TroveService): { indexer: Indexer; store: IndexStore; corpus: Corpus } {
+  const s = service as unknown as { indexer: Indexer; store: IndexStore; corpus: Corpus };
+  return { indexer: s.indexer, store: s.store, corpus: s.corpus };
 }

@@ -9,7 +9,8 @@ import type { FolderInfo, Settings } from '../../shared/types';
 import type { Indexer } from '../indexer/indexer';
 import { FolderRules } from '../sources/folder-rules';
 import { walkFolder } from '../sources/walk-folder';
-import type { FolderRow, IndexStore } from '../store/index-store';
+import type { Corpus } from '../corpus/corpus';
+import type { FolderRow } from '../store/index-store';
 import { FolderWatcher, type Change } from '../watch/folder-watcher';
 
 export interface FolderSource {
@@ -21,9 +22,8 @@ export interface FolderSource {
 }
 
 export interface FolderSourcesDeps {
-  store: IndexStore;
+  corpus: Corpus;
   indexer: Indexer;
-  embeddingSetId: number;
   settings: () => Settings;
   watch: boolean;
   debounceMs: number;
@@ -41,7 +41,7 @@ export class FolderSources {
   constructor(private readonly deps: FolderSourcesDeps) {}
 
   list(): FolderInfo[] {
-    const counts = this.deps.store.indexedCountByFolder();
+    const counts = this.deps.corpus.store.indexedCountByFolder();
     return [...this.byPath.values()].map((f) => ({
       path: f.row.path,
       files: counts.get(f.row.id) ?? 0,
@@ -85,7 +85,7 @@ export class FolderSources {
   }
 
   async reconcile(source: FolderSource, restartWatcher = false): Promise<void> {
-    const { store, indexer, embeddingSetId } = this.deps;
+    const { corpus, indexer } = this.deps;
     this.scanning++;
     this.deps.onChange();
     try {
@@ -101,20 +101,20 @@ export class FolderSources {
       }
       if (source.missing || source.warning === MISSING_WARNING) source.warning = null;
       source.missing = false;
-      const rows = new Map(store.filesInFolder(source.row.id).map((r) => [r.path, r]));
+      const rows = new Map(corpus.store.filesInFolder(source.row.id).map((r) => [r.path, r]));
       const seen = new Set<string>();
       for (const p of walked.problems) {
         seen.add(p.path);
         const old = rows.get(p.path);
         if (old?.state !== 'failed' || old.error !== p.reason) {
-          store.writeFailedFile({ folderId: source.row.id, path: p.path, size: 0, mtimeMs: 0, contentHash: null }, p.reason);
+          corpus.writeFailed({ folderId: source.row.id, path: p.path, size: 0, mtimeMs: 0, contentHash: null }, p.reason);
         }
       }
       for (const file of walked.files) {
         seen.add(file.path);
         const row = rows.get(file.path);
         const current =
-          row && row.state === 'indexed' && row.embeddingSetId === embeddingSetId && row.size === file.size && row.mtimeMs === file.mtimeMs;
+          row && row.state === 'indexed' && row.embeddingSetId === corpus.embeddingSetId && row.size === file.size && row.mtimeMs === file.mtimeMs;
         if (!current) indexer.enqueue({ path: file.path, folderId: source.row.id });
       }
       for (const path of rows.keys()) if (!seen.has(path)) indexer.enqueueRemoval({ path, folderId: source.row.id });
@@ -155,7 +155,7 @@ export class FolderSources {
           this.deps.onChange();
           continue;
         }
-        for (const row of this.deps.store.filesInFolder(folderId)) {
+        for (const row of this.deps.corpus.store.filesInFolder(folderId)) {
           if (row.path.startsWith(path + sep)) this.deps.indexer.enqueueRemoval({ path: row.path, folderId });
         }
       }

@@ -131,8 +131,8 @@ export class IndexStore {
       .all(contentHash, embeddingSetId, exceptPath) as IndexedFileRow[];
   }
 
-  /** Replace whatever is stored for `facts.path` with these chunks and vectors, atomically. */
-  writeIndexedFile(facts: FileFacts, embeddingSetId: number, chunks: ChunkToStore[]): number {
+  /** Replace whatever is stored for `facts.path` with these chunks and vectors, atomically. Returns the ids, chunks in order. */
+  writeIndexedFile(facts: FileFacts, embeddingSetId: number, chunks: ChunkToStore[]): { fileId: number; chunkIds: number[] } {
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM files WHERE path = ?').run(facts.path);
       const fileId = this.insertFile(facts, 'indexed', null, embeddingSetId);
@@ -140,33 +140,39 @@ export class IndexStore {
         'INSERT INTO chunks (file_id, seq, start, end, location, text) VALUES (?, ?, ?, ?, ?, ?)',
       );
       const insertVector = this.db.prepare('INSERT INTO vectors (chunk_id, embedding_set_id, vector) VALUES (?, ?, ?)');
-      chunks.forEach((c, seq) => {
+      const chunkIds = chunks.map((c, seq) => {
         const chunkId = Number(insertChunk.run(fileId, seq, c.start, c.end, c.location, c.text).lastInsertRowid);
         insertVector.run(chunkId, embeddingSetId, Buffer.from(c.vector.buffer, c.vector.byteOffset, c.vector.byteLength));
+        return chunkId;
       });
-      return fileId;
+      return { fileId, chunkIds };
     })();
   }
 
-  /** Store `facts.path` with a copy of another file's chunks and vectors (same content, no re-embedding). */
-  copyIndexedFile(facts: FileFacts, source: IndexedFileRow): number {
+  /**
+   * Store `facts.path` with a copy of another file's chunks and vectors (same content, no re-embedding).
+   * Returns the new ids with the copied vectors, so the caller need not read them again.
+   */
+  copyIndexedFile(facts: FileFacts, source: IndexedFileRow): { fileId: number; rows: { chunkId: number; vector: Buffer }[] } {
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM files WHERE path = ?').run(facts.path);
       const fileId = this.insertFile(facts, 'indexed', null, source.embeddingSetId);
       const chunks = this.db
-        .prepare('SELECT id, seq, start, end, location, text FROM chunks WHERE file_id = ? ORDER BY seq')
-        .all(source.id) as StoredChunk[];
+        .prepare(
+          `SELECT c.seq, c.start, c.end, c.location, c.text, v.embedding_set_id AS setId, v.vector
+           FROM chunks c JOIN vectors v ON v.chunk_id = c.id WHERE c.file_id = ? ORDER BY c.seq`,
+        )
+        .all(source.id) as (Omit<StoredChunk, 'id' | 'fileId'> & { setId: number; vector: Buffer })[];
       const insertChunk = this.db.prepare(
         'INSERT INTO chunks (file_id, seq, start, end, location, text) VALUES (?, ?, ?, ?, ?, ?)',
       );
-      const copyVector = this.db.prepare(
-        'INSERT INTO vectors (chunk_id, embedding_set_id, vector) SELECT ?, embedding_set_id, vector FROM vectors WHERE chunk_id = ?',
-      );
-      for (const c of chunks) {
+      const insertVector = this.db.prepare('INSERT INTO vectors (chunk_id, embedding_set_id, vector) VALUES (?, ?, ?)');
+      const rows = chunks.map((c) => {
         const chunkId = Number(insertChunk.run(fileId, c.seq, c.start, c.end, c.location, c.text).lastInsertRowid);
-        copyVector.run(chunkId, c.id);
-      }
-      return fileId;
+        insertVector.run(chunkId, c.setId, c.vector);
+        return { chunkId, vector: c.vector };
+      });
+      return { fileId, rows };
     })();
   }
 

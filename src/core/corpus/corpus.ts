@@ -1,0 +1,132 @@
+/**
+ * The one owner of index state for one embedding set (model + dimension + pipeline version): the
+ * SQLite rows (store/) and the in-memory vectors (index/) change together, here and nowhere else.
+ *
+ * Every write goes to SQLite first, in one transaction per file, and only then to memory, using the
+ * vectors the caller already holds: nothing is read back after being written. After a kill -9 the
+ * database holds each file fully or not at all, and memory is rebuilt from it at the next open.
+ *
+ * Callers read through `store` (rows, chunks, folders) but never write through it.
+ */
+import { blobToVector, type ChunkScore, VectorIndex } from '../index/vector-index';
+import type { ChunkToStore, FileFacts, FolderRow, IndexedFileRow, IndexStore } from '../store/index-store';
+
+/** Which vectors a corpus holds: one model, at one dimension, made by one version of the pipeline. */
+export interface EmbeddingSetKey {
+  modelId: string;
+  dimension: number;
+  pipelineVersion: number;
+}
+
+export class Corpus {
+  private readonly index: VectorIndex;
+
+  private constructor(
+    /** Read access to what is stored; writes go through the Corpus methods below. */
+    readonly store: IndexStore,
+    /** The embedding set this corpus holds vectors of (store's `embedding_sets.id`). */
+    readonly embeddingSetId: number,
+    readonly dimension: number,
+  ) {
+    this.index = new VectorIndex(dimension);
+  }
+
+  /** The corpus for `key` in `store` (created on first use), with its stored vectors loaded into memory. */
+  static open(store: IndexStore, key: EmbeddingSetKey): Corpus {
+    const setId = store.embeddingSet(key.modelId, key.dimension, key.pipelineVersion);
+    const corpus = new Corpus(store, setId, key.dimension);
+    // Only this set's vectors: files embedded by another model are re-embedded by the next scan, never mixed in.
+    for (const { chunkId, fileId, vector } of store.vectors(setId)) corpus.index.add(fileId, chunkId, blobToVector(vector));
+    return corpus;
+  }
+
+  /** Passages searchable now. */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Files searchable now. */
+  get fileCount(): number {
+    return this.index.fileCount;
+  }
+
+  isSearchable(fileId: number): boolean {
+    return this.index.hasFile(fileId);
+  }
+
+  /** Replace whatever is stored for `facts.path` with these passages and their vectors. */
+  writeFile(facts: FileFacts, chunks: ChunkToStore[]): number {
+    const old = this.store.fileByPath(facts.path);
+    const { fileId, chunkIds } = this.store.writeIndexedFile(facts, this.embeddingSetId, chunks);
+    if (old) this.index.removeFile(old.id);
+    chunks.forEach((c, i) => this.index.add(fileId, chunkIds[i], c.vector));
+    return fileId;
+  }
+
+  /** Store `facts.path` as a copy of `source` (same content): its passages and vectors, no embedding. */
+  copyFile(facts: FileFacts, source: IndexedFileRow): number {
+    const old = this.store.fileByPath(facts.path);
+    const { fileId, rows } = this.store.copyIndexedFile(facts, source);
+    if (old) this.index.removeFile(old.id);
+    for (const r of rows) this.index.add(fileId, r.chunkId, blobToVector(r.vector));
+    return fileId;
+  }
+
+  /** `fileId` moved or was renamed to `facts.path`: same row, passages and vectors; searchable again. */
+  moveFile(fileId: number, facts: FileFacts): void {
+    const displaced = this.store.fileByPath(facts.path);
+    this.store.moveFile(fileId, facts);
+    if (displaced && displaced.id !== fileId) this.index.removeFile(displaced.id);
+    this.show(fileId);
+  }
+
+  /** Same content with a new size/mtime (touched): remember them, and make sure the file is searchable. */
+  touchFile(fileId: number, size: number, mtimeMs: number): void {
+    this.store.touchFile(fileId, size, mtimeMs);
+    this.show(fileId);
+  }
+
+  /** Record that `facts.path` could not be indexed; whatever was indexed for it before is dropped. Returns whether search results changed. */
+  writeFailed(facts: FileFacts, reason: string): boolean {
+    const old = this.store.fileByPath(facts.path);
+    this.store.writeFailedFile(facts, reason);
+    return old ? this.index.removeFile(old.id) > 0 : false;
+  }
+
+  /**
+   * Take a file out of search results at once while its rows stay stored (a deletion that may turn out
+   * to be the first half of a rename). Returns whether search results changed.
+   */
+  hide(fileId: number): boolean {
+    return this.index.removeFile(fileId) > 0;
+  }
+
+  /** Forget a file entirely; returns its id, or undefined when it was not stored. */
+  deleteFile(path: string): number | undefined {
+    const id = this.store.deleteFile(path);
+    if (id !== undefined) this.index.removeFile(id);
+    return id;
+  }
+
+  addFolder(path: string): FolderRow {
+    return this.store.addFolder(path);
+  }
+
+  /** Forget a folder with all its files; returns how many files were dropped. */
+  removeFolder(path: string): number {
+    const ids = this.store.removeFolder(path);
+    for (const id of ids) this.index.removeFile(id);
+    return ids.length;
+  }
+
+  /** The best `perFile` passages of the `kFiles` files whose best passage is closest to `query`. */
+  nearestFiles(query: Float32Array, kFiles: number, perFile: number): ChunkScore[][] {
+    return this.index.searchFiles(query, kFiles, perFile);
+  }
+
+  /** A stored file's vectors back into memory, unless they are there already. */
+  private show(fileId: number): void {
+    if (this.index.hasFile(fileId)) return;
+    for (const { chunkId, vector } of this.store.vectorsOfFile(fileId)) this.index.add(fileId, chunkId, blobToVector(vector));
+  }
+}
