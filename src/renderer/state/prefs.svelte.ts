@@ -3,7 +3,8 @@
  * saved with the other settings by the engine, and applied here before the settings arrive.
  */
 import type { Settings } from '../../shared/types';
-import { en, zh, type StringKey } from '../lib/strings';
+import type { StringKey } from '../lib/strings';
+import { templateParts, translate, translateCount, type PluralBase, type TemplatePart } from '../lib/translate';
 
 export const prefs = $state({
   locale: 'auto' as Settings['locale'],
@@ -19,8 +20,17 @@ export function currentLocale(): 'en' | 'zh' {
 
 /** The UI string for `key` in the current language, with `{name}` placeholders filled in. */
 export function t(key: StringKey, params: Record<string, string | number> = {}): string {
-  const table = currentLocale() === 'zh' ? zh : en;
-  return table[key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  return translate(currentLocale(), key, params);
+}
+
+/** The UI string for a count `n`, in the plural form the current language wants. */
+export function tn(base: PluralBase, n: number, params: Record<string, string | number> = {}): string {
+  return translateCount(currentLocale(), base, n, params);
+}
+
+/** A sentence with controls inside it, split where they go (see `templateParts`). */
+export function tParts(key: StringKey): TemplatePart[] {
+  return templateParts(currentLocale(), key);
 }
 
 /** Puts the theme and language on <html>, where the CSS and screen readers look for them. */
