@@ -34,7 +34,8 @@ const results = (page: Page) => page.locator('li.result');
 
 async function search(page: Page, text: string): Promise<void> {
   await searchBox(page).fill(text);
-  await page.locator('section.results p.small', { hasText: /files ·/ }).waitFor();
+  await page.waitForFunction(() => !document.querySelector('section.results .busy'));
+  await page.getByTestId('result-count').waitFor();
 }
 
 describe('Trove in a browser', { timeout: 15 * 60_000 }, () => {
@@ -80,24 +81,43 @@ describe('Trove in a browser', { timeout: 15 * 60_000 }, () => {
       assert.match(marked, /ADAR1|Dicer|miRNA/i, 'the highlighted span is about the claim');
       assert.match((await first.locator('.score').textContent()) ?? '', /^0\.\d\d$/);
       assert.equal(await first.locator('.file-type').textContent(), 'txt');
-      await screenshot(page, 'search');
+      // The count is of the files that matched in all, not of the cards on screen.
+      const answer = await app.service.search({ text: CLAIM, k: 20 });
+      const count = (await page.getByTestId('result-count').textContent()) ?? '';
+      assert.ok(
+        count.startsWith(answer.totalFiles > answer.hits.length ? `best ${answer.hits.length} of ${answer.totalFiles} files that matched` : `${answer.totalFiles} files matched`),
+        `the count says how many files matched (${answer.totalFiles}): "${count}"`,
+      );
+      for (const more of await results(page).locator('.result-button > .small').allTextContents()) {
+        assert.match(more, /^(1 more passage|([02-9]|\d\d+) more passages)$/, 'one passage, several passages');
+      }
 
-      // Enter opens the preview of the selected result, with the passage marked in context.
-      await searchBox(page).press('Enter');
+      // The first result, shown selected, is previewed at once, with the passage marked in context.
+      assert.equal(await first.getAttribute('aria-selected'), 'true');
       const preview = page.locator('section.preview');
       await preview.getByRole('heading', { name: fileName(ANSWER) }).waitFor();
+      await screenshot(page, 'search');
       assert.ok(((await preview.locator('mark.passage-mark').textContent()) ?? '').includes(marked), 'the preview marks the passage');
       assert.equal(await preview.locator('mark.passage-mark mark.hl').textContent(), marked, 'and the best sentence inside it');
+      // The header says where the file is and offers what can be done with it.
+      assert.match(((await preview.getByTestId('preview-folder').textContent()) ?? '').trim(), /^Documents · line \d+$/, 'folder and location');
       assert.ok(await preview.getByRole('button', { name: 'Open' }).isDisabled(), 'open needs the desktop app');
+      assert.ok(await preview.getByRole('button', { name: 'Show in folder' }).isDisabled());
+      assert.ok(await preview.getByRole('button', { name: 'Similar files' }).isEnabled());
       await screenshot(page, 'preview');
 
-      // Keyboard: ↓/↑ move the selection, Esc clears, Ctrl+K comes back to the search box.
+      // Keyboard: ↓ then Enter previews the next file; ↑ goes back; Esc clears; Ctrl+K returns to the search box.
+      const second = (await results(page).nth(1).getAttribute('data-path'))!;
+      const pressed = Date.now();
       await searchBox(page).press('ArrowDown');
+      await searchBox(page).press('Enter');
+      await preview.getByRole('heading', { name: second.split('/').pop() }).waitFor();
+      console.log(`# ↓ then Enter to the next file's preview: ${Date.now() - pressed} ms (including Playwright's round trips)`);
       assert.equal(await results(page).nth(1).getAttribute('aria-selected'), 'true');
       await searchBox(page).press('ArrowUp');
       assert.equal(await results(page).nth(0).getAttribute('aria-selected'), 'true');
       // After clicking a result, the arrows keep working from there.
-      await results(page).nth(1).locator('button').click();
+      await results(page).nth(1).locator('button.result-button').click();
       await page.keyboard.press('ArrowDown');
       assert.equal(await results(page).nth(2).getAttribute('aria-selected'), 'true');
       await page.keyboard.press('Escape');

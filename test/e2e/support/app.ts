@@ -82,3 +82,12 @@ export async function waitForIndexed(page: Page, files: number, timeout = 180_00
   await panel.locator(`text=/^${files} files,/`).waitFor({ timeout });
   await page.locator('section.indexing[data-state="idle"]').waitFor({ timeout });
 }
+
+/** Add another folder from Settings, then come back to the search. */
+export async function addFolderInSettings(page: Page, folder: string): Promise<void> {
+  await page.getByTestId('nav-settings').click();
+  await page.getByLabel('Folder path').fill(folder);
+  await page.getByRole('button', { name: 'Add folder' }).click();
+  await page.locator('.folder-path', { hasText: folder }).waitFor();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+}
