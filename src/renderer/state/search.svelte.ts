@@ -37,6 +37,8 @@ export const search = $state({
   filters: noFilters() as FilterChoice,
   /** Search the words as typed, without spelling correction (after "search instead for …"). */
   exact: false,
+  /** The query text the results on screen answer (tests and screen readers can tell a stale list). */
+  answered: null as string | null,
   /** Set while the list shows the files similar to one file instead of the search's results. */
   similar: null as SimilarSource | null,
 });
@@ -69,7 +71,7 @@ export function setQuery(text: string): void {
   if (!text.trim()) {
     sequence++;
     previews.clear();
-    Object.assign(search, { response: null, error: null, busy: false, selected: -1, preview: null, previewError: null });
+    Object.assign(search, { response: null, error: null, busy: false, selected: -1, preview: null, previewError: null, answered: null });
     return;
   }
   timer = setTimeout(() => void runSearch(), DEBOUNCE_MS);
@@ -113,9 +115,11 @@ export async function runSearch(): Promise<void> {
     });
     if (mine !== sequence) return;
     show(response, true);
+    search.answered = text;
   } catch (err) {
     if (mine !== sequence) return;
     search.error = message(err);
+    search.answered = text;
   } finally {
     if (mine === sequence) search.busy = false;
   }
