@@ -52,6 +52,12 @@ let beforeSimilar: { response: SearchResponse | null; selected: number; error: s
 /** Previews of the current results by passage; emptied with every new answer (the files may have changed). */
 const previews = new Map<string, Promise<Preview>>();
 
+/** Nothing on screen: no list, no preview (a preview still loading is dropped too). */
+function clearResults(): void {
+  previewSequence++;
+  Object.assign(search, { response: null, error: null, busy: false, selected: -1, preview: null, previewError: null });
+}
+
 function message(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.replace(/^Error invoking remote method '[^']+': (\w*Error: )?/, '');
@@ -71,7 +77,8 @@ export function setQuery(text: string): void {
   if (!text.trim()) {
     sequence++;
     previews.clear();
-    Object.assign(search, { response: null, error: null, busy: false, selected: -1, preview: null, previewError: null, answered: null });
+    clearResults();
+    search.answered = null;
     return;
   }
   timer = setTimeout(() => void runSearch(), DEBOUNCE_MS);
@@ -101,7 +108,7 @@ export async function runSearch(): Promise<void> {
   const mine = ++sequence;
   if (!outcome.ok) {
     // The bar says what is wrong; results for filters the user did not mean would mislead.
-    Object.assign(search, { response: null, error: null, busy: false, selected: -1, preview: null, previewError: null });
+    clearResults();
     return;
   }
   search.busy = true;
@@ -171,7 +178,7 @@ async function runSimilar(): Promise<void> {
   const outcome = filterOutcome();
   const mine = ++sequence;
   if (!outcome.ok) {
-    Object.assign(search, { response: null, error: null, busy: false, selected: -1, preview: null, previewError: null });
+    clearResults();
     return;
   }
   search.busy = true;
@@ -186,7 +193,8 @@ async function runSimilar(): Promise<void> {
     show(response, false);
   } catch (err) {
     if (mine !== sequence) return;
-    Object.assign(search, { response: null, selected: -1, preview: null, error: message(err) });
+    clearResults();
+    search.error = message(err);
   } finally {
     if (mine === sequence) search.busy = false;
   }

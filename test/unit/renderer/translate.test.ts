@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { en, zh } from '../../../src/renderer/lib/strings';
+import { scriptName } from '../../../src/renderer/lib/script-names';
 import { templateParts, translate, translateCount } from '../../../src/renderer/lib/translate';
 
 test('"1 more passage", "3 more passages"; Chinese has one form', () => {
@@ -42,4 +43,11 @@ test('the correction sentence puts the corrected words and the "search instead" 
 test('a placeholder nobody filled stays visible instead of vanishing', () => {
   assert.equal(translate('en', 'similar.title', {}), 'Files similar to {name}');
   assert.equal(translate('en', 'similar.title', { name: 'notes.md' }), 'Files similar to notes.md');
+});
+
+test('a script the model cannot read is named in words people use, in both languages', () => {
+  assert.equal(scriptName('en', 'Han'), 'Chinese characters');
+  assert.equal(scriptName('zh', 'Han'), '汉字');
+  assert.equal(translate('en', 'search.script', { model: 'all-MiniLM-L6-v2', script: scriptName('en', 'Han') }).includes('does not read Chinese characters'), true);
+  assert.equal(scriptName('en', 'Ol Chiki'), 'Ol Chiki', 'an unknown script keeps the engine’s name');
 });
