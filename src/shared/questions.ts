@@ -116,10 +116,18 @@ export interface QuestionMatch {
   kind: 'same' | 'related';
 }
 
+/**
+ * Default score from which a match is "the same question": the cut-off with the best balanced
+ * accuracy (Youden's J) between STS-B dev pairs with gold ≥ 4.0 and the rest, for the shipped model
+ * (all-MiniLM-L6-v2). Re-derive with `npm run trove -- questions calibrate ../shared/eval/stsb/sts-dev.csv`
+ * (src/core/eval/same-threshold.ts) when the model changes.
+ */
+export const DEFAULT_SAME_THRESHOLD = 0.77;
+
 export interface AskOptions {
   /** How many matches (default 5). */
   k?: number;
-  /** Score at or above which a match counts as the same question (default 0.8). */
+  /** Score at or above which a match counts as the same question (default DEFAULT_SAME_THRESHOLD, 0.77). */
   sameThreshold?: number;
 }
 

@@ -5,21 +5,23 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ColumnChoice, ImportFormat, QuestionService } from '../../shared/questions';
+import { DEFAULT_SAME_THRESHOLD, type ColumnChoice, type ImportFormat, type QuestionService } from '../../shared/questions';
 import { EmbedderProcess } from '../../core/embed/embedder-process';
 import { readSts } from '../../core/eval/sts';
+import { chooseSameThreshold } from '../../core/eval/same-threshold';
 import { defaultDataDir } from '../../core/questions/app-data-dir';
 import { createQuestionService } from '../../core/questions/question-service';
 import { parseFlags, type Command } from '../command';
 
 const usage = `usage: npm run trove -- questions <command> [--data <dir>] [--json]
   import <file> --bank <name> [--question-col C] [--answer-col C] [--id-col C] [--format csv|tsv|txt|json|jsonl|xlsx|md] [--sheet S] [--no-header|--header]
-  ask "<question>" --bank <name> [--k 5] [--same 0.8]
+  ask "<question>" --bank <name> [--k 5] [--same ${DEFAULT_SAME_THRESHOLD}]
   dupes --bank <name> [--threshold 0.85] [--top-k 100] [--out pairs.csv|.jsonl]
   clusters --bank <name> [--threshold 0.75] [--min-size 3] [--out clusters.csv|.jsonl]
   review --bank <name> <id-a> <id-b> keep|merge|dismiss|clear
   banks | rename <from> <to> | delete <name> | export --bank <name> <file.csv|file.jsonl> | sync --bank <name>
   eval-sts <sts-test.csv>     accuracy@1 and MRR@10 of STS-B pairs with gold >= 4.0
+  calibrate <sts-dev.csv>     the "same question" cut-off from labelled pairs (best balanced accuracy for gold >= 4.0)
 columns (C) are header names or 0-based indexes; data dir: --data, else $TROVE_DATA_DIR, else the app's data folder
 `;
 
@@ -71,6 +73,23 @@ async function evalSts(file: string): Promise<number> {
   }
 }
 
+/** The cut-off from labelled pairs: one line per candidate on stderr, the choice as JSON on stdout. */
+async function calibrate(file: string): Promise<number> {
+  const embedder = await EmbedderProcess.start();
+  try {
+    const choice = await chooseSameThreshold(embedder, readSts(file));
+    const f = (v: number) => v.toFixed(3);
+    for (const p of choice.sweep) {
+      process.stderr.write(`${p.threshold.toFixed(2)}  J ${f(p.youdenJ)}  precision ${f(p.precision)}  recall ${f(p.recall)}  F1 ${f(p.f1)}${p === choice.best ? '  <- chosen' : ''}\n`);
+    }
+    const b = choice.best;
+    process.stdout.write(JSON.stringify({ model: embedder.modelId, pairs: choice.pairs, same_pairs: choice.positives, threshold: choice.threshold, youden_j: +f(b.youdenJ), precision: +f(b.precision), recall: +f(b.recall), f1: +f(b.f1), current_default: DEFAULT_SAME_THRESHOLD }) + '\n');
+    return 0;
+  } finally {
+    await embedder.close();
+  }
+}
+
 const questions: Command = async (args) => {
   const [sub, ...rest] = args;
   const { positional, flags } = parseFlags(rest, ['json', 'no-header', 'header']);
@@ -82,6 +101,9 @@ const questions: Command = async (args) => {
     return bank;
   };
   switch (sub) {
+    case 'calibrate':
+      if (!positional[0]) break;
+      return calibrate(positional[0]);
     case 'eval-sts':
       if (!positional[0]) break;
       return evalSts(positional[0]);
@@ -111,7 +133,7 @@ const questions: Command = async (args) => {
     }
     case 'ask': {
       if (!positional[0]) break;
-      const hits = await withService(dataDir, (s) => s.ask(needBank(), positional.join(' '), { k: num(flags, 'k', 5), sameThreshold: num(flags, 'same', 0.8) }));
+      const hits = await withService(dataDir, (s) => s.ask(needBank(), positional.join(' '), { k: num(flags, 'k', 5), sameThreshold: num(flags, 'same', DEFAULT_SAME_THRESHOLD) }));
       if (json) out(hits);
       else for (const h of hits) process.stdout.write(`${h.score.toFixed(3)} ${h.kind.padEnd(7)} ${h.question}${h.answer ? `\n        → ${h.answer}` : ''}\n`);
       return 0;

@@ -5,19 +5,20 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import type {
-  AskOptions,
-  ClustersOptions,
-  DuplicatePair,
-  DuplicatesOptions,
-  ExportFormat,
-  ImportOptions,
-  ImportReport,
-  PairDecision,
-  QuestionBank,
-  QuestionCluster,
-  QuestionMatch,
-  QuestionService,
+import {
+  DEFAULT_SAME_THRESHOLD,
+  type AskOptions,
+  type ClustersOptions,
+  type DuplicatePair,
+  type DuplicatesOptions,
+  type ExportFormat,
+  type ImportOptions,
+  type ImportReport,
+  type PairDecision,
+  type QuestionBank,
+  type QuestionCluster,
+  type QuestionMatch,
+  type QuestionService,
 } from '../../shared/questions';
 import type { Embedder } from '../embed/types';
 import { BankStore, openQuestionsDb, QuestionsError } from './bank-store';
@@ -37,8 +38,6 @@ export interface QuestionServiceOptions {
   /** Threads for the vector maths (default: all cores). */
   threads?: number;
 }
-
-export const DEFAULT_SAME_THRESHOLD = 0.8;
 
 const sha = (s: string) => createHash('sha256').update(s).digest('base64');
 

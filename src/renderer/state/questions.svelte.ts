@@ -2,7 +2,7 @@
  * The Questions view's state: the chosen bank, the question being typed and its closest matches
  * (debounced, newest answer wins), the last import report, duplicate pairs and clusters.
  */
-import type { DuplicatePair, ImportReport, PairDecision, QuestionBank, QuestionCluster, QuestionMatch } from '../../shared/questions';
+import { DEFAULT_SAME_THRESHOLD, type DuplicatePair, type ImportReport, type PairDecision, type QuestionBank, type QuestionCluster, type QuestionMatch } from '../../shared/questions';
 import type { BankImportOptions } from '../../shared/questions-api';
 import { MAX_IMPORT_BYTES } from '../../shared/questions-api';
 import { bytesToBase64 } from '../lib/question-matching';
@@ -23,7 +23,7 @@ export const questions = $state({
   asking: false,
   askError: null as string | null,
   /** Score from which a match is marked "same question". */
-  sameThreshold: 0.8,
+  sameThreshold: DEFAULT_SAME_THRESHOLD,
   importing: false,
   importError: null as string | null,
   report: null as ImportReport | null,
