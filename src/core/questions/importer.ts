@@ -120,6 +120,8 @@ export async function importRows(
     if (report.rowsRead === 0 && skippedTotal === 0) throw err;
     report.error = `stopped after ${report.rowsRead} rows: ${err instanceof Error ? err.message : String(err)}; the rows before were imported`;
   }
+  // Known only once read: a file can turn out to hold rows in several encodings.
+  report.encoding = source.encoding;
   // Sync: what the file no longer has goes, but only after a complete read.
   if (options.removeMissing && !report.error) {
     const gone = [...stored].filter(([k]) => !seen.has(k)).map(([, s]) => s.id);

@@ -7,7 +7,7 @@ import type { ImportFormat } from '../../shared/questions';
 import type { OpenedSource, ReadOptions, SourceRow } from './source-rows';
 import { readDelimited, readXlsx, sniffDelimiter } from './table-readers';
 import { parseMarkdownFaq, readJson, readJsonl, readTxt } from './text-readers';
-import { decodeBuffer, readHead, sniffEncoding } from './text-encoding';
+import { decodeLines, decodeText, readHead, sniffEncoding } from '../text/decode-text';
 
 const BY_EXTENSION: Record<string, ImportFormat> = {
   '.csv': 'csv',
@@ -37,17 +37,31 @@ export async function openSource(file: string, format: ImportFormat, options: Re
   if (format === 'json') return { format, ...(await readJson(file, options.columns)) };
   const { head, complete } = await readHead(file);
   const enc = sniffEncoding(head, complete);
-  let rows: AsyncIterable<SourceRow>;
-  if (format === 'txt') rows = readTxt(file, enc);
-  else if (format === 'jsonl') rows = readJsonl(file, enc, options.columns);
-  else if (format === 'md') {
-    const all = parseMarkdownFaq(decodeBuffer(await readFile(file)).text);
-    rows = (async function* () {
-      yield* all;
-    })();
-  } else {
-    const sample = iconv.decode(head.subarray(enc.bom, 8192), enc.iconv);
-    rows = readDelimited(file, enc, sniffDelimiter(sample, format === 'tsv' ? '\t' : ','), options);
+  if (format === 'md') {
+    const { text, encoding } = decodeText(await readFile(file));
+    const all = parseMarkdownFaq(text);
+    return {
+      format,
+      encoding: encoding.label,
+      rows: (async function* () {
+        yield* all;
+      })(),
+    };
   }
-  return { format, encoding: enc.label, rows };
+  // Line by line, so a file whose rows came from differently encoded sources still reads.
+  const text = decodeLines(file, enc, head);
+  let rows: AsyncIterable<SourceRow>;
+  if (format === 'txt') rows = readTxt(text);
+  else if (format === 'jsonl') rows = readJsonl(text, options.columns);
+  else {
+    const sample = iconv.decode(head.subarray(enc.bom, 8192), enc.iconv);
+    rows = readDelimited(text, sniffDelimiter(sample, format === 'tsv' ? '\t' : ','), options);
+  }
+  return {
+    format,
+    get encoding() {
+      return text.label();
+    },
+    rows,
+  };
 }

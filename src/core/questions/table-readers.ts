@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import type { ColumnChoice } from '../../shared/questions';
 import { choiceNeedsHeader, looksLikeHeader, resolveColumns, type ResolvedColumns } from './columns';
 import { rowFromCells, type ReadOptions, type SourceRow } from './source-rows';
-import { decodedStream, type TextEncoding } from './text-encoding';
+import type { LineDecoding } from '../text/decode-text';
 
 /** Pick the delimiter that splits the first line most (outside quotes). */
 export function sniffDelimiter(sample: string, fallback: string): string {
@@ -35,9 +35,9 @@ function headerDecision(first: string[], options: ReadOptions): boolean {
 }
 
 /** Rows of a delimited text file. Throws ColumnError (before yielding any row) for a bad column choice. */
-export async function* readDelimited(file: string, enc: TextEncoding, delimiter: string, options: ReadOptions): AsyncGenerator<SourceRow> {
+export async function* readDelimited(text: LineDecoding, delimiter: string, options: ReadOptions): AsyncGenerator<SourceRow> {
   const skipped: SourceRow[] = [];
-  const parser = decodedStream(file, enc).pipe(
+  const parser = text.stream.pipe(
     parse({
       delimiter,
       relax_column_count: true,
@@ -56,6 +56,11 @@ export async function* readDelimited(file: string, enc: TextEncoding, delimiter:
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     while (skipped.length) yield skipped.shift()!;
     const row = info.lines;
+    const refused = text.refused.get(row);
+    if (refused) {
+      yield { row, skip: refused };
+      continue;
+    }
     if (!cols) {
       if (record.length === 1 && record[0].trim() === '') {
         yield { row, skip: 'empty row' };

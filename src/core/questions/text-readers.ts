@@ -4,16 +4,25 @@ import { readFile } from 'node:fs/promises';
 import type { ColumnChoice } from '../../shared/questions';
 import { ColumnError, resolveKeys } from './columns';
 import type { SourceRow } from './source-rows';
-import { decodeBuffer, decodedStream, type TextEncoding } from './text-encoding';
+import { decodeText, type LineDecoding } from '../text/decode-text';
 
-async function* lines(file: string, enc: TextEncoding): AsyncGenerator<[number, string]> {
-  const rl = createInterface({ input: decodedStream(file, enc), crlfDelay: Infinity });
+/** Lines of the decoded file; a line the decoder refused comes as its reason instead. */
+async function* lines(text: LineDecoding): AsyncGenerator<[number, string] | SourceRow> {
+  const rl = createInterface({ input: text.stream, crlfDelay: Infinity });
   let n = 0;
-  for await (const line of rl) yield [++n, line];
+  for await (const line of rl) {
+    const refused = text.refused.get(++n);
+    yield refused ? { row: n, skip: refused } : [n, line];
+  }
 }
 
-export async function* readTxt(file: string, enc: TextEncoding): AsyncGenerator<SourceRow> {
-  for await (const [row, line] of lines(file, enc)) {
+export async function* readTxt(text: LineDecoding): AsyncGenerator<SourceRow> {
+  for await (const item of lines(text)) {
+    if (!Array.isArray(item)) {
+      yield item;
+      continue;
+    }
+    const [row, line] = item;
     const question = line.replace(/\u0000/g, '').trim();
     yield question ? { row, question, answer: null, externalId: null } : { row, skip: 'empty line' };
   }
@@ -46,9 +55,14 @@ function checkChoice(first: unknown, choice: ColumnChoice): void {
   }
 }
 
-export async function* readJsonl(file: string, enc: TextEncoding, choice: ColumnChoice): AsyncGenerator<SourceRow> {
+export async function* readJsonl(text: LineDecoding, choice: ColumnChoice): AsyncGenerator<SourceRow> {
   let checked = false;
-  for await (const [row, line] of lines(file, enc)) {
+  for await (const item of lines(text)) {
+    if (!Array.isArray(item)) {
+      yield item;
+      continue;
+    }
+    const [row, line] = item;
     if (!line.trim()) {
       yield { row, skip: 'empty line' };
       continue;
@@ -70,7 +84,7 @@ export async function* readJsonl(file: string, enc: TextEncoding, choice: Column
 
 /** A JSON array (or an object holding one array) of strings or objects; read whole. */
 export async function readJson(file: string, choice: ColumnChoice): Promise<{ encoding: string; rows: AsyncIterable<SourceRow> }> {
-  const { text, encoding } = decodeBuffer(await readFile(file));
+  const { text, encoding } = decodeText(await readFile(file));
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -13,7 +13,7 @@ import type { Embedder } from '../../../src/core/embed/types';
 import { IMPORT_BATCH } from '../../../src/core/questions/importer';
 import { createQuestionService } from '../../../src/core/questions/question-service';
 import { readDelimited } from '../../../src/core/questions/table-readers';
-import { sniffEncoding } from '../../../src/core/questions/text-encoding';
+import { decodeLines, readHead, sniffEncoding } from '../../../src/core/text/decode-text';
 import { tempDir } from './helpers';
 
 const tmp = tempDir();
@@ -55,10 +55,11 @@ test('a 50 MB CSV is streamed (rows come out before the file is read); skipped r
   out.end();
   await once(out, 'finish');
   // Streamed: the first rows come out long before the whole file has been read.
-  const enc = sniffEncoding(Buffer.from('id,question,answer\n'), false);
   let t0 = performance.now();
+  const { head } = await readHead(file);
+  const enc = sniffEncoding(head, false);
   let firstRows = 0;
-  for await (const r of readDelimited(file, enc, ',', { columns: {}, header: 'auto' })) {
+  for await (const r of readDelimited(decodeLines(file, enc, head), ',', { columns: {}, header: 'auto' })) {
     if (r.row >= 5001) break;
   }
   firstRows = performance.now() - t0;
