@@ -62,6 +62,38 @@ export interface ImportOptions {
    * (default true when re-importing the bank's own source file, false otherwise).
    */
   removeMissing?: boolean;
+  /** Called about twice a second while the import runs, and once at the end. */
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+/** How far an import is: sent to the UI as the `importProgress` event and printed by the CLI. */
+export interface ImportProgress {
+  /** The bank being filled. */
+  bank: string;
+  /** The file's name (without its folder). */
+  file: string;
+  /** Rows read so far (excluding skipped rows). */
+  rowsRead: number;
+  /** Rows skipped so far. */
+  skipped: number;
+  /** Rows in the file, counted before the import (lines for text formats: quoted fields over several lines make it an overestimate); null when unknown. */
+  rowsTotal: number | null;
+  /** Bytes of the file read so far. */
+  bytesRead: number;
+  /** Size of the file in bytes. */
+  bytesTotal: number;
+  /** Questions embedded so far. */
+  embedded: number;
+  /** Share of the work done, 0–1 (rows of rowsTotal when known, else bytes; below 1 until done). */
+  fraction: number;
+  /** Rows (read or skipped) per second since the import started. */
+  rowsPerSecond: number;
+  /** Seconds left at the current rate; null until there is enough to estimate from. */
+  etaSeconds: number | null;
+  /** Milliseconds since the import started. */
+  elapsedMs: number;
+  /** True in the last event of an import (finished, or stopped by an error). */
+  done: boolean;
 }
 
 /** A row of the input that was not imported, and why. */

@@ -1,7 +1,9 @@
 /**
- * Runs the rich-document extractors in child processes with a time and memory budget per file. A
- * file that takes too long, or needs too much memory, or crashes the reader, costs one child process:
- * it is killed and replaced, the file is refused with the reason, and the next files go on.
+ * Runs the rich-document extractors, and the question-bank import readers, in child processes with a
+ * time and memory budget per file. A file that takes too long, or needs too much memory, or crashes
+ * the reader, costs one child process: it is killed and replaced, the file is refused with the
+ * reason, and the next files go on. An import is read in parts the caller pulls one at a time
+ * (the time budget runs while a part is being read, not while the caller embeds the last one).
  *
  * Children start on first use and are unref'd while idle, so a process that only ever indexes text
  * files, or has finished, is not kept alive by them.
@@ -11,7 +13,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DOCUMENT_FILE_TYPES } from './document-types';
-import type { ExtractRequest, ExtractResponse } from './extract-worker';
+import type { ImportFormat } from '../../shared/questions';
+import type { ReadOptions, ReadProgress, SourceRow } from '../questions/source-rows';
+import type { RowsPart, WorkerReply, WorkerRequest } from './extract-worker';
 import { ExtractionRefused, type ExtractedDocument, type Extractor } from './types';
 
 const EXIT_OVER_MEMORY = 86; // extract-worker.ts; not imported so this process never loads the readers
@@ -32,10 +36,21 @@ export interface IsolationOptions {
 
 interface Job {
   id: number;
-  fileType: string;
-  bytes: Uint8Array;
-  resolve: (doc: ExtractedDocument) => void;
+  /** Sent to the child when the job starts. */
+  request: WorkerRequest;
+  /** A reply for this job arrived; true when the job is finished. */
+  onReply: (reply: Exclude<WorkerReply, { ready: true }>) => boolean;
+  /** The child died or was killed, or the reader was closed. */
   reject: (err: Error) => void;
+}
+
+/** An import file read in the child: rows in parts, with what the reader knows so far. */
+export interface IsolatedRows {
+  rows: AsyncIterable<SourceRow>;
+  /** The encoding found (final once the rows are all read). */
+  readonly encoding: string;
+  /** How far the reading is. */
+  readonly progress: ReadProgress;
 }
 
 interface Slot {
@@ -90,9 +105,93 @@ export class IsolatedExtractor implements Extractor {
   extract(bytes: Buffer, fileType: string): Promise<ExtractedDocument> {
     if (this.closed) return Promise.reject(new Error('the document reader was closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, fileType, bytes, resolve, reject });
+      const id = this.nextId++;
+      this.queue.push({
+        id,
+        request: { id, fileType, bytes },
+        reject,
+        onReply(reply) {
+          if ('part' in reply) return false;
+          if (reply.ok) resolve(reply.doc);
+          else reject(reply.refused ? new ExtractionRefused(reply.message) : new Error(reply.message));
+          return true;
+        },
+      });
       this.pump();
     });
+  }
+
+  /**
+   * Read a question-bank import file in the child, as rows. Parts are read one at a time when the
+   * caller asks for them; a failure (bad file, time or memory budget) is thrown from the iteration
+   * as ExtractionRefused or Error with the reason. Leaving the iteration early stops the child.
+   */
+  readRows(file: string, format: ImportFormat, options: ReadOptions): IsolatedRows {
+    const id = this.nextId++;
+    let encoding = format === 'xlsx' ? 'xlsx' : '';
+    let progress: ReadProgress = { bytesRead: 0, bytesTotal: 0, rowsTotal: null };
+    let waiting: { resolve: (part: RowsPart) => void; reject: (err: Error) => void } | null = null;
+    let early: { part?: RowsPart; err?: Error } | null = null;
+    const deliver = (part: RowsPart | null, err: Error | null) => {
+      const w = waiting;
+      waiting = null;
+      if (!w) early = { part: part ?? undefined, err: err ?? undefined };
+      else if (err) w.reject(err);
+      else w.resolve(part!);
+    };
+    const job: Job = {
+      id,
+      request: { id, rows: { file, format, options } },
+      reject: (err) => deliver(null, err),
+      onReply(reply) {
+        if ('part' in reply) {
+          encoding = reply.part.encoding;
+          progress = reply.part.progress;
+          deliver(reply.part, null);
+          return reply.part.done;
+        }
+        if (!reply.ok) deliver(null, reply.refused ? new ExtractionRefused(reply.message) : new Error(reply.message));
+        return true;
+      },
+    };
+    const nextPart = (first: boolean): Promise<RowsPart> =>
+      new Promise((resolve, reject) => {
+        if (early) {
+          const e = early;
+          early = null;
+          if (e.err) reject(e.err);
+          else resolve(e.part!);
+          return;
+        }
+        waiting = { resolve, reject };
+        if (first) {
+          if (this.closed) return deliver(null, new Error('the document reader was closed'));
+          this.queue.push(job);
+          this.pump();
+        } else this.send(job, { id, next: true });
+      });
+    const self = this;
+    return {
+      get encoding() {
+        return encoding;
+      },
+      get progress() {
+        return progress;
+      },
+      rows: (async function* () {
+        let done = false;
+        try {
+          for (let first = true; !done; first = false) {
+            const part = await nextPart(first);
+            done = part.done;
+            yield* part.rows;
+          }
+        } finally {
+          // Left early (an error while importing, or cancelled): the child's reading is of no more use.
+          if (!done) self.abandon(job);
+        }
+      })(),
+    };
   }
 
   /** Kill the children; pending files are refused. */
@@ -139,17 +238,36 @@ export class IsolatedExtractor implements Extractor {
       return;
     }
     if (slot.job !== job) return;
+    this.send(job, job.request);
+  }
+
+  /** Send a message for the running `job`, with the time budget running until its reply. */
+  private send(job: Job, message: WorkerRequest): void {
+    const slot = this.slots.find((s) => s?.job === job);
+    if (!slot) return job.reject(new ExtractionRefused('the document reader stopped'));
+    if (slot.timer) clearTimeout(slot.timer);
     slot.timer = setTimeout(() => {
       slot.killedFor = `took longer than ${this.timeoutMs >= 1000 ? Math.round(this.timeoutMs / 1000) : (this.timeoutMs / 1000).toFixed(1)} s to read`;
       slot.child.kill('SIGKILL');
     }, this.timeoutMs);
-    const request: ExtractRequest = { id: job.id, fileType: job.fileType, bytes: job.bytes };
-    slot.child.send(request, (err) => {
+    slot.child.send(message, (err) => {
       if (err && slot.job === job) {
         slot.killedFor = `could not be handed to the document reader (${err.message})`;
         slot.child.kill('SIGKILL');
       }
     });
+  }
+
+  /** The caller no longer wants the rest of a job: stop its child (a new one starts for the next job). */
+  private abandon(job: Job): void {
+    const slot = this.slots.find((s) => s?.job === job);
+    if (slot) {
+      slot.killedFor = 'cancelled';
+      slot.child.kill('SIGKILL');
+    } else {
+      const i = this.queue.indexOf(job);
+      if (i >= 0) this.queue.splice(i, 1);
+    }
   }
 
   private spawn(index: number): Slot {
@@ -172,7 +290,7 @@ export class IsolatedExtractor implements Extractor {
     startTimer.unref();
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => (slot.stderr = (slot.stderr + d).slice(-4000)));
-    child.on('message', (msg: ExtractResponse) => {
+    child.on('message', (msg: WorkerReply) => {
       if ('ready' in msg) {
         slot.isReady = true;
         clearTimeout(startTimer);
@@ -180,9 +298,10 @@ export class IsolatedExtractor implements Extractor {
       }
       const job = slot.job;
       if (!job || job.id !== msg.id) return;
+      if (slot.timer) clearTimeout(slot.timer);
+      slot.timer = null;
+      if (!job.onReply(msg)) return;
       this.finish(index, slot);
-      if (msg.ok) job.resolve(msg.doc);
-      else job.reject(msg.refused ? new ExtractionRefused(msg.message) : new Error(msg.message));
       if (slot.files >= this.filesPerProcess) this.retire(index, slot);
       this.pump();
     });

@@ -11,6 +11,8 @@ import type { OpenedSource, QuestionRow } from './source-rows';
 
 /** Texts sent to the model per batch (one transaction each). */
 export const IMPORT_BATCH = 512;
+/** Texts per call to the model inside a batch, so progress moves every few seconds, not every 512 texts. */
+const ENCODE_STEP = 64;
 /** Skipped rows listed in a report; beyond this only the count grows (a broken 500 MB file must not flood memory). */
 const MAX_LISTED_SKIPS = 10_000;
 
@@ -39,7 +41,7 @@ export async function importRows(
   embedder: Embedder,
   bank: QuestionBank,
   source: OpenedSource,
-  options: { removeMissing: boolean; onProgress?: (rowsRead: number) => void },
+  options: { removeMissing: boolean; onProgress?: (counts: { rowsRead: number; embedded: number; skipped: number }) => void },
 ): Promise<ImportCounts> {
   const report: ImportCounts = {
     format: source.format,
@@ -62,12 +64,17 @@ export async function importRows(
   const seen = new Map<string, number>();
   let batch: Pending[] = [];
   let toEmbed = 0;
+  const progress = () => options.onProgress?.({ rowsRead: report.rowsRead, embedded: report.embedded, skipped: skippedTotal });
 
   const flush = async () => {
     if (!batch.length) return;
     const texts = batch.filter((p) => p.embed).map((p) => p.question);
-    const vectors = texts.length ? await embedder.encode(texts) : [];
-    report.embedded += texts.length;
+    const vectors: Float32Array[] = [];
+    for (let i = 0; i < texts.length; i += ENCODE_STEP) {
+      vectors.push(...(await embedder.encode(texts.slice(i, i + ENCODE_STEP))));
+      report.embedded += Math.min(ENCODE_STEP, texts.length - i);
+      progress();
+    }
     const insert: NewQuestion[] = [];
     const update: Parameters<BankStore['writeBatch']>[1]['update'] = [];
     let v = 0;
@@ -86,6 +93,7 @@ export async function importRows(
 
   try {
     for await (const r of source.rows) {
+      progress();
       if ('skip' in r) {
         skip({ row: r.row, reason: r.skip });
         continue;
@@ -109,10 +117,7 @@ export async function importRows(
       const embed = !old || old.questionHash !== questionHash;
       batch.push({ ...r, key, questionHash, contentHash, existingId: old?.id ?? null, embed });
       if (embed) toEmbed++;
-      if (toEmbed >= IMPORT_BATCH || batch.length >= 4 * IMPORT_BATCH) {
-        await flush();
-        options.onProgress?.(report.rowsRead);
-      }
+      if (toEmbed >= IMPORT_BATCH || batch.length >= 4 * IMPORT_BATCH) await flush();
     }
     await flush();
   } catch (err) {

@@ -4,7 +4,7 @@
  * QuestionService contract in src/shared/questions.ts), so the app can put them behind IPC.
  */
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import {
   DEFAULT_SAME_THRESHOLD,
   type AskOptions,
@@ -13,6 +13,7 @@ import {
   type DuplicatesOptions,
   type ExportFormat,
   type ImportOptions,
+  type ImportProgress,
   type ImportReport,
   type PairDecision,
   type QuestionBank,
@@ -25,7 +26,10 @@ import { BankStore, openQuestionsDb, QuestionsError } from './bank-store';
 import { communityDetection } from './community-detection';
 import { exportFormatOf, writeRecords } from './export-bank';
 import { importRows } from './importer';
-import { formatOf, openSource } from './open-source';
+import { ExtractionRefused } from '../extract/types';
+import { IsolatedExtractor } from '../extract/isolated-extractor';
+import { formatOf } from './open-source';
+import type { OpenedSource } from './source-rows';
 import { paraphraseMiningAbove } from './paraphrase-mining';
 import { QuestionIndex } from './question-index';
 import { VectorKernels } from './vector-kernels';
@@ -37,7 +41,16 @@ export interface QuestionServiceOptions {
   embedder: Embedder;
   /** Threads for the vector maths (default: all cores). */
   threads?: number;
+  /**
+   * The process that reads import files (default: one of its own, 1 GB and 120 s per part of 1,000
+   * rows). Its own, not the document reader's: an import holds its reader for minutes while the
+   * rows are embedded, and document indexing must not wait for that.
+   */
+  reader?: IsolatedExtractor;
 }
+
+/** Progress events at most this often (and one at the end). */
+const PROGRESS_EVERY_MS = 500;
 
 const sha = (s: string) => createHash('sha256').update(s).digest('base64');
 
@@ -49,6 +62,8 @@ export function createQuestionService(options: QuestionServiceOptions): Question
   // this shared 2-core machine the int8 scan of 100,000 rows took 10.6 ms on one thread, 19.8 ms on two.
   const lookupKernels = new VectorKernels(embedder.dimension, 1);
   const indexes = new Map<number, QuestionIndex>();
+  let reader = options.reader ?? null;
+  const importReader = () => (reader ??= new IsolatedExtractor({ fileTypes: [], memoryMb: 1024, timeoutMs: 120_000 }));
 
   /** Vectors of another model are re-embedded (in transactions of 512), never mixed with this one's. */
   async function ensureModel(bank: QuestionBank): Promise<QuestionBank> {
@@ -77,19 +92,43 @@ export function createQuestionService(options: QuestionServiceOptions): Question
     const path = resolve(file);
     const format = formatOf(path, opts.format);
     const readOptions = { columns: opts.columns ?? {}, header: opts.header ?? ('auto' as const), sheet: opts.sheet };
-    const source = await openSource(path, format, readOptions);
+    // Read in the reading process: a zip bomb or a pathological file costs that process, not this one.
+    const read = importReader().readRows(path, format, readOptions);
+    const source: OpenedSource = {
+      format,
+      get encoding() {
+        return read.encoding;
+      },
+      rows: read.rows,
+      progress: () => read.progress,
+    };
     let bank = store.findBank(opts.bank) ?? store.createBank(opts.bank, embedder.modelId);
     bank = await ensureModel(bank);
     const removeMissing = opts.removeMissing ?? bank.sourceFile === path;
     indexes.delete(bank.id);
+    const started = Date.now();
+    let lastProgress = 0;
+    let latest = { rowsRead: 0, embedded: 0, skipped: 0 };
+    const report = (done: boolean) => {
+      lastProgress = Date.now();
+      opts.onProgress?.(importProgress(bank.name, basename(path), latest, source.progress(), Date.now() - started, done));
+    };
     try {
-      const counts = await importRows(store, embedder, bank, source, { removeMissing });
+      const counts = await importRows(store, embedder, bank, source, {
+        removeMissing,
+        onProgress: (c) => {
+          latest = c;
+          if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) report(false);
+        },
+      });
+      report(true);
       store.setSource(bank.id, path, JSON.stringify({ format, ...readOptions }));
       return { bank: store.getBank(bank.name), ...counts };
     } catch (err) {
+      report(true);
       // Nothing was imported: don't leave behind a bank this import just created.
       if (bank.size === 0 && store.getBank(bank.name).size === 0 && !bank.sourceFile) store.deleteBank(bank.name);
-      throw err;
+      throw err instanceof ExtractionRefused ? new QuestionsError(err.message) : err;
     }
   }
 
@@ -186,6 +225,7 @@ export function createQuestionService(options: QuestionServiceOptions): Question
     },
 
     async close() {
+      await reader?.close();
       await kernels.close();
       await lookupKernels.close();
       store.close();
@@ -228,4 +268,21 @@ export function createQuestionService(options: QuestionServiceOptions): Question
       return { label: members[0], members, size: members.length };
     });
   }
+}
+
+/** The progress event from the importer's counts and the reader's position. */
+export function importProgress(
+  bank: string,
+  file: string,
+  counts: { rowsRead: number; embedded: number; skipped: number },
+  read: { bytesRead: number; bytesTotal: number; rowsTotal: number | null },
+  elapsedMs: number,
+  done: boolean,
+): ImportProgress {
+  const rows = counts.rowsRead + counts.skipped;
+  const fraction = done ? 1 : Math.min(0.99, read.rowsTotal ? rows / read.rowsTotal : read.bytesTotal ? read.bytesRead / read.bytesTotal : 0);
+  const rowsPerSecond = elapsedMs > 0 ? (rows * 1000) / elapsedMs : 0;
+  // An estimate needs a second of history and some of the file behind it.
+  const etaSeconds = done ? 0 : elapsedMs >= 1000 && fraction > 0.001 ? ((elapsedMs / 1000) * (1 - fraction)) / fraction : null;
+  return { bank, file, ...counts, rowsTotal: read.rowsTotal, bytesRead: read.bytesRead, bytesTotal: read.bytesTotal, fraction, rowsPerSecond, etaSeconds, elapsedMs, done };
 }

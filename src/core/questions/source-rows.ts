@@ -17,10 +17,22 @@ export interface SkippedSourceRow {
 
 export type SourceRow = QuestionRow | SkippedSourceRow;
 
+/** How far the reading of an import file is. */
+export interface ReadProgress {
+  /** Bytes of the file read so far (all of it, for formats read whole). */
+  bytesRead: number;
+  /** Size of the file. */
+  bytesTotal: number;
+  /** Rows the file holds, counted before they are read (lines for text formats); null when unknown. */
+  rowsTotal: number | null;
+}
+
 export interface OpenedSource {
   format: ImportFormat;
-  encoding: string;
+  /** The encoding found; for line-by-line formats final only once every row is read. */
+  readonly encoding: string;
   rows: AsyncIterable<SourceRow>;
+  progress(): ReadProgress;
 }
 
 export interface ReadOptions {

@@ -3,10 +3,12 @@
  * The first row is a header when asked, when the chosen columns are names, or when it looks like one.
  */
 import { parse } from 'csv-parse';
+import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { ColumnChoice } from '../../shared/questions';
 import { choiceNeedsHeader, looksLikeHeader, resolveColumns, type ResolvedColumns } from './columns';
 import { rowFromCells, type ReadOptions, type SourceRow } from './source-rows';
+import { checkZipSizes } from '../extract/zip-parts';
 import type { LineDecoding } from '../text/decode-text';
 
 /** Pick the delimiter that splits the first line most (outside quotes). */
@@ -89,11 +91,16 @@ function cellText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
-/** Rows of one sheet of an .xlsx workbook (the whole workbook is read; exceljs parses it in one go). */
-export async function* readXlsx(file: string, options: ReadOptions & { columns: ColumnChoice }): AsyncGenerator<SourceRow> {
+/**
+ * One sheet of an .xlsx workbook (the whole workbook is read; exceljs parses it in one go). What the
+ * archive unpacks to is counted first, so a zip bomb is refused before exceljs inflates it.
+ */
+export async function readXlsx(file: string, options: ReadOptions & { columns: ColumnChoice }): Promise<{ rowCount: number; rows: AsyncGenerator<SourceRow> }> {
+  const bytes = await readFile(file);
+  checkZipSizes(bytes, 'Excel workbook');
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.readFile(file);
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (err) {
     throw new Error(`not a readable .xlsx workbook (${err instanceof Error ? err.message : String(err)})`);
   }
@@ -101,6 +108,10 @@ export async function* readXlsx(file: string, options: ReadOptions & { columns: 
   const want = options.sheet;
   const ws = want === undefined ? sheets[0] : typeof want === 'number' || /^\d+$/.test(want) ? sheets[Number(want) - 1] : wb.getWorksheet(want);
   if (!ws) throw new Error(`sheet "${want ?? 1}" not found; the workbook has ${sheets.map((s) => `"${s.name}"`).join(', ') || 'no sheets'}`);
+  return { rowCount: ws.rowCount, rows: sheetRows(ws, options) };
+}
+
+async function* sheetRows(ws: ExcelJS.Worksheet, options: ReadOptions): AsyncGenerator<SourceRow> {
   let cols: ResolvedColumns | null = null;
   let width = 0;
   for (let r = 1; r <= ws.rowCount; r++) {

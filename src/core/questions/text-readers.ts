@@ -83,7 +83,7 @@ export async function* readJsonl(text: LineDecoding, choice: ColumnChoice): Asyn
 }
 
 /** A JSON array (or an object holding one array) of strings or objects; read whole. */
-export async function readJson(file: string, choice: ColumnChoice): Promise<{ encoding: string; rows: AsyncIterable<SourceRow> }> {
+export async function readJson(file: string, choice: ColumnChoice): Promise<{ encoding: string; count: number; rows: AsyncIterable<SourceRow> }> {
   const { text, encoding } = decodeText(await readFile(file));
   let data: unknown;
   try {
@@ -101,6 +101,7 @@ export async function readJson(file: string, choice: ColumnChoice): Promise<{ en
   if (first) checkChoice(first, choice);
   return {
     encoding: encoding.label,
+    count: items.length,
     rows: (async function* () {
       for (let i = 0; i < items.length; i++) yield fromValue(i + 1, items[i], choice);
     })(),

@@ -319,6 +319,8 @@ export interface LineDecoding {
   refused: Map<number, string>;
   /** The encoding(s) found so far: "UTF-8", "Shift_JIS", or "mixed by row: UTF-8 12, windows-1252 3". */
   label(): string;
+  /** Bytes of the file read so far. */
+  bytesRead(): number;
 }
 
 /**
@@ -328,7 +330,8 @@ export interface LineDecoding {
 export function decodeLines(file: string, enc: TextEncoding, head: Uint8Array): LineDecoding {
   const raw = createReadStream(file, { start: enc.bom, highWaterMark: 1 << 20 });
   const refused = new Map<number, string>();
-  if (/^utf-16/.test(enc.iconv)) return { stream: raw.pipe(iconv.decodeStream(enc.iconv)), refused, label: () => enc.label };
+  const bytesRead = () => raw.bytesRead + enc.bom;
+  if (/^utf-16/.test(enc.iconv)) return { stream: raw.pipe(iconv.decodeStream(enc.iconv)), refused, label: () => enc.label, bytesRead };
   const used = new Map<string, number>();
   const guesser = new LineGuesser(head);
   let lineNo = 0;
@@ -390,6 +393,7 @@ export function decodeLines(file: string, enc: TextEncoding, head: Uint8Array): 
   return {
     stream,
     refused,
+    bytesRead,
     label() {
       if (used.size === 0) return enc.label === 'mixed' ? 'UTF-8' : enc.label;
       if (used.size === 1) return [...used.keys()][0];
