@@ -12,6 +12,7 @@ import { chooseSameThreshold } from '../../core/eval/same-threshold';
 import { defaultDataDir } from '../../core/questions/app-data-dir';
 import { createQuestionService } from '../../core/questions/question-service';
 import { parseFlags, type Command } from '../command';
+import { formatProgressLine, throttledLines } from '../progress-lines';
 
 const usage = `usage: npm run trove -- questions <command> [--data <dir>] [--json]
   import <file> --bank <name> [--question-col C] [--answer-col C] [--id-col C] [--format csv|tsv|txt|json|jsonl|xlsx|md] [--sheet S] [--no-header|--header]
@@ -110,6 +111,8 @@ const questions: Command = async (args) => {
     case 'import': {
       if (!positional[0]) break;
       const columns: ColumnChoice = { question: col(flags.get('question-col')), answer: col(flags.get('answer-col')), id: col(flags.get('id-col')) };
+      // A line every few seconds on stderr, terminal or not (TROVE_PROGRESS_MS overrides the interval).
+      const line = throttledLines((l) => process.stderr.write(l + '\n'), Number(process.env.TROVE_PROGRESS_MS) || 5000);
       const report = await withService(dataDir, (s) =>
         s.importFile(positional[0], {
           bank: needBank(),
@@ -117,6 +120,11 @@ const questions: Command = async (args) => {
           format: flags.get('format') as ImportFormat | undefined,
           sheet: col(flags.get('sheet')),
           header: flags.has('no-header') ? false : flags.has('header') ? true : 'auto',
+          onProgress: (p) => {
+            if (p.done) return;
+            const done = p.rowsRead + p.skipped;
+            line(formatProgressLine(`importing ${p.file}`, { unit: 'rows', done, total: p.rowsTotal, rate: p.rowsPerSecond, etaSeconds: p.etaSeconds }) + `, ${p.embedded.toLocaleString('en-US')} embedded`);
+          },
         }),
       );
       if (json) out(report);

@@ -1,0 +1,59 @@
+/**
+ * Issue 12 item 15, command line: `trove questions import` prints progress lines on stderr while it
+ * runs, with stderr a pipe (not a terminal): rows done of the file's rows, a rate and an ETA; stdout
+ * keeps only the result. Then `questions export` writes the bank back out. Real CLI process, real
+ * model, 400 real STS-B train sentences.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { readSts } from '../../../src/core/eval/sts';
+import { tempDir } from './helpers';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const tmp = tempDir('trove-cli-import-');
+after(() => tmp.cleanup());
+
+function trove(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('questions import prints progress lines to a pipe; questions export writes the bank', { timeout: 10 * 60_000 }, async () => {
+  const sentences = [...new Set(readSts(join(ROOT, '..', 'shared', 'eval', 'stsb', 'sts-train.csv')).map((p) => p.a))].slice(0, 400);
+  const file = join(tmp.dir, 'train-400.csv');
+  writeFileSync(file, ['id,question', ...sentences.map((q, i) => `t${i + 1},"${q.replace(/"/g, '""')}"`)].join('\n') + '\n');
+  const data = join(tmp.dir, 'data');
+  const run = await trove(['questions', 'import', file, '--bank', 'train', '--data', data], { TROVE_PROGRESS_MS: '1000' });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^train: 400 questions \(csv, UTF-8\); 400 added/);
+  const lines = run.stderr.split('\n').filter((l) => l.startsWith('importing train-400.csv: '));
+  assert.ok(lines.length >= 2, `progress lines on stderr:\n${run.stderr}`);
+  let last = -1;
+  for (const l of lines) {
+    const m = /^importing train-400\.csv: ([\d,]+)\/400 rows \((\d+)%\), [\d.]+ rows\/s, ETA (unknown|[\d]+ s|\d+ min \d\d s), ([\d,]+) embedded$/.exec(l);
+    assert.ok(m, `a progress line: "${l}"`);
+    const done = Number(m[1].replace(/,/g, ''));
+    assert.ok(done >= last, 'rows done only go up');
+    last = done;
+  }
+  assert.ok(lines.some((l) => / ETA \d/.test(l)), 'an ETA once there is a rate');
+
+  const out = join(tmp.dir, 'train-export.csv');
+  const exported = await trove(['questions', 'export', '--bank', 'train', out, '--data', data]);
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.match(exported.stdout, /^400 questions written to /);
+  const rows = readFileSync(out, 'utf8').trim().split('\r\n');
+  assert.equal(rows[0], 'id,question,answer');
+  assert.equal(rows.length, 401);
+  assert.ok(rows[1].startsWith('t1,'));
+});
