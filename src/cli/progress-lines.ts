@@ -2,14 +2,7 @@
  * Progress for long commands, on stderr, as whole lines every few seconds, whether or not stderr is a
  * terminal: a log file or a CI job shows "done/total, rate, ETA" too, and stdout stays the result.
  */
-
-/** Seconds as "42 s", "3 min 05 s" or "1 h 02 min". */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
-}
+import { formatDuration } from '../shared/durations';
 
 export interface ProgressLine {
   /** What is counted ("rows", "files"). */

@@ -3,12 +3,14 @@
  * folders-and-search service and the question banks over the same model and data folder. The
  * Electron main process does the same with a utility-process launcher.
  */
+import { EventEmitter } from 'node:events';
 import { EmbedderProcess } from './embed/embedder-process';
 import type { WorkerLauncher } from './embed/protocol';
 import { loadTokenCounter } from './embed/tokenizer';
 import { createQuestionService } from './questions/question-service';
 import { createQuestionsApi } from './questions/questions-api';
-import { createTroveService, type TroveService } from './trove-service';
+import { createTroveService, type TroveListener, type TroveService } from './trove-service';
+import type { EventName } from '../shared/api';
 import type { QuestionsApi } from '../shared/questions-api';
 
 export interface OpenTroveOptions {
@@ -38,8 +40,16 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
       throw err;
     }
     const close = service.close.bind(service);
+    const on = service.on.bind(service);
+    // Import progress comes from the question banks, the other events from the folders-and-search engine.
+    const imports = new EventEmitter().setMaxListeners(0);
     // Neither service owns the embedder it was given: stop it when both have stopped.
-    return Object.assign(service, createQuestionsApi(questions), {
+    return Object.assign(service, createQuestionsApi(questions, (p) => imports.emit('importProgress', p)), {
+      on<E extends EventName>(event: E, listener: TroveListener<E>): () => void {
+        if (event !== 'importProgress') return on(event, listener);
+        imports.on(event, listener);
+        return () => imports.off(event, listener);
+      },
       close: async () => {
         await Promise.allSettled([close(), questions.close()]);
         await embedder.close();

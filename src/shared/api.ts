@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { questionsSchemas, type QuestionsApi } from './questions-api';
+import type { ImportProgress } from './questions';
 import type {
   FileProblem,
   FolderInfo,
@@ -64,6 +65,8 @@ export interface TroveEvents {
   progress: IndexProgress;
   /** The index changed (files added, edited or removed): open searches may want to re-run. */
   indexChanged: { at: number };
+  /** A question-bank import made through `importBank` moved on; about twice a second, and once with `done` at the end. */
+  importProgress: ImportProgress;
 }
 
 export type ApiMethod = keyof TroveAppApi;

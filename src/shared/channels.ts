@@ -17,7 +17,7 @@ export const methodRoute = (method: ApiMethod): `/api/${ApiMethod}` => `/api/${m
 export const EVENTS_ROUTE = '/api/events';
 
 /** Every event name, for loops that forward or subscribe to all of them. */
-export const eventNames: readonly EventName[] = ['progress', 'indexChanged'] satisfies readonly EventName[];
+export const eventNames: readonly EventName[] = ['progress', 'indexChanged', 'importProgress'] satisfies readonly EventName[];
 
 /** Methods that need the desktop (a native dialog or the OS file manager); the web host refuses them. */
 export const desktopOnlyMethods: readonly ApiMethod[] = ['pickFolder', 'openFile', 'revealFile'];

@@ -4,15 +4,7 @@
  * everywhere, so no node:* and no electron.
  */
 import { z } from 'zod';
-import type {
-  BankQuestion,
-  DuplicatePair,
-  ImportReport,
-  PairDecision,
-  QuestionBank,
-  QuestionCluster,
-  QuestionMatch,
-} from './questions';
+import type { BankQuestion, DuplicatePair, ExportFormat, ImportReport, PairDecision, QuestionBank, QuestionGroups, QuestionMatch } from './questions';
 
 /** Largest file `importBank` accepts (before base64). */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
@@ -31,6 +23,18 @@ export interface BankImportOptions {
   idColumn?: string;
 }
 
+/** A bank written out as a file, for the UI to offer as a download. */
+export interface BankExport {
+  /** Suggested file name: the bank's name with the format's extension. */
+  fileName: string;
+  /** MIME type of `content` ("text/csv" or "application/x-ndjson"). */
+  mimeType: string;
+  /** The file: CSV (RFC 4180, header id,question,answer) or JSONL (one {id, question, answer} a line), UTF-8. */
+  content: string;
+  /** Questions written. */
+  rows: number;
+}
+
 export interface QuestionsApi {
   /** Every question bank, by name. */
   listBanks(): Promise<QuestionBank[]>;
@@ -38,9 +42,11 @@ export interface QuestionsApi {
    * Import a file the user picked into a bank (created if missing). The UI sends the file's bytes, not
    * its path, so this works the same in the desktop app and the browser. `fileName`'s extension says
    * the format (.csv .tsv .txt .json .jsonl .xlsx .md); at most 50 MB. The report lists skipped rows
-   * with their row numbers and reasons.
+   * with their row numbers and reasons. While it runs, `importProgress` events say how far it is.
    */
   importBank(fileName: string, contentBase64: string, options: BankImportOptions): Promise<ImportReport>;
+  /** Every question of a bank (with answers and ids) as a CSV or JSONL file, to save or re-import. */
+  exportBank(bank: string, format: ExportFormat): Promise<BankExport>;
   /** The `k` (default 5, at most 50) questions of a bank closest to `text`, best first, with scores and answers. */
   askQuestion(bank: string, text: string, k?: number): Promise<QuestionMatch[]>;
   /** Add one question (and optional answer) to a bank; returns it as stored. */
@@ -53,8 +59,11 @@ export interface QuestionsApi {
    * has none) and `b` leaves the bank.
    */
   reviewDuplicate(bank: string, a: number, b: number, decision: PairDecision | null): Promise<void>;
-  /** Topic groups of at least `minSize` (default 3) questions within `threshold` (default 0.75) of their most central one, largest first. */
-  findClusters(bank: string, threshold?: number, minSize?: number): Promise<QuestionCluster[]>;
+  /**
+   * Topic groups of at least `minSize` (default 3) questions within `threshold` (default 0.75) of
+   * their most central one, largest first, and the questions in no group, so every question is shown.
+   */
+  findClusters(bank: string, threshold?: number, minSize?: number): Promise<QuestionGroups>;
   /** Rename a bank; returns it. */
   renameBank(from: string, to: string): Promise<QuestionBank>;
   /** Delete a bank and everything in it. */
@@ -93,6 +102,7 @@ export const questionsSchemas = {
     base64Content,
     z.strictObject({ bank: bankName, questionColumn: column, answerColumn: column, idColumn: column }),
   ]),
+  exportBank: z.tuple([bankName, z.enum(['csv', 'jsonl'])]),
   askQuestion: z.tuple([bankName, questionText, z.number().int().min(1).max(50).optional()]),
   addQuestion: z.tuple([bankName, questionText, z.string().max(MAX_QUESTION_CHARS, `answer is longer than ${MAX_QUESTION_CHARS} characters`).optional()]),
   findDuplicates: z.tuple([bankName, similarity.optional()]),

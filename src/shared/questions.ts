@@ -197,6 +197,21 @@ export interface QuestionCluster {
   size: number;
 }
 
+/** Every question of a bank sorted into topic groups, and the ones in no group. */
+export interface QuestionGroups {
+  /** Groups of at least the minimum size, largest first. */
+  clusters: QuestionCluster[];
+  /** Questions in no group (at most UNCLUSTERED_LISTED of them; `unclusteredCount` has them all). */
+  unclustered: BankQuestion[];
+  /** How many questions are in no group. */
+  unclusteredCount: number;
+  /** Questions in the bank. */
+  total: number;
+}
+
+/** Questions in no group sent with QuestionGroups; a 100,000-question bank must not send them all. */
+export const UNCLUSTERED_LISTED = 5000;
+
 export interface ClustersOptions {
   /** Minimum cosine similarity to the seed (default 0.75). */
   threshold?: number;
@@ -228,6 +243,8 @@ export interface QuestionService {
   reviewPair(bank: string, a: number, b: number, decision: PairDecision | null): Promise<void>;
   /** Topic groups, largest first (util.community_detection semantics). */
   clusters(bank: string, options?: ClustersOptions): Promise<QuestionCluster[]>;
+  /** The topic groups and every question in none of them: the whole bank, sorted. */
+  groups(bank: string, options?: ClustersOptions): Promise<QuestionGroups>;
   /** Write the duplicate pairs (score, both ids and questions, decision) to CSV/JSONL; returns rows written. */
   exportDuplicates(bank: string, file: string, options?: DuplicatesOptions, format?: ExportFormat): Promise<number>;
   /** Write the clusters, one row per member (cluster, size, label, rank, id, question); returns rows written. */

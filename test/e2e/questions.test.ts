@@ -1,9 +1,11 @@
 /// <reference lib="dom" />
 /**
  * The Questions view as a person uses it, in a real Chromium against the web host and the real model:
- * import a CSV of real STS-B sentences through the file picker, ask a paraphrase and get its question
- * first with the answer, move the same-question threshold, dismiss a duplicate pair (still dismissed
- * after a reload), merge another, and see a cluster.
+ * import a CSV of real STS-B sentences through the file picker (with progress while it runs), export
+ * the bank as a download, ask a paraphrase and get its question first with the answer, move the
+ * same-question threshold along its scale, dismiss a duplicate pair (still dismissed after a reload),
+ * merge another, and see every question in the clusters view, regrouped in place as the threshold
+ * and minimum size change.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -75,12 +77,32 @@ describe('Questions view in a browser', { timeout: 10 * 60_000 }, () => {
       await page.getByTestId('bank-file').setInputFiles(csv);
       await page.getByRole('button', { name: 'Import', exact: true }).click();
 
+      // While it runs, the import says how far it is: rows of the file's rows, a rate.
+      await page.getByTestId('import-progress').filter({ hasText: /^sts-faq\.csv: \d+ of 63 rows \(\d+%\), [\d.,]+ rows\/s, / }).waitFor({ timeout: 60_000 });
+      assert.equal(await page.locator('.import-progress progress').count(), 1);
+
       // The report counts the rows and names the skipped one by its row number and reason.
       const report = page.locator('.import-report');
       await report.waitFor({ timeout: 120_000 });
       assert.match((await report.textContent()) ?? '', /Imported 62 rows into “sts-faq” \(CSV, UTF-8\): 62 added/);
       assert.match((await report.locator('.skipped-rows').textContent()) ?? '', /row 64.*empty/i);
       await page.getByRole('combobox', { name: 'Question bank' }).locator('option', { hasText: 'sts-faq (62 questions)' }).waitFor({ state: 'attached' });
+      assert.equal(await page.getByTestId('import-progress').count(), 0, 'the progress goes when the import is done');
+
+      // Export: the bank comes back as a CSV download, every question with its answer and id.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+      assert.equal(download.suggestedFilename(), 'sts-faq.csv');
+      const exported = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
+      assert.equal(exported[0], 'id,question,answer');
+      assert.equal(exported.length, 63);
+      assert.equal(exported[1], `q1,${csvField(pairs[0].first)},Answer 1: see section 1.`);
+
+      // The same-question slider has its scale drawn, with the default (chosen from STS-B dev) marked.
+      const scale = (await page.getByTestId('same-threshold-scale').textContent()) ?? '';
+      for (const mark of ['0.50', '0.60', '0.70', '0.80', '0.90', '1.00', '0.77 default']) assert.ok(scale.includes(mark), `scale shows ${mark}: ${scale}`);
+      const list = await page.getByTestId('same-threshold').getAttribute('list');
+      assert.equal(await page.locator(`datalist#${list} option`).count(), 7, 'tick marks for the browser to draw');
+      assert.equal(await page.getByTestId('same-threshold').inputValue(), '0.77');
 
       // A paraphrase of question 11 (not one of the near-duplicates) finds it first, with its answer.
       const target = pairs[10];
@@ -138,16 +160,35 @@ describe('Questions view in a browser', { timeout: 10 * 60_000 }, () => {
       await reviewed.waitFor();
       assert.match((await reviewed.textContent()) ?? '', /dismissed/);
 
-      // Clusters: the first question with its near-duplicate make a group labelled by one of them.
+      // Clusters: every question is shown, in a group or in "In no group", without pressing anything.
       await page.getByRole('tab', { name: 'Clusters' }).click();
+      const summary = page.getByTestId('groups-summary');
+      await summary.filter({ hasText: /^62 questions: \d+ groups, \d+ in no group$/ }).waitFor({ timeout: 60_000 });
+      const countShown = async () => page.locator('li.cluster .cluster-members > li').count();
+      assert.equal(await countShown(), 62, 'every question is listed once');
+      const grouped = async () => Number(/(\d+) in no group/.exec((await summary.textContent()) ?? '')![1]);
+      const restAtThree = await grouped();
+      assert.ok(restAtThree > 0, 'questions in no group are shown, not hidden');
+      await page.locator('li.cluster.unclustered summary').click();
+      assert.equal(await page.locator('li.cluster.unclustered .cluster-members > li').count(), restAtThree);
+
+      // Smaller groups allowed: regrouped in place, fewer questions left over.
       await page.getByLabel('Smallest group').fill('2');
-      await page.getByRole('button', { name: 'Find clusters' }).click();
+      await summary.filter({ hasText: new RegExp(`^62 questions: \\d+ groups, (?!${restAtThree} )\\d+ in no group$`) }).waitFor({ timeout: 60_000 });
+      assert.ok((await grouped()) < restAtThree);
+      assert.equal(await countShown(), 62);
+      await screenshot(page, 'questions-clusters');
       const cluster = page.locator('li.cluster', { hasText: pairs[0].first }).or(page.locator('li.cluster', { hasText: pairs[0].second })).first();
       await cluster.waitFor({ timeout: 60_000 });
       assert.match((await cluster.locator('.kind-badge').textContent()) ?? '', /^\d+ questions$/);
       await cluster.locator('summary').click();
       const members = await cluster.locator('.cluster-members li').allTextContents();
       assert.ok(members.includes(pairs[0].first) && members.includes(pairs[0].second), `both near-duplicates are members: ${members.join(' | ')}`);
+
+      // The threshold moved to the top: no two different questions are that close, so none is grouped.
+      await setRange(page, 'cluster-threshold', 1);
+      await summary.filter({ hasText: /^62 questions: 0 groups, 62 in no group$/ }).waitFor({ timeout: 60_000 });
+      assert.equal(await countShown(), 62);
     } finally {
       await app.close();
     }

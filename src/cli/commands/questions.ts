@@ -171,9 +171,12 @@ const questions: Command = async (args) => {
         process.stdout.write(`${n} cluster members written to ${outFile}\n`);
         return 0;
       }
-      const clusters = await withService(dataDir, (s) => s.clusters(needBank(), { threshold: num(flags, 'threshold', 0.75), minSize: num(flags, 'min-size', 3) }));
-      if (json) out(clusters);
-      else for (const c of clusters) process.stdout.write(`${String(c.size).padStart(5)}  ${c.label.question}\n`);
+      const groups = await withService(dataDir, (s) => s.groups(needBank(), { threshold: num(flags, 'threshold', 0.75), minSize: num(flags, 'min-size', 3) }));
+      if (json) out(groups.clusters);
+      else {
+        for (const c of groups.clusters) process.stdout.write(`${String(c.size).padStart(5)}  ${c.label.question}\n`);
+        process.stdout.write(`${String(groups.unclusteredCount).padStart(5)}  (in no group, of ${groups.total} questions)\n`);
+      }
       return 0;
     }
     case 'banks': {

@@ -170,7 +170,7 @@ export class IsolatedExtractor implements Extractor {
           this.pump();
         } else this.send(job, { id, next: true });
       });
-    const self = this;
+    const abandon = () => this.abandon(job);
     return {
       get encoding() {
         return encoding;
@@ -188,7 +188,7 @@ export class IsolatedExtractor implements Extractor {
           }
         } finally {
           // Left early (an error while importing, or cancelled): the child's reading is of no more use.
-          if (!done) self.abandon(job);
+          if (!done) abandon();
         }
       })(),
     };

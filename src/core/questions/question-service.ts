@@ -8,6 +8,7 @@ import { basename, resolve } from 'node:path';
 import {
   DEFAULT_SAME_THRESHOLD,
   type AskOptions,
+  type BankQuestion,
   type ClustersOptions,
   type DuplicatePair,
   type DuplicatesOptions,
@@ -18,6 +19,8 @@ import {
   type PairDecision,
   type QuestionBank,
   type QuestionCluster,
+  type QuestionGroups,
+  UNCLUSTERED_LISTED,
   type QuestionMatch,
   type QuestionService,
 } from '../../shared/questions';
@@ -202,6 +205,19 @@ export function createQuestionService(options: QuestionServiceOptions): Question
     duplicates,
     reviewPair,
     clusters,
+
+    async groups(name, opts = {}): Promise<QuestionGroups> {
+      const bank = store.getBank(name);
+      const found = await clusters(name, opts);
+      const inGroup = new Set(found.flatMap((c) => c.members.map((m) => m.id)));
+      const unclustered: BankQuestion[] = [];
+      let unclusteredCount = 0;
+      for (const q of store.iterateQuestions(bank.id)) {
+        if (inGroup.has(q.id)) continue;
+        if (++unclusteredCount <= UNCLUSTERED_LISTED) unclustered.push({ id: q.id, externalId: q.externalId, question: q.question, answer: q.answer });
+      }
+      return { clusters: found, unclustered, unclusteredCount, total: inGroup.size + unclusteredCount };
+    },
 
     async exportDuplicates(name, file, opts = {}, format?: ExportFormat) {
       const pairs = await duplicates(name, opts);

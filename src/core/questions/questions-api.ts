@@ -3,12 +3,12 @@
  * as bytes (the page never reads files by path), is written to a private temp folder under its own
  * name so the extension still picks the format, imported, and removed.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { BankImportOptions, QuestionsApi } from '../../shared/questions-api';
 import { MAX_IMPORT_BYTES } from '../../shared/questions-api';
-import type { ColumnChoice, QuestionService } from '../../shared/questions';
+import type { ColumnChoice, ImportProgress, QuestionService } from '../../shared/questions';
 import { QuestionsError } from './bank-store';
 
 /** "3" means the third column (the UI counts from 1); anything else is a header name; blank is unset. */
@@ -37,9 +37,27 @@ export function decodeUpload(contentBase64: string): Buffer {
   return bytes;
 }
 
-export function createQuestionsApi(service: QuestionService): QuestionsApi {
+/** A bank name as a file name: characters that are not allowed in file names on some system become "_". */
+export function exportFileName(bank: string, format: 'csv' | 'jsonl'): string {
+  const safe = bank.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').replace(/^\.+/, '_').slice(0, 120) || 'questions';
+  return `${safe}.${format}`;
+}
+
+/** `onProgress` receives the progress of imports made through `importBank` (the host sends it to the page). */
+export function createQuestionsApi(service: QuestionService, onProgress?: (p: ImportProgress) => void): QuestionsApi {
   return {
     listBanks: () => service.listBanks(),
+
+    async exportBank(bank, format) {
+      const dir = await mkdtemp(join(tmpdir(), 'trove-export-'));
+      try {
+        const file = join(dir, exportFileName(bank, format));
+        const rows = await service.exportBank(bank, file, format);
+        return { fileName: basename(file), mimeType: format === 'csv' ? 'text/csv' : 'application/x-ndjson', content: await readFile(file, 'utf8'), rows };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
 
     async importBank(fileName, contentBase64, options) {
       const bytes = decodeUpload(contentBase64);
@@ -48,7 +66,8 @@ export function createQuestionsApi(service: QuestionService): QuestionsApi {
         const file = join(dir, basename(fileName));
         await writeFile(file, bytes, { mode: 0o600 });
         // The temp copy is not a source to stay in step with: never drop questions missing from it.
-        return await service.importFile(file, { bank: options.bank.trim(), columns: columnChoice(options), removeMissing: false });
+        const progress = onProgress && ((p: ImportProgress) => onProgress({ ...p, file: basename(fileName) }));
+        return await service.importFile(file, { bank: options.bank.trim(), columns: columnChoice(options), removeMissing: false, onProgress: progress });
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
@@ -58,7 +77,7 @@ export function createQuestionsApi(service: QuestionService): QuestionsApi {
     addQuestion: (bank, question, answer) => service.addQuestion(bank, question, answer?.trim() ? answer : null),
     findDuplicates: (bank, threshold) => service.duplicates(bank, { threshold }),
     reviewDuplicate: (bank, a, b, decision) => service.reviewPair(bank, a, b, decision),
-    findClusters: (bank, threshold, minSize) => service.clusters(bank, { threshold, minSize }),
+    findClusters: (bank, threshold, minSize) => service.groups(bank, { threshold, minSize }),
     renameBank: (from, to) => service.renameBank(from, to.trim()),
     deleteBank: (name) => service.deleteBank(name),
   };

@@ -24,3 +24,6 @@ export function bankNameFor(fileName: string): string {
 
 /** Two decimals, as scores are shown everywhere in the UI. */
 export const formatScore = (score: number): string => score.toFixed(2);
+
+/** A rate with the precision that matters: 0.4, 3.5, 27, 1,200. */
+export const formatRate = (perSecond: number): string => (perSecond >= 10 ? Math.round(perSecond).toLocaleString() : perSecond.toFixed(1));

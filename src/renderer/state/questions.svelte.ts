@@ -2,7 +2,7 @@
  * The Questions view's state: the chosen bank, the question being typed and its closest matches
  * (debounced, newest answer wins), the last import report, duplicate pairs and clusters.
  */
-import { DEFAULT_SAME_THRESHOLD, type DuplicatePair, type ImportReport, type PairDecision, type QuestionBank, type QuestionCluster, type QuestionMatch } from '../../shared/questions';
+import { DEFAULT_SAME_THRESHOLD, type DuplicatePair, type ExportFormat, type ImportProgress, type ImportReport, type PairDecision, type QuestionBank, type QuestionGroups, type QuestionMatch } from '../../shared/questions';
 import type { BankImportOptions } from '../../shared/questions-api';
 import { MAX_IMPORT_BYTES } from '../../shared/questions-api';
 import { bytesToBase64 } from '../lib/question-matching';
@@ -25,17 +25,36 @@ export const questions = $state({
   /** Score from which a match is marked "same question". */
   sameThreshold: DEFAULT_SAME_THRESHOLD,
   importing: false,
+  /** How far the running import is (from the engine's importProgress events). */
+  importProgress: null as ImportProgress | null,
   importError: null as string | null,
   report: null as ImportReport | null,
   duplicateThreshold: 0.85,
   duplicates: null as DuplicatePair[] | null,
   clusterThreshold: 0.75,
   clusterMinSize: 3,
-  clusters: null as QuestionCluster[] | null,
+  clusters: null as QuestionGroups | null,
+  clustering: false,
+  exporting: false,
 });
+
+/** Clusters are found again this long after the threshold or the minimum size last moved. */
+export const CLUSTER_DEBOUNCE_MS = 250;
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 let sequence = 0;
+let clusterTimer: ReturnType<typeof setTimeout> | undefined;
+let clusterSequence = 0;
+let listening = false;
+
+/** Import progress reaches the page as events; subscribe once, on the first import. */
+function listenForImportProgress(): void {
+  if (listening) return;
+  listening = true;
+  getHost().api.on('importProgress', (p) => {
+    if (questions.importing) questions.importProgress = p;
+  });
+}
 
 function message(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
@@ -65,6 +84,8 @@ export async function importBankFile(file: File, options: BankImportOptions): Pr
     questions.importError = `${file.name}: larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`;
     return;
   }
+  listenForImportProgress();
+  questions.importProgress = null;
   questions.importing = true;
   try {
     const content = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
@@ -77,6 +98,7 @@ export async function importBankFile(file: File, options: BankImportOptions): Pr
     questions.importError = message(err);
   } finally {
     questions.importing = false;
+    questions.importProgress = null;
   }
 }
 
@@ -141,9 +163,40 @@ export async function reviewPair(pair: DuplicatePair, decision: PairDecision | n
   if (questions.text.trim()) await ask();
 }
 
+/** Group the bank at the current threshold and minimum size; the newest request wins. */
 export async function findClusters(): Promise<void> {
+  clearTimeout(clusterTimer);
+  const mine = ++clusterSequence;
+  questions.clustering = true;
   const found = await attempt(() => getHost().api.findClusters(questions.bank, questions.clusterThreshold, questions.clusterMinSize));
+  if (mine !== clusterSequence) return;
+  questions.clustering = false;
   if (found) questions.clusters = found;
+}
+
+/** The threshold or the minimum size moved: group again once it stops moving. */
+export function regroupSoon(): void {
+  clearTimeout(clusterTimer);
+  clusterTimer = setTimeout(() => void findClusters(), CLUSTER_DEBOUNCE_MS);
+}
+
+/** Save the bank as a file through the browser's download (the same in the desktop app and the web host). */
+export async function exportBank(format: ExportFormat): Promise<void> {
+  questions.exporting = true;
+  try {
+    const file = await attempt(() => getHost().api.exportBank(questions.bank, format));
+    if (!file) return;
+    const url = URL.createObjectURL(new Blob([file.content], { type: `${file.mimeType};charset=utf-8` }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = file.fileName;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } finally {
+    questions.exporting = false;
+  }
 }
 
 export async function renameBank(to: string): Promise<void> {
