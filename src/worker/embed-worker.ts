@@ -25,6 +25,8 @@ type EncodeRequest = Extract<WorkerRequest, { type: 'encode' }>;
 interface BulkJob {
   msg: EncodeRequest;
   ids: number[][] | null;
+  /** Leading prompt tokens the pooling skips. */
+  skip: number;
   order: number[];
   next: number;
   out: Float32Array[];
@@ -40,7 +42,14 @@ async function handle(msg: WorkerRequest): Promise<void> {
     case 'init':
       try {
         engine = EmbeddingEngine.create({ modelDir: msg.modelDir, variant: msg.variant, threads: msg.threads });
-        send({ type: 'ready', modelId: engine.modelId, dimension: engine.dimension, maxSeqLength: engine.maxSeqLength, variant: engine.variant });
+        send({
+          type: 'ready',
+          modelId: engine.modelId,
+          dimension: engine.dimension,
+          maxSeqLength: engine.maxSeqLength,
+          variant: engine.variant,
+          similarity: engine.similarity,
+        });
       } catch (err) {
         send({ type: 'init-failed', message: (err as Error).message });
       }
@@ -55,7 +64,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
   try {
     if (!engine) throw new Error('embedding process not initialised');
     if (msg.type === 'encode') {
-      send({ type: 'result', id: msg.id, vectors: await engine.encode(msg.texts, { batchSize: msg.batchSize }) });
+      send({ type: 'result', id: msg.id, vectors: await engine.encode(msg.texts, { batchSize: msg.batchSize, role: msg.role }) });
     } else if (msg.type === 'warmup') {
       await engine.warmup();
       send({ type: 'done', id: msg.id });
@@ -72,14 +81,15 @@ async function stepBulk(job: BulkJob): Promise<void> {
   try {
     if (!engine) throw new Error('embedding process not initialised');
     if (!job.ids) {
-      job.ids = await engine.tokenize(job.msg.texts);
-      const ids = job.ids;
+      const { ids, skip } = await engine.tokenize(job.msg.texts, job.msg.role);
+      job.ids = ids;
+      job.skip = skip;
       job.order = ids.map((_, i) => i).sort((a, b) => ids[b].length - ids[a].length || a - b);
       job.out = new Array(ids.length);
     }
     const size = job.msg.batchSize ?? DEFAULT_BATCH_SIZE;
     const idx = job.order.slice(job.next, job.next + size);
-    const vectors = await engine.encodeIds(idx.map((i) => job.ids![i]), size);
+    const vectors = await engine.encodeIds(idx.map((i) => job.ids![i]), size, job.skip);
     idx.forEach((i, k) => (job.out[i] = vectors[k]));
     job.next += idx.length;
     if (job.next >= job.order.length) {
@@ -108,7 +118,7 @@ async function pump(): Promise<void> {
 function receive(raw: unknown): void {
   const msg = raw as WorkerRequest;
   if (msg.type === 'encode' && msg.priority !== 'high' && msg.texts.length > 0) {
-    bulk.push({ msg, ids: null, order: [], next: 0, out: [] });
+    bulk.push({ msg, ids: null, skip: 0, order: [], next: 0, out: [] });
   } else {
     urgent.push(msg);
   }

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultModelDir, type ModelVariant } from './model-files';
 import type { ModelSummary, WorkerHandle, WorkerLauncher, WorkerRequest, WorkerResponse } from './protocol';
-import type { EncodeOptions, Embedder } from './types';
+import type { EncodeOptions, Embedder, SimilarityFunction } from './types';
 
 export interface EmbedderProcessOptions {
   modelDir?: string;
@@ -63,6 +63,7 @@ export class EmbedderProcess implements Embedder {
   dimension = 0;
   maxSeqLength = 0;
   variant: ModelVariant = 'fp32';
+  similarity: SimilarityFunction = 'cosine';
   /** Times the process was restarted after dying. */
   restarts = 0;
   private handle: WorkerHandle | null = null;
@@ -126,6 +127,7 @@ export class EmbedderProcess implements Embedder {
     this.dimension = s.dimension;
     this.maxSeqLength = s.maxSeqLength;
     this.variant = s.variant;
+    this.similarity = s.similarity;
   }
 
   private settle(msg: WorkerResponse): void {
@@ -210,7 +212,7 @@ export class EmbedderProcess implements Embedder {
     const per = this.options.textsPerRequest ?? 256;
     const parts: Promise<unknown>[] = [];
     for (let i = 0; i < texts.length; i += per) {
-      parts.push(this.request({ type: 'encode', id: this.nextId++, texts: texts.slice(i, i + per), batchSize: options.batchSize, priority: options.priority }));
+      parts.push(this.request({ type: 'encode', id: this.nextId++, texts: texts.slice(i, i + per), batchSize: options.batchSize, priority: options.priority, role: options.role }));
     }
     return (await Promise.all(parts)).flat() as Float32Array[];
   }

@@ -1,24 +1,31 @@
 /**
- * The bi-encoder in this process: tokenize → transformer (onnxruntime-node) → mean pooling → L2
- * normalisation. Like SentenceTransformer.encode, inputs are sorted by length and each batch is padded
- * only to its own longest item; the original order is restored. Never run this in the main process or
- * the renderer: src/worker/embed-worker.ts hosts it in its own process.
+ * The bi-encoder in this process, built from a sentence-transformers folder: tokenize (with the role's
+ * prompt, truncated at max_seq_length) → transformer (onnxruntime-node) → the model's pooling → its
+ * Normalize (cosine models are always stored normalised, so every score is a dot product). Like
+ * SentenceTransformer.encode, inputs are sorted by length and each batch is padded only to its own
+ * longest item; the original order is restored. Never run this in the main process or the renderer:
+ * src/worker/embed-worker.ts hosts it in its own process.
  */
 import * as ort from 'onnxruntime-node';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { defaultModelDir, readManifest, verifyFiles, type ModelManifest, type ModelVariant } from './model-files';
-import { meanPoolNormalized } from './pooling';
+import { defaultModelDir, ModelFileError, verifyFiles, type ModelVariant } from './model-files';
+import { checkModel, PUBLISHED_CHECKS } from './model-check';
+import { pool } from './pooling';
+import { promptFor, readSentenceModel, type SentenceModel } from './sentence-model';
+import { dot } from './similarity';
 import { loadTokenizer, type ModelTokenizer } from './tokenizer';
-import type { EncodeOptions, Embedder } from './types';
+import type { EncodeOptions, EncodeRole, Embedder, SimilarityFunction } from './types';
 
 export interface EngineOptions {
-  /** Folder holding manifest.json, tokenizer and onnx/ files (default: the shipped model). */
+  /** A sentence-transformers folder with an ONNX graph (default: the shipped model). */
   modelDir?: string;
   /** Which weights (default: the manifest's default; the shipped model has fp32 only). */
   variant?: ModelVariant;
   /** onnxruntime intra-op threads (default: all cores). */
   threads?: number;
+  /** Skip the fixed-pairs check on load (only the check itself uses this, to avoid recursion). */
+  skipCheck?: boolean;
 }
 
 export const DEFAULT_BATCH_SIZE = 32;
@@ -31,76 +38,130 @@ export interface EngineStats {
   modelMs: number;
 }
 
+interface Loaded {
+  session: ort.InferenceSession;
+  tokenizer: ModelTokenizer;
+  /** The graph asks for token_type_ids (BERT does, XLM-R and MPNet exports usually do not). */
+  wantsTokenTypes: boolean;
+  output: string;
+}
+
 export class EmbeddingEngine implements Embedder {
   readonly modelId: string;
   readonly dimension: number;
   readonly maxSeqLength: number;
   readonly variant: ModelVariant;
+  readonly similarity: SimilarityFunction;
   readonly stats: EngineStats = { texts: 0, tokens: 0, tokenizeMs: 0, modelMs: 0 };
-  private loading: Promise<{ session: ort.InferenceSession; tokenizer: ModelTokenizer }> | null = null;
+  private loading: Promise<Loaded> | null = null;
 
   private constructor(
-    private readonly modelDir: string,
-    private readonly manifest: ModelManifest,
-    variant: ModelVariant | undefined,
+    /** What the folder says about the model. */
+    readonly model: SentenceModel,
     private readonly threads: number,
+    private readonly skipCheck: boolean,
   ) {
-    this.modelId = manifest.id;
-    this.dimension = manifest.dimension;
-    this.maxSeqLength = manifest.maxSeqLength;
-    this.variant = variant ?? manifest.default;
-    if (!manifest.variants[this.variant]) {
-      throw new Error(`model ${manifest.id} has no "${this.variant}" variant (has: ${Object.keys(manifest.variants).join(', ')})`);
-    }
+    this.modelId = model.id;
+    this.dimension = model.dimension;
+    this.maxSeqLength = model.maxSeqLength;
+    this.variant = model.variant;
+    this.similarity = model.similarity;
   }
 
-  /** Reads the manifest now; the weights load on first use (or `warmup()`), once. */
+  /** Reads the folder's configuration now (refusing what it cannot run); the weights load on first use. */
   static create(options: EngineOptions = {}): EmbeddingEngine {
-    const dir = options.modelDir ?? defaultModelDir();
-    return new EmbeddingEngine(dir, readManifest(dir), options.variant, options.threads ?? availableParallelism());
+    const model = readSentenceModel(options.modelDir ?? defaultModelDir(), options.variant);
+    return new EmbeddingEngine(model, options.threads ?? availableParallelism(), options.skipCheck ?? false);
   }
 
-  /** Load the tokenizer and weights now (verifying their sha256) instead of on the first encode. */
+  /** Load the tokenizer and weights now (verifying sha256 and the fixed pairs) instead of on the first encode. */
   async warmup(): Promise<void> {
     await this.load();
   }
 
-  private load() {
+  private load(): Promise<Loaded> {
     this.loading ??= (async () => {
-      const onnxFile = this.manifest.variants[this.variant]!;
-      verifyFiles(this.modelDir, this.manifest, [onnxFile]);
-      const tokenizer = await loadTokenizer(this.modelDir);
-      const session = await ort.InferenceSession.create(join(this.modelDir, onnxFile), {
-        intraOpNumThreads: this.threads,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-        executionMode: 'sequential',
-      });
-      return { session, tokenizer };
+      const { dir, onnxFile, manifest } = this.model;
+      const graph = join(dir, onnxFile);
+      verifyFiles(dir, manifest, [onnxFile]);
+      const tokenizer = await loadTokenizer(dir);
+      let session: ort.InferenceSession;
+      try {
+        session = await ort.InferenceSession.create(graph, {
+          intraOpNumThreads: this.threads,
+          interOpNumThreads: 1,
+          graphOptimizationLevel: 'all',
+          executionMode: 'sequential',
+        });
+      } catch (err) {
+        throw new ModelFileError(`the model graph fails to load: ${graph} (${(err as Error).message.split('\n')[0]})`, graph);
+      }
+      const output = ['last_hidden_state', 'token_embeddings'].find((n) => session.outputNames.includes(n)) ?? session.outputNames[0];
+      for (const name of ['input_ids', 'attention_mask']) {
+        if (!session.inputNames.includes(name)) {
+          await session.release();
+          throw new ModelFileError(`the model graph ${graph} has no "${name}" input (has: ${session.inputNames.join(', ')})`, graph);
+        }
+      }
+      const loaded: Loaded = { session, tokenizer, wantsTokenTypes: session.inputNames.includes('token_type_ids'), output };
+      if (!this.skipCheck) {
+        const checks = manifest?.checks ?? PUBLISHED_CHECKS[this.modelId] ?? [];
+        const sim = this.similarity === 'dot' ? dot : cosineOf;
+        await checkModel((texts) => this.run(loaded, texts.map((t) => tokenizer.ids(t)), DEFAULT_BATCH_SIZE, 0), {
+          file: graph,
+          similarity: sim,
+          checks,
+          tolerance: manifest?.checksTolerance ?? 0.02,
+        }).catch(async (err: unknown) => {
+          await session.release();
+          throw err;
+        });
+        Object.assign(this.stats, { texts: 0, tokens: 0, tokenizeMs: 0, modelMs: 0 });
+      }
+      return loaded;
     })();
     // A failed load (damaged file) must not be cached forever: the next call retries and fails the same way.
     this.loading.catch(() => (this.loading = null));
     return this.loading;
   }
 
-  /** Token ids per text (with [CLS]/[SEP], truncated at maxSeqLength). */
-  async tokenize(texts: string[]): Promise<number[][]> {
+  /** The prompt a role gets, and how many leading tokens to leave out of the pooling for it. */
+  private async prompt(role: EncodeRole | undefined): Promise<{ text: string; skip: number }> {
+    const text = promptFor(this.model, role);
+    if (!text || this.model.includePrompt) return { text, skip: 0 };
     const { tokenizer } = await this.load();
+    // As sentence-transformers: the prompt's tokens with its leading special, without the trailing one.
+    return { text, skip: tokenizer.ids(text).length - 1 };
+  }
+
+  /**
+   * Token ids per text, the role's prompt prepended (with the model's special tokens, truncated at
+   * maxSeqLength), and how many leading tokens the pooling skips.
+   */
+  async tokenize(texts: string[], role?: EncodeRole): Promise<{ ids: number[][]; skip: number }> {
+    const { tokenizer } = await this.load();
+    const prompt = await this.prompt(role);
     const t0 = performance.now();
-    const ids = texts.map((t) => tokenizer.ids(typeof t === 'string' ? t : String(t ?? '')));
+    const ids = texts.map((t) => tokenizer.ids(prompt.text + (typeof t === 'string' ? t : String(t ?? ''))));
     this.stats.tokenizeMs += performance.now() - t0;
-    return ids;
+    return { ids, skip: prompt.skip };
   }
 
   async encode(texts: string[], options: EncodeOptions = {}): Promise<Float32Array[]> {
     if (!Array.isArray(texts)) throw new TypeError('encode: texts must be an array of strings');
     if (texts.length === 0) return [];
-    return this.encodeIds(await this.tokenize(texts), options.batchSize ?? DEFAULT_BATCH_SIZE);
+    const { ids, skip } = await this.tokenize(texts, options.role);
+    return this.encodeIds(ids, options.batchSize ?? DEFAULT_BATCH_SIZE, skip);
   }
 
   /** Run the model on already tokenized inputs (sorted by length, each batch padded to its longest). */
-  async encodeIds(ids: number[][], batchSize = DEFAULT_BATCH_SIZE): Promise<Float32Array[]> {
-    const { session } = await this.load();
+  async encodeIds(ids: number[][], batchSize = DEFAULT_BATCH_SIZE, skip = 0): Promise<Float32Array[]> {
+    return this.run(await this.load(), ids, batchSize, skip);
+  }
+
+  private async run(loaded: Loaded, ids: number[][], batchSize: number, skip: number): Promise<Float32Array[]> {
+    const { session, tokenizer, wantsTokenTypes, output } = loaded;
+    const padId = BigInt(tokenizer.padId);
     const order = ids.map((_, i) => i).sort((a, b) => ids[b].length - ids[a].length || a - b);
     const out = new Array<Float32Array>(ids.length);
     for (let start = 0; start < order.length; start += batchSize) {
@@ -108,7 +169,7 @@ export class EmbeddingEngine implements Embedder {
       const lengths = idx.map((i) => ids[i].length);
       const seqLen = lengths[0];
       const n = idx.length;
-      const inputIds = new BigInt64Array(n * seqLen);
+      const inputIds = new BigInt64Array(n * seqLen).fill(padId);
       const mask = new BigInt64Array(n * seqLen);
       for (let b = 0; b < n; b++) {
         const row = ids[idx[b]];
@@ -119,14 +180,28 @@ export class EmbeddingEngine implements Embedder {
       }
       const dims = [n, seqLen];
       const t0 = performance.now();
-      const result = await session.run({
+      const feeds: Record<string, ort.Tensor> = {
         input_ids: new ort.Tensor('int64', inputIds, dims),
         attention_mask: new ort.Tensor('int64', mask, dims),
-        token_type_ids: new ort.Tensor('int64', new BigInt64Array(n * seqLen), dims),
-      });
+      };
+      if (wantsTokenTypes) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(n * seqLen), dims);
+      const result = await session.run(feeds);
       this.stats.modelMs += performance.now() - t0;
-      const hidden = result.last_hidden_state;
-      const vectors = meanPoolNormalized(hidden.data as Float32Array, n, seqLen, this.dimension, lengths);
+      const hidden = result[output];
+      const dim = hidden.dims.at(-1);
+      if (hidden.dims.length !== 3 || dim !== this.dimension) {
+        const graph = join(this.model.dir, this.model.onnxFile);
+        throw new ModelFileError(
+          `dimension mismatch: ${graph} gives "${output}" of shape [${hidden.dims.join(', ')}], the pooling config says ${this.dimension}`,
+          graph,
+        );
+      }
+      const vectors = pool(hidden.data as Float32Array, n, seqLen, dim, lengths, {
+        mode: this.model.pooling,
+        // Cosine models are stored normalised so that every score in Trove is one dot product.
+        normalize: this.model.normalize || this.similarity === 'cosine',
+        skip: skip ? new Array<number>(n).fill(skip) : undefined,
+      });
       hidden.dispose?.();
       for (let b = 0; b < n; b++) out[idx[b]] = vectors[b];
       this.stats.texts += n;
@@ -140,4 +215,8 @@ export class EmbeddingEngine implements Embedder {
     this.loading = null;
     if (loading) await (await loading.catch(() => null))?.session.release();
   }
+}
+
+function cosineOf(a: Float32Array, b: Float32Array): number {
+  return dot(a, b) / Math.max(Math.sqrt(dot(a, a) * dot(b, b)), 1e-12);
 }

@@ -11,15 +11,34 @@ export const DEFAULT_MODEL_NAME = 'all-MiniLM-L6-v2';
 
 export type ModelVariant = 'fp32' | 'int8';
 
+/** A pair of texts and the similarity sentence-transformers gives them with this model. */
+export interface ModelCheck {
+  a: string;
+  b: string;
+  similarity: number;
+}
+
+/**
+ * manifest.json beside a model: what it is and the sha256 of every file. The sentence-transformers
+ * config files stay the authority on pooling, prompts and similarity; these fields describe and verify.
+ */
 export interface ModelManifest {
   id: string;
+  /** Name shown to people, e.g. "multilingual-e5-small (4-bit)". */
+  label?: string;
   dimension: number;
   maxSeqLength: number;
-  pooling: 'mean';
-  normalize: boolean;
+  /** Only used when config_sentence_transformers.json does not say (older models scored by dot). */
+  similarity?: 'cosine' | 'dot';
+  /** Only used when config_sentence_transformers.json carries no prompts (e5 before prompts existed). */
+  prompts?: Record<string, string>;
   variants: Partial<Record<ModelVariant, string>>;
   default: ModelVariant;
   files: Record<string, { sha256: string; bytes: number }>;
+  /** Fixed pairs checked on load: a model whose files were swapped and re-hashed still fails these. */
+  checks?: ModelCheck[];
+  /** Allowed difference for `checks` (default 0.02). */
+  checksTolerance?: number;
 }
 
 /** A model file is missing, damaged or not what the manifest says. The message names the path. */
@@ -43,11 +62,14 @@ function projectRoot(): string {
   return process.cwd();
 }
 
+/** The project's resources/models: the models that ship with Trove. */
+export function shippedModelsDir(): string {
+  return join(projectRoot(), 'resources', 'models');
+}
+
 /** TROVE_MODEL_DIR if set, else resources/models/all-MiniLM-L6-v2 in the project. */
 export function defaultModelDir(): string {
-  return process.env.TROVE_MODEL_DIR
-    ? resolve(process.env.TROVE_MODEL_DIR)
-    : join(projectRoot(), 'resources', 'models', DEFAULT_MODEL_NAME);
+  return process.env.TROVE_MODEL_DIR ? resolve(process.env.TROVE_MODEL_DIR) : join(shippedModelsDir(), DEFAULT_MODEL_NAME);
 }
 
 export function readManifest(modelDir: string): ModelManifest {
@@ -63,10 +85,16 @@ export function readManifest(modelDir: string): ModelManifest {
   }
 }
 
+/** The manifest if the folder has one; a bare sentence-transformers folder has none. */
+export function readManifestIfAny(modelDir: string): ModelManifest | null {
+  return existsSync(join(modelDir, 'manifest.json')) ? readManifest(modelDir) : null;
+}
+
 const verified = new Map<string, string>();
 
 /** Check the sha256 of each named file against the manifest; cached per process by path and size. */
-export function verifyFiles(modelDir: string, manifest: ModelManifest, names: string[]): void {
+export function verifyFiles(modelDir: string, manifest: ModelManifest | null, names: string[]): void {
+  if (!manifest) return;
   for (const name of names) {
     const path = join(modelDir, name);
     const expected = manifest.files[name];
@@ -86,5 +114,5 @@ export function verifyFiles(modelDir: string, manifest: ModelManifest, names: st
   }
 }
 
-/** The files the tokenizer needs. */
-export const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'config.json'];
+/** The files the tokenizer reads (those present are verified). */
+export const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'];

@@ -3,11 +3,11 @@
  * (src/worker/embed-worker.ts). Sent with structured clone, so Float32Arrays cross as typed arrays.
  */
 import type { ModelVariant } from './model-files';
-import type { EncodePriority } from './types';
+import type { EncodePriority, EncodeRole, SimilarityFunction } from './types';
 
 export type WorkerRequest =
   | { type: 'init'; modelDir: string; variant?: ModelVariant; threads?: number }
-  | { type: 'encode'; id: number; texts: string[]; batchSize?: number; priority?: EncodePriority }
+  | { type: 'encode'; id: number; texts: string[]; batchSize?: number; priority?: EncodePriority; role?: EncodeRole }
   | { type: 'warmup'; id: number }
   | { type: 'stats'; id: number }
   | { type: 'shutdown' };
@@ -17,6 +17,7 @@ export interface ModelSummary {
   dimension: number;
   maxSeqLength: number;
   variant: ModelVariant;
+  similarity: SimilarityFunction;
 }
 
 export type WorkerResponse =

@@ -1,30 +1,58 @@
 /**
- * The model's WordPiece tokenizer, loaded from the verified local folder with @huggingface/transformers
- * (no network: remote models are disabled). Truncation matches sentence-transformers: [CLS], the first
- * maxSeqLength − 2 pieces, [SEP].
+ * The model's tokenizer from its tokenizer.json — WordPiece (BERT), Unigram/SentencePiece (XLM-R, with
+ * its own pad id) or BPE — built with @huggingface/transformers from the verified local files (never the
+ * network). Truncation matches sentence-transformers: the special tokens the tokenizer adds around a
+ * text are kept and the text's own pieces are cut to fit maxSeqLength.
  */
-import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
-import { basename, dirname } from 'node:path';
-import { defaultModelDir, readManifest, TOKENIZER_FILES, verifyFiles } from './model-files';
+import * as transformers from '@huggingface/transformers';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultModelDir, ModelFileError, TOKENIZER_FILES, verifyFiles } from './model-files';
+import { readSentenceModel } from './sentence-model';
 import type { TokenCounter } from './types';
 
-/** Longest prefix tokenized at first; enough for 256 pieces of any ordinary text. */
+type PreTrainedTokenizer = transformers.PreTrainedTokenizer;
+
+/** Longest prefix tokenized at first; enough for 512 pieces of any ordinary text. */
 const FIRST_PREFIX_CHARS = 16_384;
 
 export interface ModelTokenizer extends TokenCounter {
-  /** Token ids with [CLS]/[SEP], truncated at maxSeqLength. */
+  /** Token ids with the model's special tokens, truncated at maxSeqLength. */
   ids(text: string): number[];
   readonly maxSeqLength: number;
+  /** The id padding positions carry (XLM-R: 1, BERT: 0); padding is masked, but some graphs look. */
+  readonly padId: number;
+}
+
+/** Read tokenizer.json (+ tokenizer_config.json if present) and build the tokenizer class it names. */
+function buildTokenizer(modelDir: string): PreTrainedTokenizer {
+  const jsonPath = join(modelDir, 'tokenizer.json');
+  const configPath = join(modelDir, 'tokenizer_config.json');
+  let tokenizerJson: unknown;
+  let config: Record<string, unknown> = {};
+  try {
+    tokenizerJson = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    if (existsSync(configPath)) config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new ModelFileError(`tokenizer unreadable: ${(err as Error).message} (in ${modelDir})`, jsonPath);
+  }
+  // Like AutoTokenizer: the class tokenizer_config.json names (without "Fast"), else the generic one.
+  const name = typeof config.tokenizer_class === 'string' ? config.tokenizer_class.replace(/Fast$/, '') : '';
+  const exported = (transformers as unknown as Record<string, unknown>)[name];
+  const Cls = (typeof exported === 'function' && (exported as { prototype: unknown }).prototype instanceof transformers.PreTrainedTokenizer
+    ? exported
+    : transformers.PreTrainedTokenizer) as new (json: unknown, config: unknown) => PreTrainedTokenizer;
+  try {
+    return new Cls(tokenizerJson, config);
+  } catch (err) {
+    throw new ModelFileError(`tokenizer unusable: ${jsonPath} (${(err as Error).message})`, jsonPath);
+  }
 }
 
 export async function loadTokenizer(modelDir = defaultModelDir()): Promise<ModelTokenizer> {
-  const manifest = readManifest(modelDir);
-  verifyFiles(modelDir, manifest, TOKENIZER_FILES);
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = dirname(modelDir) + '/';
-  const tok = await AutoTokenizer.from_pretrained(basename(modelDir), { local_files_only: true });
-  return wrap(tok, manifest.maxSeqLength);
+  const model = readSentenceModel(modelDir);
+  verifyFiles(modelDir, model.manifest, TOKENIZER_FILES.filter((f) => existsSync(join(modelDir, f)) || model.manifest?.files[f]));
+  return wrap(buildTokenizer(modelDir), model.maxSeqLength, model.lowerCase);
 }
 
 export async function loadTokenCounter(modelDir = defaultModelDir()): Promise<TokenCounter> {
@@ -36,36 +64,46 @@ export function wellFormed(text: string): string {
   return typeof text === 'string' ? text.toWellFormed() : String(text ?? '');
 }
 
-function wrap(tok: PreTrainedTokenizer, maxSeqLength: number): ModelTokenizer {
-  const encode = (text: string): number[] => tok.encode(text, { add_special_tokens: true });
-  const cls = encode('')[0];
-  const sep = encode('').at(-1)!;
+/** How many special tokens the tokenizer puts before and after a text ([CLS]…[SEP], <s>…</s>, or none). */
+function specialsAround(encode: (t: string, special: boolean) => number[]): { before: number; after: number } {
+  const probe = 'hello world';
+  const bare = encode(probe, false);
+  const full = encode(probe, true);
+  for (let i = 0; i + bare.length <= full.length; i++) {
+    if (bare.every((id, k) => full[i + k] === id)) return { before: i, after: full.length - i - bare.length };
+  }
+  return { before: 0, after: 0 };
+}
+
+function wrap(tok: PreTrainedTokenizer, maxSeqLength: number, lowerCase: boolean): ModelTokenizer {
+  const encode = (text: string, special: boolean): number[] => tok.encode(lowerCase ? text.toLowerCase() : text, { add_special_tokens: special });
+  const { before, after } = specialsAround(encode);
   const truncated = (text: string): number[] => {
-    // A 1 MB string would be tokenized whole only to keep 256 pieces: tokenize growing prefixes instead.
-    // The prefix ends at whitespace so no word is cut; if it already yields enough pieces, the result
-    // equals tokenizing the whole text.
+    // A 1 MB string would be tokenized whole only to keep a few hundred pieces: tokenize growing
+    // prefixes instead. The prefix ends at whitespace so no word is cut; if it already yields enough
+    // pieces, the result equals tokenizing the whole text.
     let limit = FIRST_PREFIX_CHARS;
     for (;;) {
-      if (text.length <= limit) return encode(text);
+      if (text.length <= limit) return encode(text, true);
       let cut = text.lastIndexOf(' ', limit);
       if (cut < limit / 2) cut = limit;
-      const ids = encode(text.slice(0, cut));
+      const ids = encode(text.slice(0, cut), true);
       if (ids.length >= maxSeqLength + 1) return ids;
       limit *= 4;
     }
   };
+  const padId = tok.pad_token_id ?? 0;
   return {
     maxSeqLength,
+    padId: typeof padId === 'number' ? padId : 0,
     ids(text: string): number[] {
       const ids = truncated(wellFormed(text));
       if (ids.length <= maxSeqLength) return ids;
-      const out = ids.slice(0, maxSeqLength - 1);
-      out.push(sep);
-      if (out[0] !== cls) out[0] = cls;
-      return out;
+      // Keep the leading specials and as many text pieces as fit, then the trailing specials.
+      return [...ids.slice(0, maxSeqLength - after), ...ids.slice(ids.length - after)];
     },
     count(text: string): number {
-      return Math.max(0, encode(wellFormed(text)).length - 2);
+      return Math.max(0, encode(wellFormed(text), true).length - before - after);
     },
   };
 }

@@ -1,3 +1,15 @@
+/** How token vectors become one vector (sentence-transformers Pooling). */
+export type PoolingMode = 'mean' | 'cls' | 'max' | 'lasttoken';
+
+/**
+ * How two vectors are compared (sentence-transformers similarity_fn_name). Trove stores cosine models'
+ * vectors L2-normalised, so for both functions the score is the dot product of the stored vectors.
+ */
+export type SimilarityFunction = 'cosine' | 'dot';
+
+/** What a text is: a query (search box, a question asked) or a passage (indexed text, a bank's question). */
+export type EncodeRole = 'query' | 'passage';
+
 /** What the rest of core needs from an embedding engine, wherever it runs (in-process or in a child). */
 export interface Embedder {
   /** Model id, e.g. "sentence-transformers/all-MiniLM-L6-v2"; vectors of different ids never mix. */
@@ -6,8 +18,10 @@ export interface Embedder {
   readonly dimension: number;
   /** Word pieces per input, including [CLS] and [SEP]; longer inputs are truncated. */
   readonly maxSeqLength: number;
+  /** The model's similarity function; scores are dot products of the vectors encode returns. */
+  readonly similarity: SimilarityFunction;
   /**
-   * L2-normalised vectors, one per text, in input order. Texts are truncated at maxSeqLength word
+   * Vectors, one per text, in input order; L2-normalised for cosine models. Texts are truncated at maxSeqLength word
    * pieces. Empty strings give the vector of "[CLS] [SEP]", like sentence-transformers.
    */
   encode(texts: string[], options?: EncodeOptions): Promise<Float32Array[]>;
@@ -25,6 +39,11 @@ export interface EncodeOptions {
    * batches. Default 'normal' (indexing, imports).
    */
   priority?: EncodePriority;
+  /**
+   * Queries and passages get the model's own prompt for that role (e5: "query: " / "passage: ").
+   * Unset: the model's default prompt, if any.
+   */
+  role?: EncodeRole;
 }
 
 /** Counts word pieces the way the model's tokenizer does; used by the chunker. */

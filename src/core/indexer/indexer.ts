@@ -210,7 +210,7 @@ export class Indexer {
       const t0 = performance.now();
       let vectors: Float32Array[];
       try {
-        vectors = await this.deps.embedder.encode(texts);
+        vectors = await this.deps.embedder.encode(texts, { role: 'passage' });
       } catch (err) {
         // The embedding process gave up (it already restarts and retries after a crash): say so per file.
         const reason = `could not compute the passages' vectors: ${err instanceof Error ? err.message : String(err)}`;

@@ -71,7 +71,7 @@ export async function importRows(
     const texts = batch.filter((p) => p.embed).map((p) => p.question);
     const vectors: Float32Array[] = [];
     for (let i = 0; i < texts.length; i += ENCODE_STEP) {
-      vectors.push(...(await embedder.encode(texts.slice(i, i + ENCODE_STEP))));
+      vectors.push(...(await embedder.encode(texts.slice(i, i + ENCODE_STEP), { role: 'query' })));
       report.embedded += Math.min(ENCODE_STEP, texts.length - i);
       progress();
     }

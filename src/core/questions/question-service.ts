@@ -75,7 +75,7 @@ export function createQuestionService(options: QuestionServiceOptions): Question
     const all = [...store.iterateQuestions(bank.id)];
     for (let i = 0; i < all.length || i === 0; i += 512) {
       const part = all.slice(i, i + 512);
-      const vectors = part.length ? await embedder.encode(part.map((q) => q.question)) : [];
+      const vectors = part.length ? await embedder.encode(part.map((q) => q.question), { role: 'query' }) : [];
       store.replaceVectors(bank.id, embedder.modelId, part.map((q, k) => ({ id: q.id, vector: vectors[k] })), i + 512 >= all.length);
     }
     return store.getBank(bank.name);
@@ -173,7 +173,7 @@ export function createQuestionService(options: QuestionServiceOptions): Question
       const k = opts.k ?? 5;
       const same = opts.sameThreshold ?? DEFAULT_SAME_THRESHOLD;
       const idx = await index(name);
-      const [vector] = await embedder.encode([text], { priority: 'high' });
+      const [vector] = await embedder.encode([text], { priority: 'high', role: 'query' });
       const hits = await idx.search(vector, k);
       const rows = store.questions(hits.map((h) => h.id));
       return hits.map((h) => {
@@ -186,7 +186,7 @@ export function createQuestionService(options: QuestionServiceOptions): Question
       const q = text.trim();
       if (!q) throw new QuestionsError('the question is empty');
       const bank = await ensureModel(store.getBank(name));
-      const [vector] = await embedder.encode([q], { priority: 'high' });
+      const [vector] = await embedder.encode([q], { priority: 'high', role: 'query' });
       let id: number;
       try {
         [id] = store.writeBatch(bank.id, {

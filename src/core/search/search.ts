@@ -17,7 +17,7 @@ const PASSAGES_PER_FILE = 4;
 export async function searchIndex(deps: SearchDeps, query: SearchQuery, folders: FolderRow[]): Promise<SearchResponse> {
   const t0 = performance.now();
   const k = query.k ?? 10;
-  const [vector] = await deps.embedder.encode([query.text], { priority: 'high' });
+  const [vector] = await deps.embedder.encode([query.text], { priority: 'high', role: 'query' });
   const groups = deps.corpus.nearestFiles(vector, k, PASSAGES_PER_FILE);
   const chunkIds = groups.flat().map((c) => c.chunkId);
   const chunks = deps.corpus.store.chunksByIds(chunkIds);

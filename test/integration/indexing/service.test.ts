@@ -105,6 +105,7 @@ describe('indexing a folder', () => {
       modelId: `${engine.modelId}@other`,
       dimension: engine.dimension,
       maxSeqLength: engine.maxSeqLength,
+      similarity: engine.similarity,
       encode: (texts, o) => engine.encode(texts, o),
       close: async () => {},
     };

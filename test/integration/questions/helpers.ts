@@ -24,6 +24,7 @@ export function countingEmbedder(inner: Embedder = sharedEngine(), modelId = inn
     modelId,
     dimension: inner.dimension,
     maxSeqLength: inner.maxSeqLength,
+    similarity: inner.similarity,
     texts,
     async encode(t, o) {
       texts.push(...t);

@@ -24,6 +24,7 @@ function hashEmbedder(failAfter = Infinity): Embedder & { calls: number; texts: 
     modelId: 'test/hash-vectors',
     dimension: 384,
     maxSeqLength: 256,
+    similarity: 'cosine',
     calls: 0,
     texts: 0,
     async encode(texts) {
