@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   watch: () => import('./commands/watch'),
   search: () => import('./commands/search'),
   status: () => import('./commands/status'),
+  models: () => import('./commands/models'),
 };
 
 async function main(argv: string[]): Promise<number> {

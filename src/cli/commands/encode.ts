@@ -1,10 +1,12 @@
 import { createInterface } from 'node:readline';
 import { EmbedderProcess } from '../../core/embed/embedder-process';
-import type { Command } from '../command';
+import { parseFlags, type Command } from '../command';
+import { chosenModelDir } from '../model-choice';
 
 /** `encode`: one text per line on stdin → one JSON vector per line on stdout, in order. */
-const encode: Command = async () => {
-  const embedder = await EmbedderProcess.start();
+const encode: Command = async (args) => {
+  const { flags } = parseFlags(args);
+  const embedder = await EmbedderProcess.start({ modelDir: chosenModelDir(flags) });
   try {
     let batch: string[] = [];
     const flush = async () => {

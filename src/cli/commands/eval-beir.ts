@@ -10,6 +10,7 @@ import { loadTokenCounter } from '../../core/embed/tokenizer';
 import { docFileText, ndcgAtK, readBeir } from '../../core/eval/beir';
 import { createTroveService } from '../../core/trove-service';
 import { parseFlags } from '../command';
+import { chosenModelDir } from '../model-choice';
 
 export async function evalBeir(args: string[]): Promise<number> {
   const { positional, flags } = parseFlags(args);
@@ -24,7 +25,8 @@ export async function evalBeir(args: string[]): Promise<number> {
   mkdirSync(docsDir, { recursive: true });
   for (const doc of data.docs) writeFileSync(join(docsDir, `${doc.id}.txt`), docFileText(doc));
 
-  const [embedder, tokenCounter] = await Promise.all([EmbedderProcess.start(), loadTokenCounter()]);
+  const modelDir = chosenModelDir(flags);
+  const [embedder, tokenCounter] = await Promise.all([EmbedderProcess.start({ modelDir }), loadTokenCounter(modelDir)]);
   const service = await createTroveService({ dataDir: join(work, 'data'), embedder, tokenCounter, watch: false });
   try {
     const t0 = performance.now();

@@ -9,14 +9,16 @@ import { internals } from '../../core/service/create-service';
 import { createTroveService, type TroveService } from '../../core/trove-service';
 import type { IndexProgress } from '../../shared/types';
 import { parseFlags, type Command } from '../command';
+import { chosenModelDir } from '../model-choice';
 
 /** The service as the CLI uses it: data next to the database file, the model in a child process. */
 export async function openCliService(
   db: string,
-  options: { watch?: boolean; reconcileOnStart?: boolean } = {},
+  options: { watch?: boolean; reconcileOnStart?: boolean; flags?: Map<string, string> } = {},
 ): Promise<{ service: TroveService; embedder: EmbedderProcess }> {
   const dbPath = resolve(db);
-  const [embedder, tokenCounter] = await Promise.all([EmbedderProcess.start(), loadTokenCounter()]);
+  const modelDir = chosenModelDir(options.flags);
+  const [embedder, tokenCounter] = await Promise.all([EmbedderProcess.start({ modelDir }), loadTokenCounter(modelDir)]);
   const service = await createTroveService({
     dataDir: dirname(dbPath),
     dbPath,
@@ -47,7 +49,7 @@ const indexCommand: Command = async (args) => {
     return 2;
   }
   const started = performance.now();
-  const { service, embedder } = await openCliService(requireDb(flags));
+  const { service, embedder } = await openCliService(requireDb(flags), { flags });
   const tty = process.stderr.isTTY;
   if (tty) service.on('progress', (p) => process.stderr.write(`\r\x1b[K${formatProgress(p).slice(0, process.stderr.columns - 1)}`));
   try {

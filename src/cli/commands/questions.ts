@@ -13,6 +13,7 @@ import { defaultDataDir } from '../../core/questions/app-data-dir';
 import { createQuestionService } from '../../core/questions/question-service';
 import { parseFlags, type Command } from '../command';
 import { formatProgressLine, throttledLines } from '../progress-lines';
+import { chosenModelDir } from '../model-choice';
 
 const usage = `usage: npm run trove -- questions <command> [--data <dir>] [--json]
   import <file> --bank <name> [--question-col C] [--answer-col C] [--id-col C] [--format csv|tsv|txt|json|jsonl|xlsx|md] [--sheet S] [--no-header|--header]
@@ -37,7 +38,7 @@ function num(flags: Map<string, string>, name: string, fallback: number): number
 }
 
 async function withService<T>(dataDir: string, fn: (s: QuestionService) => Promise<T>): Promise<T> {
-  const embedder = await EmbedderProcess.start();
+  const embedder = await EmbedderProcess.start({ modelDir: chosenModelDir(modelFlags) });
   const service = createQuestionService({ dataDir, embedder });
   try {
     return await fn(service);
@@ -51,7 +52,7 @@ const out = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\
 
 /** STS-B lookup: bank = first sentences of pairs with gold ≥ 4.0 (id = pair index), ask each second sentence. */
 async function evalSts(file: string): Promise<number> {
-  const hi = readSts(file).filter((p) => p.score >= 4.0);
+  const hi = readSts(file).pairs.filter((p) => p.score >= 4.0);
   const dir = mkdtempSync(join(tmpdir(), 'trove-eval-sts-'));
   try {
     const bankFile = join(dir, 'bank.jsonl');
@@ -76,9 +77,9 @@ async function evalSts(file: string): Promise<number> {
 
 /** The cut-off from labelled pairs: one line per candidate on stderr, the choice as JSON on stdout. */
 async function calibrate(file: string): Promise<number> {
-  const embedder = await EmbedderProcess.start();
+  const embedder = await EmbedderProcess.start({ modelDir: chosenModelDir(modelFlags) });
   try {
-    const choice = await chooseSameThreshold(embedder, readSts(file));
+    const choice = await chooseSameThreshold(embedder, readSts(file).pairs);
     const f = (v: number) => v.toFixed(3);
     for (const p of choice.sweep) {
       process.stderr.write(`${p.threshold.toFixed(2)}  J ${f(p.youdenJ)}  precision ${f(p.precision)}  recall ${f(p.recall)}  F1 ${f(p.f1)}${p === choice.best ? '  <- chosen' : ''}\n`);
@@ -90,10 +91,13 @@ async function calibrate(file: string): Promise<number> {
     await embedder.close();
   }
 }
+/** `--model` of the running command, read by withService. */
+let modelFlags: Map<string, string> | undefined;
 
 const questions: Command = async (args) => {
   const [sub, ...rest] = args;
   const { positional, flags } = parseFlags(rest, ['json', 'no-header', 'header']);
+  modelFlags = flags;
   const dataDir = flags.get('data') ?? defaultDataDir();
   const json = flags.has('json');
   const bank = flags.get('bank');

@@ -11,7 +11,7 @@ const searchCommand: Command = async (args) => {
   }
   const k = Number(flags.get('k') ?? 10);
   if (!Number.isInteger(k) || k < 1 || k > 100) throw new Error('--k must be a whole number from 1 to 100');
-  const { service, embedder } = await openCliService(requireDb(flags), { reconcileOnStart: false });
+  const { service, embedder } = await openCliService(requireDb(flags), { reconcileOnStart: false, flags });
   try {
     const response = await service.search({ text, k });
     if (flags.has('json')) process.stdout.write(JSON.stringify(response) + '\n');

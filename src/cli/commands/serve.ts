@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from '../command';
 import { parseFlags } from '../command';
 import { openTrove } from '../../core/open-trove';
+import { chosenModelDir } from '../model-choice';
 import { startWebHost } from '../../web/server';
 
 const usage = 'usage: npm run serve -- [--folder <dir>]... [--port N] [--data <dir>] [--renderer <dir>]';
@@ -47,7 +48,8 @@ const serve: Command = async (args) => {
     }
   }
 
-  const service = await openTrove({ dataDir });
+  // The data folder's model manager chooses the model unless --model names one.
+  const service = await openTrove({ dataDir, modelDir: flags.has('model') ? chosenModelDir(flags) : undefined });
   const known = new Set((await service.listFolders()).map((f) => f.path));
   for (const f of wanted) if (!known.has(f)) await service.addFolder(f);
   const host = await startWebHost({ service, rendererDir, port });

@@ -1,16 +1,18 @@
 import { EmbedderProcess } from '../../core/embed/embedder-process';
 import { dot } from '../../core/embed/similarity';
-import type { Command } from '../command';
+import { parseFlags, type Command } from '../command';
+import { chosenModelDir } from '../model-choice';
 
-/** `similarity "<text a>" "<text b>"`: prints the cosine similarity of the two texts' embeddings. */
-const similarity: Command = async (args) => {
+/** `similarity "<text a>" "<text b>" [--model m]`: the model's similarity (cosine or dot) of the two texts, as queries. */
+const similarity: Command = async (raw) => {
+  const { positional: args, flags } = parseFlags(raw);
   if (args.length !== 2) {
-    process.stderr.write('usage: npm run trove -- similarity "<text a>" "<text b>"\n');
+    process.stderr.write('usage: npm run trove -- similarity "<text a>" "<text b>" [--model <name|folder>]\n');
     return 2;
   }
-  const embedder = await EmbedderProcess.start();
+  const embedder = await EmbedderProcess.start({ modelDir: chosenModelDir(flags) });
   try {
-    const [a, b] = await embedder.encode(args);
+    const [a, b] = await embedder.encode(args, { role: 'query' });
     process.stdout.write(`${dot(a, b).toFixed(4)}\n`);
     return 0;
   } finally {

@@ -5,7 +5,7 @@ import { openCliService, requireDb } from './index';
 
 const statusCommand: Command = async (args) => {
   const { flags } = parseFlags(args);
-  const { service, embedder } = await openCliService(requireDb(flags), { reconcileOnStart: false });
+  const { service, embedder } = await openCliService(requireDb(flags), { reconcileOnStart: false, flags });
   try {
     const status = await service.status();
     const out = {

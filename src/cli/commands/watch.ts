@@ -10,7 +10,7 @@ const watchCommand: Command = async (args) => {
     process.stderr.write('usage: npm run trove -- watch <folder> --db <file>\n');
     return 2;
   }
-  const { service, embedder } = await openCliService(requireDb(flags), { watch: true });
+  const { service, embedder } = await openCliService(requireDb(flags), { watch: true, flags });
   let last = '';
   service.on('progress', (p) => {
     const line = p.state === 'idle' ? `idle: ${p.filesIndexed} files, ${p.chunksIndexed} passages, ${p.problems} problems` : formatProgress(p);

@@ -1,9 +1,11 @@
 /**
- * STS Benchmark in the format of ../shared/eval/stsb: tab-separated, no quoting; fields genre, file,
- * year, id, score, sentence 1, sentence 2 (extra trailing fields ignored).
+ * Sentence-similarity benchmarks as tab-separated text (no quoting), in the layouts of ../shared/eval:
+ * STS-B's seven fields (genre, file, year, id, score, sentence 1, sentence 2; extra trailing fields
+ * ignored) and three fields (sentence 1, sentence 2, score), as the Chinese STS-B has. A line without a
+ * usable score is skipped and counted, never read as 0.
  */
 import { readFileSync } from 'node:fs';
-import { dot } from '../embed/similarity';
+import { cosSim } from '../embed/similarity';
 import type { Embedder } from '../embed/types';
 
 export interface StsPair {
@@ -12,17 +14,47 @@ export interface StsPair {
   b: string;
 }
 
-export function readSts(path: string): StsPair[] {
-  const pairs: StsPair[] = [];
+/** A line that was not a pair with a score, by line number (1-based). */
+export interface SkippedLine {
+  line: number;
+  reason: string;
+}
+
+export interface StsFile {
+  pairs: StsPair[];
+  skipped: SkippedLine[];
+  /** Which layout the file was read as. */
+  layout: 'stsb' | 'pair-score';
+}
+
+/** An empty field or one that is not a number (Number('') is 0, which must not count as a score). */
+function parseScore(field: string | undefined): number | null {
+  if (field === undefined || field.trim() === '') return null;
+  const n = Number(field.trim());
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Read an STS file in either layout; throws when fewer than 2 pairs could be read (no correlation). */
+export function readSts(path: string): StsFile {
   const lines = readFileSync(path, 'utf8').split(/\r?\n/);
-  lines.forEach((line, i) => {
-    if (!line.trim()) return;
-    const f = line.split('\t');
-    const score = Number(f[4]);
-    if (f.length < 7 || !Number.isFinite(score)) throw new Error(`${path}:${i + 1}: not an STS-B line (need 7 tab-separated fields with a numeric score)`);
-    pairs.push({ score, a: f[5], b: f[6] });
-  });
-  return pairs;
+  const rows = lines.map((l, i) => ({ line: i + 1, f: l.split('\t') })).filter((r) => r.f.join('').trim() !== '');
+  // The layout is the one most lines fit: STS-B has a score in field 5 of 7+, the other in field 3 of 3.
+  const stsb = rows.filter((r) => r.f.length >= 7 && parseScore(r.f[4]) !== null).length;
+  const layout: StsFile['layout'] = stsb >= rows.length / 2 ? 'stsb' : 'pair-score';
+  const pairs: StsPair[] = [];
+  const skipped: SkippedLine[] = [];
+  for (const { line, f } of rows) {
+    const [score, a, b] = layout === 'stsb' ? [parseScore(f[4]), f[5], f[6]] : [parseScore(f[2]), f[0], f[1]];
+    const need = layout === 'stsb' ? 7 : 3;
+    if (f.length < need) skipped.push({ line, reason: `${f.length} tab-separated fields, need ${need}` });
+    else if (score === null) skipped.push({ line, reason: `no numeric score (${JSON.stringify((layout === 'stsb' ? f[4] : f[2]).slice(0, 20))})` });
+    else if (!a?.trim() || !b?.trim()) skipped.push({ line, reason: 'a sentence is empty' });
+    else pairs.push({ score, a, b });
+  }
+  if (pairs.length < 2) {
+    throw new Error(`${path}: ${pairs.length} sentence pair${pairs.length === 1 ? '' : 's'} with a score (need at least 2 for a correlation; ${skipped.length} line(s) skipped)`);
+  }
+  return { pairs, skipped, layout };
 }
 
 /** Ranks with ties averaged (as scipy.stats.rankdata). */
@@ -57,10 +89,14 @@ export function spearman(x: number[], y: number[]): number {
   return pearson(ranks(x), ranks(y));
 }
 
-/** Spearman (×100) of cosine similarity against the gold scores, as MTEB computes it. */
+/**
+ * Spearman (×100) of the model's similarity against the gold scores, as MTEB computes it. Both sides are
+ * encoded as queries: for a symmetric task MTEB gives e5 its "query: " prompt on both sides.
+ */
 export async function evalSts(embedder: Embedder, pairs: StsPair[]): Promise<{ spearman: number; pairs: number }> {
-  const va = await embedder.encode(pairs.map((p) => p.a));
-  const vb = await embedder.encode(pairs.map((p) => p.b));
-  const cos = pairs.map((_, i) => dot(va[i], vb[i]));
+  const va = await embedder.encode(pairs.map((p) => p.a), { role: 'query' });
+  const vb = await embedder.encode(pairs.map((p) => p.b), { role: 'query' });
+  // Cosine even for dot-product models, as MTEB's STS score is the cosine Spearman.
+  const cos = pairs.map((_, i) => cosSim(va[i], vb[i]));
   return { spearman: Number((spearman(cos, pairs.map((p) => p.score)) * 100).toFixed(2)), pairs: pairs.length };
 }

@@ -1,0 +1,107 @@
+/**
+ * `models list|get|use|remove|add|endpoint`: the model manager from the command line. Progress of a
+ * download goes to stderr (a line every few seconds when stderr is not a terminal); Ctrl+C stops it
+ * and keeps what was fetched, so the next `get` resumes.
+ */
+import { resolve } from 'node:path';
+import type { ModelEntry } from '../../shared/models';
+import { parseFlags, type Command } from '../command';
+import { modelLibrary } from '../model-choice';
+
+const usage = `usage: npm run trove -- models <command>
+  list                      the catalogue and installed models (--json for JSON)
+  get <name>                download a catalogued model from the hub (resumes; --endpoint <url> for a mirror)
+  use <name|folder>         embed with this model from now on
+  remove <name>             delete a downloaded or added model
+  add <folder> [--name n]   check a sentence-transformers ONNX folder and add it
+  endpoint [<url>]          show or set the hub (e.g. https://hf-mirror.com)
+example: npm run trove -- models get paraphrase-multilingual-MiniLM-L12-v2 --endpoint https://hf-mirror.com
+`;
+
+const mb = (n: number) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
+
+function table(models: ModelEntry[]): string {
+  const rows = models.map((m) => [
+    m.current ? '*' : ' ',
+    m.name,
+    m.installed ? m.source : m.downloadable ? 'not downloaded' : 'not installed',
+    String(m.dimension || '?'),
+    m.similarity,
+    m.languages.join(',') || '?',
+    m.bytes ? mb(m.bytes) : '',
+    m.licence ?? '',
+  ]);
+  const head = [' ', 'name', 'state', 'dim', 'similarity', 'languages', 'size', 'licence'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+const models: Command = async (args) => {
+  const [sub, ...rest] = args;
+  const { positional, flags } = parseFlags(rest, ['json', 'help']);
+  const library = modelLibrary();
+  switch (sub) {
+    case 'list': {
+      const overview = library.overview();
+      process.stdout.write(flags.has('json') ? JSON.stringify(overview, null, 2) + '\n' : table(overview.models) + `endpoint: ${overview.endpoint}\n`);
+      return 0;
+    }
+    case 'get': {
+      if (!positional[0]) break;
+      if (flags.get('endpoint')) library.setEndpoint(flags.get('endpoint')!);
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      let last = 0;
+      try {
+        const name = await library.download(
+          positional[0],
+          (p) => {
+            const now = Date.now();
+            if (now - last < (process.stderr.isTTY ? 200 : 3000) && p.bytesDone < p.bytesTotal) return;
+            last = now;
+            const eta = p.etaSeconds === null ? '' : `, ~${Math.ceil(p.etaSeconds)} s left`;
+            const line = `${mb(p.bytesDone)} / ${mb(p.bytesTotal)} at ${mb(p.bytesPerSecond)}/s${eta}  ${p.file}`;
+            process.stderr.write(process.stderr.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
+          },
+          controller.signal,
+        );
+        if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+        process.stdout.write(`${name} is installed; \`npm run trove -- models use ${name}\` to embed with it\n`);
+        return 0;
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    }
+    case 'use':
+      if (!positional[0]) break;
+      library.use(positional[0]);
+      process.stdout.write(`now embedding with ${library.currentName()}; indexes keep each model's vectors apart\n`);
+      return 0;
+    case 'remove':
+      if (!positional[0]) break;
+      library.remove(positional[0]);
+      process.stdout.write(`removed ${positional[0]}\n`);
+      return 0;
+    case 'add': {
+      if (!positional[0]) break;
+      const name = await library.add(resolve(positional[0]), flags.get('name'));
+      process.stdout.write(`added ${name}; \`npm run trove -- models use ${name}\` to embed with it\n`);
+      return 0;
+    }
+    case 'endpoint':
+      if (positional[0]) library.setEndpoint(positional[0]);
+      process.stdout.write(`${library.endpoint}\n`);
+      return 0;
+    default:
+      if (!sub || sub === '--help' || sub === '-h' || flags.has('help')) {
+        process.stdout.write(usage);
+        return 0;
+      }
+  }
+  process.stderr.write(usage);
+  return 2;
+};
+export default models;

@@ -1,0 +1,103 @@
+/**
+ * The sentence-transformers models Trove offers, each pinned to one commit of its Hugging Face
+ * repository so a download today and next year give the same files (and the same vectors).
+ * Revisions are the ones the models' own cards and downstream model cards cite ("at revision …").
+ */
+import type { CatalogueModel } from '../../shared/models';
+
+/** Files of a sentence-transformers repository that the engine reads (the ONNX graph last: it is the big one). */
+const ST_FILES = [
+  'modules.json',
+  'config_sentence_transformers.json',
+  'sentence_bert_config.json',
+  '1_Pooling/config.json',
+  'config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'onnx/model.onnx',
+];
+
+export const CATALOGUE: readonly CatalogueModel[] = [
+  {
+    name: 'all-MiniLM-L6-v2',
+    label: 'all-MiniLM-L6-v2 (fast, English)',
+    repo: 'sentence-transformers/all-MiniLM-L6-v2',
+    revision: 'c9745ed1d9f207416be6d2e6f8de32d1f16199bf',
+    files: ST_FILES,
+    bytes: 91_000_000,
+    languages: ['en'],
+    dimension: 384,
+    similarity: 'cosine',
+    licence: 'Apache-2.0',
+    shipped: true,
+  },
+  {
+    name: 'all-mpnet-base-v2',
+    label: 'all-mpnet-base-v2 (best English quality)',
+    repo: 'sentence-transformers/all-mpnet-base-v2',
+    revision: 'e8c3b32edf5434bc2275fc9bab85f82640a19130',
+    files: ST_FILES,
+    bytes: 438_000_000,
+    languages: ['en'],
+    dimension: 768,
+    similarity: 'cosine',
+    licence: 'Apache-2.0',
+  },
+  {
+    name: 'multi-qa-mpnet-base-dot-v1',
+    label: 'multi-qa-mpnet-base-dot-v1 (question → passage, dot product)',
+    repo: 'sentence-transformers/multi-qa-mpnet-base-dot-v1',
+    revision: '17997f24dca0df1a4fed68894fb0e1e133e60482',
+    files: ST_FILES,
+    bytes: 438_000_000,
+    languages: ['en'],
+    dimension: 768,
+    similarity: 'dot',
+    licence: 'Apache-2.0',
+  },
+  {
+    name: 'paraphrase-multilingual-MiniLM-L12-v2',
+    label: 'paraphrase-multilingual-MiniLM-L12-v2 (50+ languages)',
+    repo: 'sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2',
+    revision: 'e8f8c211226b894fcb81acc59f3b34ba3efd5f42',
+    files: ST_FILES,
+    bytes: 471_000_000,
+    languages: ['multilingual', 'en', 'zh'],
+    dimension: 384,
+    similarity: 'cosine',
+    licence: 'Apache-2.0',
+  },
+  {
+    name: 'multilingual-e5-small',
+    label: 'multilingual-e5-small (about 100 languages)',
+    repo: 'intfloat/multilingual-e5-small',
+    revision: '614241f622f53c4eeff9890bdc4f31cfecc418b3',
+    files: ST_FILES,
+    bytes: 471_000_000,
+    languages: ['multilingual', 'en', 'zh'],
+    dimension: 384,
+    similarity: 'cosine',
+    licence: 'MIT',
+    // e5 was trained with these prefixes; its repository's sentence-transformers config may predate prompts.
+    prompts: { query: 'query: ', passage: 'passage: ' },
+  },
+  {
+    name: 'multilingual-e5-small-q4',
+    label: 'multilingual-e5-small (4-bit)',
+    repo: null,
+    revision: null,
+    files: [],
+    bytes: 0,
+    languages: ['multilingual', 'en', 'zh'],
+    dimension: 384,
+    similarity: 'cosine',
+    licence: 'MIT',
+    prompts: { query: 'query: ', passage: 'passage: ' },
+    local: true,
+  },
+];
+
+export function catalogueEntry(name: string): CatalogueModel | undefined {
+  return CATALOGUE.find((m) => m.name === name || m.repo === name);
+}

@@ -1,0 +1,149 @@
+/**
+ * The model manager's half of the UI's API: the catalogue of sentence-transformers models, what is
+ * installed, the one in use, downloads from a Hugging Face hub (or a mirror) and models added from a
+ * folder. Plain data, validated by the zod schemas below wherever a call crosses a process boundary.
+ * Runs everywhere, so no node:* and no electron.
+ */
+import { z } from 'zod';
+
+/** One model Trove knows how to get, pinned to one commit of its Hugging Face repository. */
+export interface CatalogueModel {
+  /** Short name used by the CLI and the UI, e.g. "all-MiniLM-L6-v2". */
+  name: string;
+  /** Name shown to people, with what the model is good at. */
+  label: string;
+  /** Hugging Face repository ("owner/name"); null for a model only built locally. */
+  repo: string | null;
+  /** The commit of `repo` every download uses; null for a model only built locally. */
+  revision: string | null;
+  /** Files fetched from the repository, relative to its root. */
+  files: readonly string[];
+  /** Approximate download size in bytes (0 when not downloadable). */
+  bytes: number;
+  /** ISO 639-1 codes of the languages it was trained for; "multilingual" when 50 or more. */
+  languages: readonly string[];
+  /** Vector length. */
+  dimension: number;
+  /** How the model scores two texts: cosine similarity, or dot product. */
+  similarity: 'cosine' | 'dot';
+  /** SPDX licence of the weights. */
+  licence: string;
+  /** Prompts by role, when the repository's sentence-transformers config does not carry them. */
+  prompts?: Readonly<Record<string, string>>;
+  /** Ships with Trove (never downloaded, never removed). */
+  shipped?: boolean;
+  /** Made on this machine by the repo's tools (tools/model), not downloadable. */
+  local?: boolean;
+}
+
+/** A download that is going on or stopped. */
+export interface ModelDownload {
+  /** "downloading" while bytes flow; "failed" keeps the error; "cancelled" can be resumed by getting it again. */
+  state: 'downloading' | 'verifying' | 'failed' | 'cancelled';
+  /** File being fetched, relative to the repository root. */
+  file: string;
+  /** Bytes on disk so far, all files together (a resumed download counts what it already had). */
+  bytesDone: number;
+  /** Bytes of all files together, as the hub reports them. */
+  bytesTotal: number;
+  /** Bytes per second over the last few seconds. */
+  bytesPerSecond: number;
+  /** Seconds left at the current rate; null while unknown. */
+  etaSeconds: number | null;
+  /** Why it failed, for people (names the file and what to do). */
+  error?: string;
+}
+
+/** A model in the manager: catalogued, installed, or both. */
+export interface ModelEntry {
+  /** Short name (catalogue name, or the folder name of a model added from a folder). */
+  name: string;
+  /** Name shown to people. */
+  label: string;
+  /** Model id stored with its vectors (e.g. "sentence-transformers/all-MiniLM-L6-v2"); null until installed. */
+  id: string | null;
+  /** Languages it was trained for (empty when unknown). */
+  languages: string[];
+  /** Vector length. */
+  dimension: number;
+  /** How the model scores two texts. */
+  similarity: 'cosine' | 'dot';
+  /** Licence, when known. */
+  licence: string | null;
+  /** Download size (catalogue) or size on disk (installed), in bytes. */
+  bytes: number;
+  /** On disk and usable. */
+  installed: boolean;
+  /** The model Trove embeds with. */
+  current: boolean;
+  /** Where it came from: shipped with Trove, downloaded from the hub, added from a folder, or built locally. */
+  source: 'shipped' | 'hub' | 'folder' | 'local';
+  /** Hugging Face repository and pinned revision, for catalogued models. */
+  repo: string | null;
+  revision: string | null;
+  /** Can be fetched with downloadModel. */
+  downloadable: boolean;
+  /** A download under way or stopped, if any. */
+  download: ModelDownload | null;
+}
+
+/** The model manager's state. */
+export interface ModelsOverview {
+  /** Name of the model in use. */
+  current: string;
+  /** Hub to download from, e.g. "https://huggingface.co" or a mirror. */
+  endpoint: string;
+  /** Catalogue and installed models, catalogue order first. */
+  models: ModelEntry[];
+}
+
+export interface ModelsApi {
+  /** The catalogue, what is installed, the model in use and any downloads. */
+  listModels(): Promise<ModelsOverview>;
+  /**
+   * Start (or resume) downloading a catalogued model in the background; returns at once. Poll
+   * listModels for progress. Fails at once when the disk has too little free space or the hub is unreachable.
+   */
+  downloadModel(name: string): Promise<ModelsOverview>;
+  /** Stop a download; what was fetched is kept and a later download resumes from it. */
+  cancelModelDownload(name: string): Promise<ModelsOverview>;
+  /** Embed with this installed model from now on (vectors of each model are kept apart). */
+  useModel(name: string): Promise<ModelsOverview>;
+  /** Delete a downloaded or added model (not the shipped one, not the one in use). */
+  removeModel(name: string): Promise<ModelsOverview>;
+  /**
+   * Check a sentence-transformers folder exported to ONNX (modules.json, pooling, tokenizer, graph) and
+   * copy it into Trove's models. Refusals name the file at fault; the current model keeps working.
+   */
+  addModelFolder(path: string): Promise<ModelsOverview>;
+  /** Change the hub endpoint downloads use (an https or http URL, e.g. a mirror). */
+  setModelEndpoint(url: string): Promise<ModelsOverview>;
+}
+
+const modelName = z
+  .string()
+  .min(1, 'model name is empty')
+  .max(200, 'model name is longer than 200 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'model name may hold letters, digits, ".", "_", "-" and "/"')
+  .refine((n) => !n.split('/').includes('..'), 'model name may not contain ".."');
+const folderPath = z
+  .string()
+  .min(1, 'path is empty')
+  .max(4096, 'path is longer than 4096 characters')
+  .refine((p) => !p.includes('\0'), 'path contains a NUL character')
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), 'path must be absolute');
+const endpointUrl = z
+  .string()
+  .max(2000)
+  .refine((u) => URL.canParse(u) && ['http:', 'https:'].includes(new URL(u).protocol), 'endpoint must be an http or https URL');
+
+/** Argument schemas of the model manager's methods. */
+export const modelsSchemas = {
+  listModels: z.tuple([]),
+  downloadModel: z.tuple([modelName]),
+  cancelModelDownload: z.tuple([modelName]),
+  useModel: z.tuple([modelName]),
+  removeModel: z.tuple([modelName]),
+  addModelFolder: z.tuple([folderPath]),
+  setModelEndpoint: z.tuple([endpointUrl]),
+};
