@@ -7,28 +7,35 @@ import { EventEmitter } from 'node:events';
 import { EmbedderProcess } from './embed/embedder-process';
 import type { WorkerLauncher } from './embed/protocol';
 import { loadTokenCounter } from './embed/tokenizer';
+import { createModelsApi } from './models/models-api';
+import { defaultValidator, ModelLibrary } from './models/model-library';
 import { createQuestionService } from './questions/question-service';
 import { createQuestionsApi } from './questions/questions-api';
 import { createTroveService, type TroveListener, type TroveService } from './trove-service';
 import type { EventName } from '../shared/api';
+import type { ModelsApi } from '../shared/models';
 import type { QuestionsApi } from '../shared/questions-api';
 
 export interface OpenTroveOptions {
   /** Settings, the index database and questions.db live here. */
   dataDir: string;
-  /** The model folder (default: the project's resources/models/all-MiniLM-L6-v2, or TROVE_MODEL_DIR). */
+  /** The model folder (default: the one chosen in the data folder's model manager, else the shipped model). */
   modelDir?: string;
+  /** Where the shipped models are (default: the project's resources/models). */
+  shippedModelsDir?: string;
   /** How to start the embedding process (default: a Node child process). */
   launch?: WorkerLauncher;
 }
 
 /** What a host serves: every method of the UI's API (TroveAppApi), events, and close(). */
-export type TroveAppService = TroveService & QuestionsApi;
+export type TroveAppService = TroveService & QuestionsApi & ModelsApi;
 
 export async function openTrove(options: OpenTroveOptions): Promise<TroveAppService> {
+  const library = new ModelLibrary({ dataDir: options.dataDir, shippedDir: options.shippedModelsDir });
+  const modelDir = options.modelDir ?? library.currentDir();
   const [embedder, tokenCounter] = await Promise.all([
-    EmbedderProcess.start({ modelDir: options.modelDir, launch: options.launch }),
-    loadTokenCounter(options.modelDir),
+    EmbedderProcess.start({ modelDir, launch: options.launch }),
+    loadTokenCounter(modelDir),
   ]);
   try {
     const service = await createTroveService({ dataDir: options.dataDir, embedder, tokenCounter });
@@ -44,7 +51,8 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
     // Import progress comes from the question banks, the other events from the folders-and-search engine.
     const imports = new EventEmitter().setMaxListeners(0);
     // Neither service owns the embedder it was given: stop it when both have stopped.
-    return Object.assign(service, createQuestionsApi(questions, (p) => imports.emit('importProgress', p)), {
+    const validate = (dir: string) => defaultValidator(dir, options.launch);
+    return Object.assign(service, createQuestionsApi(questions, (p) => imports.emit('importProgress', p)), createModelsApi(library, validate), {
       on<E extends EventName>(event: E, listener: TroveListener<E>): () => void {
         if (event !== 'importProgress') return on(event, listener);
         imports.on(event, listener);

@@ -6,7 +6,7 @@ import { app, BrowserWindow, dialog } from 'electron';
 import type { TroveAppService } from '../core/open-trove';
 import { openTrove } from '../core/open-trove';
 import { forwardEvents, registerIpc } from './ipc';
-import { dataDir, modelDir, workerEntry } from './paths';
+import { dataDir, shippedModelsDir, workerEntry } from './paths';
 import { isOwnPage } from './handlers';
 import { hardenSessions } from './security';
 import { utilityLauncher } from './utility-fork';
@@ -26,7 +26,7 @@ async function run(): Promise<void> {
 
   const service: Promise<TroveAppService> = openTrove({
     dataDir: dataDir(),
-    modelDir: modelDir(),
+    shippedModelsDir: shippedModelsDir(),
     launch: utilityLauncher(workerEntry()),
   });
   // Calls made before the engine is up wait for it; if it cannot start, each call reports why.

@@ -3,14 +3,12 @@ import { app } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MODEL = 'all-MiniLM-L6-v2';
-
 /** Settings and the index database: the OS's per-user app data folder. */
 export const dataDir = (): string => app.getPath('userData');
 
-/** Shipped as an extra resource next to the asar when packaged; the repo's copy in development. */
-export const modelDir = (): string =>
-  app.isPackaged ? join(process.resourcesPath, 'models', MODEL) : join(app.getAppPath(), 'resources', 'models', MODEL);
+/** The shipped models: an extra resource next to the asar when packaged; the repo's copy in development. */
+export const shippedModelsDir = (): string =>
+  app.isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'resources', 'models');
 
 /** Built files sit next to this bundle: out/main/index.js, out/main/embed-worker.js, out/preload, out/renderer. */
 const built = (rel: string): string => fileURLToPath(new URL(rel, import.meta.url));

@@ -4,6 +4,7 @@
  * `apiSchemas`: a method name exists here and nowhere else.
  */
 import { z } from 'zod';
+import { modelsSchemas, type ModelsApi } from './models';
 import { questionsSchemas, type QuestionsApi } from './questions-api';
 import type { ImportProgress } from './questions';
 import type {
@@ -55,9 +56,10 @@ export interface TroveApi {
 
 /**
  * Everything the UI can call: the folders-and-search engine (`TroveApi`, which core's TroveService
- * implements) and the question banks (`QuestionsApi`, src/shared/questions-api.ts).
+ * implements), the question banks (`QuestionsApi`, src/shared/questions-api.ts) and the model manager
+ * (`ModelsApi`, src/shared/models.ts).
  */
-export interface TroveAppApi extends TroveApi, QuestionsApi {}
+export interface TroveAppApi extends TroveApi, QuestionsApi, ModelsApi {}
 
 /** Events pushed from the engine to the UI. */
 export interface TroveEvents {
@@ -141,6 +143,7 @@ export const apiSchemas = {
   openFile: z.tuple([absPath]),
   revealFile: z.tuple([absPath]),
   ...questionsSchemas,
+  ...modelsSchemas,
 } satisfies { [K in ApiMethod]: z.ZodType<ApiArgs<K>> };
 
 export const apiMethods = Object.keys(apiSchemas) as ApiMethod[];

@@ -45,3 +45,11 @@ export function excerpt(text: string, start: number, end: number): { text: strin
 export function coversAll(text: string, start: number, end: number): boolean {
   return start <= 0 && end >= text.trimEnd().length;
 }
+
+/** Bytes for people: "91 MB", "1.2 GB", "512 KB" (decimal units, as download sizes are given). */
+export function formatBytes(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(n >= 1e8 ? 0 : 1)} MB`;
+  if (n >= 1e3) return `${Math.round(n / 1e3)} KB`;
+  return `${Math.round(n)} B`;
+}

@@ -23,7 +23,7 @@ test('ships the model as an extra resource where the main process looks for it',
   assert.ok(models, 'resources/models is listed under extraResources');
   assert.equal(models.to, 'models');
   const mainPaths = readFileSync(join(root, 'src', 'main', 'paths.ts'), 'utf8');
-  assert.match(mainPaths, /process\.resourcesPath, 'models', MODEL/);
+  assert.match(mainPaths, /process\.resourcesPath, 'models'\)/);
   assert.ok(readFileSync(join(root, 'resources', 'models', 'all-MiniLM-L6-v2', 'manifest.json')).length > 0);
 });
 
