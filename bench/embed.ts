@@ -6,19 +6,27 @@
  *   (c) sentence-transformers on CPU with its defaults (when the tooling venv exists; else skipped),
  * then a/b, a/c and the embedding process's peak RSS.
  * Options: --n <texts> (default 2000), --python <path> (default $TROVE_PYTHON or ../.venv-trove/bin/python).
+ *
+ * With `--model <name|folder>` (repeat it, or separate names by commas) it instead compares models:
+ * each model embeds the same texts as passages through its embedding process, one after the other in
+ * this one run, and a table gives texts/s, tokens/s and each model's speed relative to the first.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { parseFlags } from '../src/cli/command';
 import { EmbedderProcess } from '../src/core/embed/embedder-process';
 import { DEFAULT_BATCH_SIZE, EmbeddingEngine } from '../src/core/embed/engine';
 import { defaultModelDir, readManifest } from '../src/core/embed/model-files';
+import { ModelLibrary } from '../src/core/models/model-library';
+import { defaultDataDir } from '../src/core/questions/app-data-dir';
 
 const { flags } = parseFlags(process.argv.slice(2));
 const n = Number(flags.get('n') ?? 2000);
+const argv = process.argv.slice(2);
+const modelNames = argv.flatMap((a, i) => (a === '--model' ? (argv[i + 1] ?? '').split(',') : a.startsWith('--model=') ? a.slice(8).split(',') : [])).filter(Boolean);
 const root = resolve(import.meta.dirname, '..');
 const corpusPath = resolve(root, '..', 'shared', 'eval', 'scifact', 'corpus.jsonl');
 const texts = readFileSync(corpusPath, 'utf8')
@@ -30,9 +38,44 @@ const texts = readFileSync(corpusPath, 'utf8')
     return `${d.title} ${d.text}`;
   });
 
+if (modelNames.length) {
+  await compareModels(modelNames);
+  process.exit(0);
+}
+
+/** texts/s of each model on the same texts, in one run. */
+async function compareModels(names: string[]): Promise<void> {
+  const library = new ModelLibrary({ dataDir: defaultDataDir() });
+  console.log(`corpus: ${texts.length} SciFact abstracts as passages; ${availableParallelism()} cores; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const rows: Array<{ name: string; id: string; seconds: number; tokens: number; rss: number }> = [];
+  for (const name of names) {
+    const modelDir = library.resolve(name);
+    const counter = EmbeddingEngine.create({ modelDir, skipCheck: true });
+    const tokens = (await counter.tokenize(texts, 'passage')).ids.reduce((a, x) => a + x.length, 0);
+    await counter.close();
+    const proc = await EmbedderProcess.start({ modelDir });
+    await proc.encode(texts.slice(0, 64), { role: 'passage' }); // warm-up: model load and its check
+    const t0 = performance.now();
+    const vs = await proc.encode(texts, { role: 'passage' });
+    const seconds = (performance.now() - t0) / 1000;
+    if (vs.length !== texts.length) throw new Error('lost vectors');
+    const stats = await proc.stats();
+    rows.push({ name, id: proc.modelId, seconds, tokens, rss: stats.peakRssBytes });
+    await proc.close();
+  }
+  console.log('');
+  console.log(`| ${'model'.padEnd(40)} | texts/s | tokens/s | tokens/text | vs first | peak RSS |`);
+  console.log(`|${'-'.repeat(42)}|--------:|---------:|------------:|---------:|---------:|`);
+  for (const r of rows) {
+    console.log(
+      `| ${r.name.padEnd(40)} | ${(texts.length / r.seconds).toFixed(1).padStart(7)} | ${(r.tokens / r.seconds).toFixed(0).padStart(8)} | ${(r.tokens / texts.length).toFixed(0).padStart(11)} | ${(rows[0].seconds / r.seconds).toFixed(2).padStart(8)} | ${`${(r.rss / 2 ** 20).toFixed(0)} MB`.padStart(8)} |`,
+    );
+  }
+}
+
 // Tokenise once, in this process, for the floor and for the token counts.
 const tokenizerEngine = EmbeddingEngine.create();
-const ids = await tokenizerEngine.tokenize(texts);
+const { ids } = await tokenizerEngine.tokenize(texts);
 await tokenizerEngine.close();
 const tokens = ids.reduce((a, x) => a + x.length, 0);
 console.log(`corpus: ${texts.length} SciFact abstracts, ${tokens} word pieces after truncation at 256 (${(tokens / texts.length).toFixed(0)}/text); ${availableParallelism()} cores`);
