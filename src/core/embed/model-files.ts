@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 export const DEFAULT_MODEL_NAME = 'all-MiniLM-L6-v2';
 
-export type ModelVariant = 'fp32' | 'int8';
+/** Which weights of a model: "fp32", "int8", "q4" (4-bit) … as its manifest names them. */
+export type ModelVariant = string;
 
 /** A pair of texts and the similarity sentence-transformers gives them with this model. */
 export interface ModelCheck {
@@ -32,6 +33,9 @@ export interface ModelManifest {
   similarity?: 'cosine' | 'dot';
   /** Only used when config_sentence_transformers.json carries no prompts (e5 before prompts existed). */
   prompts?: Record<string, string>;
+  /** Which prompt searches / documents use, when not simply "query" / "passage" (null: none). */
+  queryPromptName?: string | null;
+  passagePromptName?: string | null;
   variants: Partial<Record<ModelVariant, string>>;
   default: ModelVariant;
   files: Record<string, { sha256: string; bytes: number }>;

@@ -32,6 +32,8 @@ export interface SentenceModel {
   prompts: Record<string, string>;
   /** The prompt used when the caller names none (null: no prompt). */
   defaultPromptName: string | null;
+  /** Prompt names for the roles, when the manifest names them (else the role's own name). */
+  rolePrompts: { query?: string | null; passage?: string | null };
   /** The ONNX graph to run, relative to dir. */
   onnxFile: string;
   variant: ModelVariant;
@@ -159,6 +161,7 @@ export function readSentenceModel(dir: string, variant?: ModelVariant): Sentence
     similarity,
     prompts: st.prompts && Object.keys(st.prompts).length > 0 ? st.prompts : (manifest?.prompts ?? {}),
     defaultPromptName: st.default_prompt_name ?? null,
+    rolePrompts: { query: manifest?.queryPromptName, passage: manifest?.passagePromptName },
     onnxFile: onnx.file,
     variant: onnx.variant,
     manifest,
@@ -173,7 +176,10 @@ function modelMaxLength(dir: string): number {
 }
 
 /** The prompt for a role: the model's prompt of that name, else its default prompt, else none. */
-export function promptFor(model: Pick<SentenceModel, 'prompts' | 'defaultPromptName'>, role?: string): string {
+export function promptFor(model: Pick<SentenceModel, 'prompts' | 'defaultPromptName' | 'rolePrompts'>, role?: 'query' | 'passage'): string {
+  const named = role ? model.rolePrompts[role] : undefined;
+  if (named === null) return '';
+  if (named && named in model.prompts) return model.prompts[named];
   if (role && role in model.prompts) return model.prompts[role];
   // sentence-transformers names passages "document" in some models.
   if (role === 'passage' && 'document' in model.prompts) return model.prompts.document;
