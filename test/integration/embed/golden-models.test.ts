@@ -1,0 +1,69 @@
+/**
+ * Every model made here against its golden fixture made by sentence-transformers itself
+ * (tools/model/golden.py → test/fixtures/golden/<name>/embeddings.json): passages with the passage
+ * prompt, queries with the query prompt, English and Chinese. A model shipped under resources/models
+ * must be there; one kept in a cache outside git (too big to commit) is looked for in
+ * TROVE_MODEL_CACHE (default ~/.cache/trove-models, where tools/model builds it) and skipped, saying
+ * so, when absent.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { EmbeddingEngine } from '../../../src/core/embed/engine';
+import { shippedModelsDir } from '../../../src/core/embed/model-files';
+import { cosSim, dot } from '../../../src/core/embed/similarity';
+
+interface Golden {
+  model: string;
+  similarity?: 'cosine' | 'dot';
+  texts: string[];
+  vectors: number[][];
+  queries?: { texts: string[]; vectors: number[][] };
+}
+
+const goldenDir = new URL('../../fixtures/golden/', import.meta.url);
+const names = readdirSync(goldenDir, { withFileTypes: true })
+  .filter((e) => e.isDirectory() && existsSync(new URL(`${e.name}/embeddings.json`, goldenDir)))
+  .map((e) => e.name);
+
+function modelDir(name: string): string | null {
+  const shipped = join(shippedModelsDir(), name);
+  if (existsSync(shipped)) return shipped;
+  const cache = process.env.TROVE_MODEL_CACHE ?? join(homedir(), '.cache', 'trove-models');
+  return existsSync(join(cache, name)) ? join(cache, name) : null;
+}
+
+for (const name of names) {
+  const dir = modelDir(name);
+  test(`${name}: every golden passage and query vector within cosine 0.999 of sentence-transformers`, { skip: dir ? false : `${name} is built outside git by tools/model (420 MB); not found in resources/models nor in TROVE_MODEL_CACHE or ~/.cache/trove-models` }, async () => {
+    const golden = JSON.parse(readFileSync(new URL(`${name}/embeddings.json`, goldenDir), 'utf8')) as Golden;
+    const engine = EmbeddingEngine.create({ modelDir: dir! });
+    try {
+      assert.equal(engine.similarity, golden.similarity ?? 'cosine');
+      const sets: Array<[string, string[], number[][], 'passage' | 'query']> = [['passage', golden.texts, golden.vectors, 'passage']];
+      if (golden.queries) sets.push(['query', golden.queries.texts, golden.queries.vectors, 'query']);
+      for (const [what, texts, vectors, role] of sets) {
+        const got = await engine.encode(texts, { role });
+        let worst = 1;
+        let worstText = '';
+        got.forEach((v, i) => {
+          const want = Float32Array.from(vectors[i]);
+          const c = cosSim(v, want);
+          if (c < worst) [worst, worstText] = [c, texts[i]];
+          // A dot-product model's vectors keep their length, as sentence-transformers gives them.
+          if (engine.similarity === 'dot') assert.ok(Math.abs(Math.sqrt(dot(v, v)) / Math.sqrt(dot(want, want)) - 1) < 0.01, `${what} ${i}: length`);
+        });
+        assert.ok(worst >= 0.999, `${what}: worst cosine ${worst} for ${JSON.stringify(worstText.slice(0, 80))}`);
+      }
+    } finally {
+      await engine.close();
+    }
+  });
+}
+
+test('there is a golden fixture for every model shipped besides all-MiniLM-L6-v2', () => {
+  const shipped = readdirSync(shippedModelsDir(), { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'all-MiniLM-L6-v2').map((e) => e.name);
+  for (const name of shipped) assert.ok(names.includes(name), `no test/fixtures/golden/${name}/embeddings.json`);
+});
