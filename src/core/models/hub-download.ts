@@ -85,13 +85,17 @@ const stripEtag = (v: string | null) => (v ?? '').replace(/^W\//, '').replace(/"
 
 async function describeRemote(options: HubDownloadOptions, path: string): Promise<RemoteFile> {
   const url = resolveUrl(options.endpoint, options.repo, options.revision, path);
-  let res: Response;
-  try {
-    // Not following the redirect: the hub puts the LFS sha256 on this response, not on the storage's.
-    res = await fetch(url, { method: 'HEAD', redirect: 'manual', signal: options.signal, headers: { 'Accept-Encoding': 'identity' } });
-  } catch (err) {
-    if (options.signal?.aborted) throw new DownloadError('download cancelled', 'cancelled');
-    throw describeNetworkError(err, url);
+  let res: Response | undefined;
+  for (let attempt = 1; !res; attempt++) {
+    try {
+      // Not following the redirect: the hub puts the LFS sha256 on this response, not on the storage's.
+      res = await fetch(url, { method: 'HEAD', redirect: 'manual', signal: options.signal, headers: { 'Accept-Encoding': 'identity' } });
+    } catch (err) {
+      if (options.signal?.aborted) throw new DownloadError('download cancelled', 'cancelled');
+      // A kept-alive connection the server already closed fails once; a host that is down fails every time.
+      if (attempt >= 3) throw describeNetworkError(err, url);
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
   }
   if (res.status === 404) throw new DownloadError(`${path} not found at ${url} (HTTP 404): the repository, revision or file does not exist on this hub`, 'not-found');
   if (res.status >= 400) throw new DownloadError(`${path}: the hub answered HTTP ${res.status} for ${url}`, 'http');
