@@ -66,8 +66,9 @@ export function chooseThreshold(sweep: ThresholdPoint[]): ThresholdPoint {
 }
 
 export async function chooseSameThreshold(embedder: Embedder, pairs: StsPair[]): Promise<ThresholdChoice> {
-  const va = await embedder.encode(pairs.map((p) => p.a));
-  const vb = await embedder.encode(pairs.map((p) => p.b));
+  // Questions are compared as queries (e5's "query: " on both sides of a symmetric task).
+  const va = await embedder.encode(pairs.map((p) => p.a), { role: 'query' });
+  const vb = await embedder.encode(pairs.map((p) => p.b), { role: 'query' });
   const scored = pairs.map((p, i) => ({ gold: p.score, cosine: dot(va[i], vb[i]) }));
   const sweep = sweepThresholds(scored);
   const best = chooseThreshold(sweep);

@@ -29,7 +29,7 @@ function trove(args: string[], env: Record<string, string> = {}): Promise<{ code
 }
 
 test('questions import prints progress lines to a pipe; questions export writes the bank', { timeout: 10 * 60_000 }, async () => {
-  const sentences = [...new Set(readSts(join(ROOT, '..', 'shared', 'eval', 'stsb', 'sts-train.csv')).map((p) => p.a))].slice(0, 400);
+  const sentences = [...new Set(readSts(join(ROOT, '..', 'shared', 'eval', 'stsb', 'sts-train.csv')).pairs.map((p) => p.a))].slice(0, 400);
   const file = join(tmp.dir, 'train-400.csv');
   writeFileSync(file, ['id,question', ...sentences.map((q, i) => `t${i + 1},"${q.replace(/"/g, '""')}"`)].join('\n') + '\n');
   const data = join(tmp.dir, 'data');
