@@ -1,0 +1,70 @@
+/// <reference lib="dom" />
+/**
+ * The model manager as a person meets it, in a real Chromium against the web host and the real engine:
+ * the first-run language question and its suggestion, the Models section of Settings listing the
+ * catalogue with the model in use, a folder that is not a usable model refused with the file named
+ * (the current model still searching), a good folder added and chosen.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { defaultModelDir } from '../../src/core/embed/model-files';
+import type { TroveAppService } from '../../src/core/open-trove';
+import { launchChromium } from './support/browser';
+import { screenshot, startApp } from './support/app';
+
+describe('Models in a browser', { timeout: 10 * 60_000 }, () => {
+  let browser: Browser;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('first run suggests a multilingual model for Chinese files; Settings lists, refuses, adds and chooses models', async () => {
+    const app = await startApp(browser);
+    try {
+      const { page } = app;
+      // First run: which languages? Chinese → a multilingual model is suggested; English → the shipped one is used.
+      await page.getByTestId('first-run-languages').getByLabel('Chinese (with or without English)').check();
+      await page.getByTestId('first-run-suggestion').filter({ hasText: /Suggested model: multilingual-e5-small/ }).waitFor();
+      await page.getByTestId('first-run-languages').getByLabel('English only').check();
+      await page.getByTestId('first-run-suggestion').filter({ hasText: 'Trove will use all-MiniLM-L6-v2' }).waitFor();
+
+      await page.getByTestId('nav-settings').click();
+      const rows = page.getByTestId('model-row');
+      await rows.filter({ hasText: 'paraphrase-multilingual-MiniLM-L12-v2' }).waitFor();
+      const shipped = rows.filter({ hasText: 'all-MiniLM-L6-v2 (fast, English)' });
+      assert.match(await shipped.innerText(), /in use/);
+      assert.match(await rows.filter({ hasText: 'multi-qa-mpnet-base-dot-v1' }).innerText(), /dot product[\s\S]*Apache-2\.0[\s\S]*Download/);
+      await page.getByTestId('model-manager').scrollIntoViewIfNeeded();
+      await screenshot(page, 'models-settings');
+
+      // A copy without its tokenizer: refused, naming the file; nothing is added.
+      const broken = join(app.root, 'broken-model');
+      cpSync(defaultModelDir(), broken, { recursive: true });
+      rmSync(join(broken, 'tokenizer.json'));
+      await page.getByTestId('model-folder').fill(broken);
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      await page.getByRole('alert').filter({ hasText: `missing tokenizer: ${join(broken, 'tokenizer.json')}` }).waitFor();
+      assert.equal(await rows.filter({ hasText: 'broken-model' }).count(), 0);
+
+      // A good sentence-transformers folder: added, then chosen.
+      const good = join(app.root, 'my-model');
+      cpSync(defaultModelDir(), good, { recursive: true });
+      rmSync(join(good, 'manifest.json'));
+      await page.getByTestId('model-folder').fill(good);
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      const added = rows.filter({ hasText: 'my-model' });
+      await added.getByRole('button', { name: 'Use' }).click();
+      await added.filter({ hasText: 'in use' }).waitFor();
+      assert.doesNotMatch(await shipped.innerText(), /in use/);
+      assert.equal((await (app.service as TroveAppService).listModels()).current, 'my-model');
+    } finally {
+      await app.close();
+    }
+  });
+});
