@@ -11,7 +11,9 @@ import { modelLibrary } from '../model-choice';
 const usage = `usage: npm run trove -- models <command>
   list                      the catalogue and installed models (--json for JSON)
   get <name>                download a catalogued model from the hub (resumes; --endpoint <url> for a mirror)
-  use <name|folder>         embed with this model from now on
+  use <name|folder> [--db <index>]
+                            embed with this model from now on; with --db, move that index to it now
+                            by re-embedding its stored passages (resumes after an interruption)
   remove <name>             delete a downloaded or added model
   add <folder> [--name n]   check a sentence-transformers ONNX folder and add it
   endpoint [<url>]          show or set the hub (e.g. https://hf-mirror.com)
@@ -34,6 +36,36 @@ function table(models: ModelEntry[]): string {
   const head = [' ', 'name', 'state', 'dim', 'similarity', 'languages', 'size', 'licence'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** Re-embed an index's stored passages with another model, progress on stderr every few seconds. */
+async function moveIndex(db: string, modelDir: string, batch: number): Promise<number> {
+  const { EmbedderProcess } = await import('../../core/embed/embedder-process');
+  const { reembedIndex } = await import('../../core/corpus/reembed');
+  const embedder = await EmbedderProcess.start({ modelDir });
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let last = 0;
+  try {
+    const result = await reembedIndex(db, embedder, {
+      batch,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (Date.now() - last < 2000 && p.done < p.total) return;
+        last = Date.now();
+        const eta = p.etaSeconds === null ? '' : `, ~${Math.ceil(p.etaSeconds)} s left`;
+        process.stderr.write(`re-embedding ${p.done}/${p.total} passages, ${p.passagesPerSecond.toFixed(1)}/s${eta}\n`);
+      },
+    });
+    process.stdout.write(JSON.stringify(result) + '\n');
+    return 0;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await embedder.close();
+  }
 }
 
 const models: Command = async (args) => {
@@ -75,11 +107,17 @@ const models: Command = async (args) => {
         process.off('SIGTERM', stop);
       }
     }
-    case 'use':
+    case 'use': {
       if (!positional[0]) break;
+      const db = flags.get('db');
+      if (db) {
+        const code = await moveIndex(resolve(db), library.resolve(positional[0]), Number(flags.get('batch') ?? 64));
+        if (code !== 0) return code;
+      }
       library.use(positional[0]);
-      process.stdout.write(`now embedding with ${library.currentName()}; indexes keep each model's vectors apart\n`);
+      process.stdout.write(`now embedding with ${library.currentName()}\n`);
       return 0;
+    }
     case 'remove':
       if (!positional[0]) break;
       library.remove(positional[0]);

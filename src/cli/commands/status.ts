@@ -14,6 +14,13 @@ const statusCommand: Command = async (args) => {
       chunksIndexed: status.chunksIndexed,
       problems: await service.problems(),
       model: await service.modelInfo(),
+      // Which model made the vectors of the indexed files (more than one while a change of model is unfinished).
+      indexModels: internals(service)
+        .store.db.prepare(
+          `SELECT es.model_id AS modelId, es.dimension, COUNT(f.id) AS files FROM files f JOIN embedding_sets es ON es.id = f.embedding_set_id
+           WHERE f.state = 'indexed' GROUP BY es.id ORDER BY files DESC`,
+        )
+        .all(),
       integrity: internals(service).store.integrityCheck(),
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
