@@ -4,6 +4,7 @@
  * Electron main process does the same with a utility-process launcher.
  */
 import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
 import { EmbedderProcess } from './embed/embedder-process';
 import type { WorkerLauncher } from './embed/protocol';
 import { loadTokenCounter } from './embed/tokenizer';
@@ -51,8 +52,12 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
     // Import progress comes from the question banks, the other events from the folders-and-search engine.
     const imports = new EventEmitter().setMaxListeners(0);
     // Neither service owns the embedder it was given: stop it when both have stopped.
-    const validate = (dir: string) => defaultValidator(dir, options.launch);
-    return Object.assign(service, createQuestionsApi(questions, (p) => imports.emit('importProgress', p)), createModelsApi(library, validate), {
+    const modelsApi = createModelsApi(library, {
+      validate: (dir) => defaultValidator(dir, options.launch),
+      dbPath: join(options.dataDir, 'index.sqlite'),
+      startEmbedder: (dir) => EmbedderProcess.start({ modelDir: dir, launch: options.launch }),
+    });
+    return Object.assign(service, createQuestionsApi(questions, (p) => imports.emit('importProgress', p)), modelsApi, {
       on<E extends EventName>(event: E, listener: TroveListener<E>): () => void {
         if (event !== 'importProgress') return on(event, listener);
         imports.on(event, listener);

@@ -87,6 +87,22 @@ export interface ModelEntry {
   download: ModelDownload | null;
 }
 
+/** Moving the index to another model: its stored passages re-embedded in the background. */
+export interface ModelSwitch {
+  /** The model being moved to. */
+  to: string;
+  /** "embedding" while it runs; "done" when the index holds the new vectors (used from the next start); "failed" keeps the error. */
+  state: 'embedding' | 'done' | 'failed';
+  /** Passages with a vector from the new model, and all passages. */
+  done: number;
+  total: number;
+  /** Passages per second; seconds left at that rate (null while unknown). */
+  passagesPerSecond: number;
+  etaSeconds: number | null;
+  /** Why it failed, for people. */
+  error?: string;
+}
+
 /** The model manager's state. */
 export interface ModelsOverview {
   /** Name of the model in use. */
@@ -95,6 +111,8 @@ export interface ModelsOverview {
   endpoint: string;
   /** Catalogue and installed models, catalogue order first. */
   models: ModelEntry[];
+  /** The index moving to another model, if one was chosen in this session. */
+  switching: ModelSwitch | null;
 }
 
 export interface ModelsApi {
@@ -107,7 +125,11 @@ export interface ModelsApi {
   downloadModel(name: string): Promise<ModelsOverview>;
   /** Stop a download; what was fetched is kept and a later download resumes from it. */
   cancelModelDownload(name: string): Promise<ModelsOverview>;
-  /** Embed with this installed model from now on (vectors of each model are kept apart). */
+  /**
+   * Choose an installed model. With an index, its stored passages are re-embedded in the background (no
+   * file is read again; see `switching`) while the current model keeps answering; the new model is
+   * used from the next start once that is complete. A kill midway resumes at the next choice.
+   */
   useModel(name: string): Promise<ModelsOverview>;
   /** Delete a downloaded or added model (not the shipped one, not the one in use). */
   removeModel(name: string): Promise<ModelsOverview>;

@@ -206,7 +206,7 @@ export class ModelLibrary {
     };
     for (const entry of this.catalogue) models.push(describe(entry.name, entry));
     for (const name of installed.keys()) if (!this.entry(name)) models.push(describe(name, undefined));
-    return { current, endpoint: this.endpoint, models };
+    return { current, endpoint: this.endpoint, models, switching: null };
   }
 
   /** Choose the model to embed with; it must be installed and readable. */

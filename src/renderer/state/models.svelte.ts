@@ -13,7 +13,8 @@ let timer: ReturnType<typeof setTimeout> | null = null;
 function apply(o: ModelsOverview | undefined): void {
   if (!o) return;
   models.overview = o;
-  const active = o.models.some((m) => m.download && (m.download.state === 'downloading' || m.download.state === 'verifying'));
+  const active =
+    o.switching?.state === 'embedding' || o.models.some((m) => m.download && (m.download.state === 'downloading' || m.download.state === 'verifying'));
   if (active && !timer) timer = setTimeout(() => ((timer = null), void refreshModels()), 500);
 }
 
