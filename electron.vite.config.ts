@@ -9,7 +9,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 // Native modules load .node files at run time from node_modules (asar-unpacked when packaged);
 // bundling them would break their binding lookup.
-const native = ['better-sqlite3', 'onnxruntime-node'];
+const native = ['better-sqlite3', 'onnxruntime-node', 'usearch'];
 
 export default defineConfig({
   main: {

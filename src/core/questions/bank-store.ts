@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { BankQuestion, PairDecision, QuestionBank } from '../../shared/questions';
 import { migrate } from './migrations';
 import { openSqlite } from '../store/sqlite';
+import { vectorToBlob } from '../vectors/blob';
 
 export const DB_FILE = 'questions.db';
 
@@ -40,17 +41,6 @@ export interface NewQuestion {
   contentHash: string;
   questionHash: string;
   vector: Float32Array;
-}
-
-export function vectorToBlob(v: Float32Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
-
-export function blobToVector(b: Buffer): Float32Array {
-  // Copy: the Buffer may share a pool and be unaligned for a Float32Array view.
-  const out = new Float32Array(b.byteLength / 4);
-  new Uint8Array(out.buffer).set(b);
-  return out;
 }
 
 export function openQuestionsDb(dataDir: string): Database.Database {

@@ -7,7 +7,7 @@
  * margin that provably covers the quantisation error (Cauchy–Schwarz on each vector's rounding error)
  * and then rescored exactly in float: the result is the same set a float scan would give.
  */
-import { quantizeRows, transposeRows } from './int8-rows';
+import { quantizeRows, transposeRows } from '../vectors/int8-rows';
 import { rowDot, type VectorKernels } from './vector-kernels';
 
 /** Per-row neighbour lists in CSR form; each row sorted by score descending, ties by column ascending. */

@@ -34,7 +34,7 @@ import { IsolatedExtractor } from '../extract/isolated-extractor';
 import { formatOf } from './open-source';
 import type { OpenedSource } from './source-rows';
 import { paraphraseMiningAbove } from './paraphrase-mining';
-import { QuestionIndex } from './question-index';
+import { VectorIndex } from '../vectors/vector-index';
 import { VectorKernels } from './vector-kernels';
 
 export interface QuestionServiceOptions {
@@ -57,14 +57,13 @@ const PROGRESS_EVERY_MS = 500;
 
 const sha = (s: string) => createHash('sha256').update(s).digest('base64');
 
-export function createQuestionService(options: QuestionServiceOptions): QuestionService & { index(bank: string): Promise<QuestionIndex> } {
+export function createQuestionService(options: QuestionServiceOptions): QuestionService & { index(bank: string): Promise<VectorIndex> } {
   const { embedder } = options;
   const store = new BankStore(openQuestionsDb(options.dataDir));
   const kernels = new VectorKernels(embedder.dimension, options.threads);
-  // Lookups run on one thread: the ask's embedding runs beside them in the embedding process, and on
-  // this shared 2-core machine the int8 scan of 100,000 rows took 10.6 ms on one thread, 19.8 ms on two.
-  const lookupKernels = new VectorKernels(embedder.dimension, 1);
-  const indexes = new Map<number, QuestionIndex>();
+  // Lookups scan on one thread (VectorIndex's default): the ask's embedding runs beside them in the
+  // embedding process, and on this shared 2-core machine a second scan thread made lookups slower.
+  const indexes = new Map<number, VectorIndex>();
   let reader = options.reader ?? null;
   const importReader = () => (reader ??= new IsolatedExtractor({ fileTypes: [], memoryMb: 1024, timeoutMs: 120_000 }));
 
@@ -81,11 +80,13 @@ export function createQuestionService(options: QuestionServiceOptions): Question
     return store.getBank(bank.name);
   }
 
-  async function index(name: string): Promise<QuestionIndex> {
+  async function index(name: string): Promise<VectorIndex> {
     const bank = await ensureModel(store.getBank(name));
     let idx = indexes.get(bank.id);
     if (!idx) {
-      idx = new QuestionIndex(embedder.dimension, lookupKernels, store.loadVectors(bank.id, embedder.dimension));
+      const { ids, matrix } = store.loadVectors(bank.id, embedder.dimension);
+      idx = new VectorIndex(embedder.dimension, { capacity: ids.length });
+      for (let i = 0; i < ids.length; i++) idx.add(ids[i], matrix.subarray(i * embedder.dimension, (i + 1) * embedder.dimension));
       indexes.set(bank.id, idx);
     }
     return idx;
@@ -174,7 +175,7 @@ export function createQuestionService(options: QuestionServiceOptions): Question
       const same = opts.sameThreshold ?? DEFAULT_SAME_THRESHOLD;
       const idx = await index(name);
       const [vector] = await embedder.encode([text], { priority: 'high', role: 'query' });
-      const hits = await idx.search(vector, k);
+      const hits = idx.search(vector, k);
       const rows = store.questions(hits.map((h) => h.id));
       return hits.map((h) => {
         const q = rows.get(h.id)!;
@@ -243,7 +244,6 @@ export function createQuestionService(options: QuestionServiceOptions): Question
     async close() {
       await reader?.close();
       await kernels.close();
-      await lookupKernels.close();
       store.close();
     },
   };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cosSim, dot, normalize, semanticSearch, TopK } from '../../../src/core/embed/similarity';
+import { cosSim, dot, normalize, semanticSearch } from '../../../src/core/embed/similarity';
+import { TopK } from '../../../src/core/vectors/top-k';
 import { ranks, spearman } from '../../../src/core/eval/sts';
 
 const v = (...x: number[]) => Float32Array.from(x);

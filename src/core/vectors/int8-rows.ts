@@ -1,8 +1,8 @@
 /**
  * Rows of a float matrix rounded to int8 with one shared scale, plus the norms that bound the rounding
- * error of any dot product (Cauchy–Schwarz on each row's rounding error). Both int8 scans — lookup in
- * question-index.ts and the all-pairs scan in neighbours-above.ts — take candidates with that margin
- * and rescore them in float, so their results equal a float scan.
+ * error of any dot product (Cauchy–Schwarz on each row's rounding error). The all-pairs scan of
+ * duplicate mining (questions/neighbours-above.ts) takes candidates with that margin and rescores them
+ * in float, as the lookup index (vector-index.ts) does per row, so results equal a float scan.
  */
 export interface Int8Rows {
   /** n × d, row-major. */

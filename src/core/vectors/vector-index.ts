@@ -1,0 +1,338 @@
+/**
+ * The one vector index of the engine, for file search (rows are passages, groups are files) and for
+ * question banks (rows are questions). Rows live in memory as int8 codes with one fixed scale — a
+ * quarter of float32 — and every query is answered exactly:
+ *
+ *  1. the int8 scan (int8-scan.ts) returns the candidates with the largest integer dot products;
+ *  2. each row's rounding error is known, so |q·v − approx| ≤ B for every row (Cauchy–Schwarz on the
+ *     query's and the row's rounding errors); rows whose approx is within 2B of the k-th best are
+ *     rescored in float32 and nothing below can be in the true top k. If the candidate list does not
+ *     reach that far down, the scan is repeated with more candidates.
+ *
+ * Float32 rows for the rescoring come from memory (question banks, whose duplicate mining needs the
+ * whole matrix anyway) or from a `FloatRows` reader (file search: SQLite already holds every vector, so
+ * a million passages cost 400 MB of int8 in RAM instead of 1.5 GB of float32).
+ */
+import { int8TopRows } from './int8-scan';
+import { TopK } from './top-k';
+
+export interface VectorHit {
+  /** Row id: passage (chunk) id or question id. */
+  id: number;
+  /** Group id: the passage's file; a question is its own group. */
+  group: number;
+  /** Exact dot product of the float32 vectors (the cosine similarity for normalised vectors). */
+  score: number;
+}
+
+/** Reads float32 vectors by row id, for the exact rescoring of candidates. */
+export interface FloatRows {
+  /** The vectors of `ids`, in that order, as one flat array (ids.length × dimension). */
+  read(ids: Int32Array): Float32Array;
+}
+
+/** Everything an index holds except float rows: what vector-file.ts saves and loads. */
+export interface VectorIndexState {
+  dimension: number;
+  rows: number;
+  scale: number;
+  maxErr: number;
+  maxNorm: number;
+  /** Each at least `rows` long (codes rows × dimension, at offset 0 of its buffer). */
+  ids: Int32Array;
+  groups: Int32Array;
+  errs: Float32Array;
+  codes: Int8Array;
+}
+
+export interface VectorIndexOptions {
+  /** Keep float32 rows in memory (default) or read candidates' rows through this reader. */
+  floats?: 'memory' | FloatRows;
+  /** int8 step: value ≈ scale × code. Default suits L2-normalised vectors (see defaultScale). */
+  scale?: number;
+  /** Rows to allocate up front. */
+  capacity?: number;
+  /** Threads of the int8 scan (default 1: a query must not take every core from indexing). */
+  threads?: number;
+}
+
+/**
+ * int8 step for unit vectors of dimension d: codes reach ±127 at 5/√d (0.26 at 384), above nearly every
+ * component of a real embedding (MiniLM: the largest of a million passages' components is about 0.3).
+ * A larger component is clipped, which only widens that row's error bound: results stay exact.
+ */
+export function defaultScale(d: number): number {
+  return 5 / Math.sqrt(d) / 127;
+}
+
+export class VectorIndex {
+  readonly scale: number;
+  private codes: Int8Array;
+  private floats: Float32Array | null;
+  private ids: Int32Array;
+  private groups: Int32Array;
+  /** Per row: ‖v − scale·code‖. */
+  private errs: Float32Array;
+  private rows = 0;
+  /** Largest row error and norm ever added (never lowered on removal: the bound stays valid). */
+  private maxErr = 0;
+  private maxNorm = 0;
+  /** Built on the first removal: question banks never remove, so they never pay for it. */
+  private rowsByGroup: Map<number, number[]> | null = null;
+  private readonly reader: FloatRows | null;
+  private readonly threads: number;
+
+  constructor(
+    readonly dimension: number,
+    options: VectorIndexOptions = {},
+  ) {
+    const cap = Math.max(16, options.capacity ?? 1024);
+    this.scale = options.scale ?? defaultScale(dimension);
+    this.reader = options.floats && options.floats !== 'memory' ? options.floats : null;
+    this.threads = options.threads ?? 1;
+    this.codes = new Int8Array(cap * dimension);
+    this.floats = this.reader ? null : new Float32Array(cap * dimension);
+    this.ids = new Int32Array(cap);
+    this.groups = new Int32Array(cap);
+    this.errs = new Float32Array(cap);
+  }
+
+  /** An index over saved rows; float rows come from `floats` (a reader: the saved state holds none). */
+  static fromState(state: VectorIndexState, floats: FloatRows, threads?: number): VectorIndex {
+    const index = new VectorIndex(state.dimension, { floats, scale: state.scale, capacity: 16, threads });
+    if (state.codes.byteOffset !== 0 || state.codes.length < state.rows * state.dimension) throw new Error('saved codes must fill their own buffer');
+    Object.assign(index, { codes: state.codes, ids: state.ids, groups: state.groups, errs: state.errs, rows: state.rows, maxErr: state.maxErr, maxNorm: state.maxNorm });
+    return index;
+  }
+
+  /** The rows as saved by vector-file.ts (views, valid until the next change). */
+  state(): VectorIndexState {
+    const { dimension, rows, scale, maxErr, maxNorm, ids, groups, errs, codes } = this;
+    return { dimension, rows, scale, maxErr, maxNorm, ids, groups, errs, codes };
+  }
+
+  get size(): number {
+    return this.rows;
+  }
+
+  /** Bytes held for the rows (codes, ids, groups, errors and floats if kept). */
+  get bytes(): number {
+    return this.codes.byteLength + (this.floats?.byteLength ?? 0) + this.ids.byteLength * 3;
+  }
+
+  add(id: number, vector: Float32Array, group = id): void {
+    const d = this.dimension;
+    if (vector.length !== d) throw new Error(`vector has ${vector.length} dimensions, the index ${d}`);
+    if (this.rows === this.ids.length) this.grow();
+    const row = this.rows++;
+    const base = row * d;
+    const s = this.scale;
+    let err = 0;
+    let norm = 0;
+    for (let x = 0; x < d; x++) {
+      const v = vector[x];
+      const c = Math.max(-127, Math.min(127, Math.round(v / s)));
+      this.codes[base + x] = c;
+      err += (v - c * s) ** 2;
+      norm += v * v;
+    }
+    this.floats?.set(vector, base);
+    this.ids[row] = id;
+    this.groups[row] = group;
+    this.errs[row] = Math.sqrt(err);
+    this.maxErr = Math.max(this.maxErr, this.errs[row]);
+    this.maxNorm = Math.max(this.maxNorm, Math.sqrt(norm));
+    if (this.rowsByGroup) {
+      const list = this.rowsByGroup.get(group);
+      if (list) list.push(row);
+      else this.rowsByGroup.set(group, [row]);
+    }
+  }
+
+  hasGroup(group: number): boolean {
+    return this.byGroup().has(group);
+  }
+
+  /** Number of distinct groups (files). */
+  get groupCount(): number {
+    return this.byGroup().size;
+  }
+
+  /** Drop every row of a group; returns how many were removed. */
+  removeGroup(group: number): number {
+    const map = this.byGroup();
+    const rows = map.get(group);
+    if (!rows) return 0;
+    map.delete(group);
+    // Fill holes from the end, highest hole first, so a moved row is never itself a pending hole.
+    for (const hole of [...rows].sort((a, b) => b - a)) {
+      const last = --this.rows;
+      if (hole === last) continue;
+      this.moveRow(last, hole);
+      const moved = map.get(this.groups[hole])!;
+      moved[moved.indexOf(last)] = hole;
+    }
+    return rows.length;
+  }
+
+  clear(): void {
+    this.rows = 0;
+    this.rowsByGroup = null;
+  }
+
+  /** The float rows as one matrix with their ids (views, valid until the next change); memory mode only. */
+  vectors(): { ids: Int32Array; matrix: Float32Array } {
+    if (!this.floats) throw new Error('this index reads its float rows from storage; it holds no matrix');
+    return { ids: this.ids.subarray(0, this.rows), matrix: this.floats.subarray(0, this.rows * this.dimension) };
+  }
+
+  /** Exact top-k rows by dot product, best first (equal scores: lower row first). */
+  search(query: Float32Array, k: number): VectorHit[] {
+    k = Math.min(k, this.rows);
+    if (k <= 0) return [];
+    const { candidates, approx, cutoff } = this.candidates(query, (scan) => scan.dots.length >= k && scan.dots[k - 1]);
+    const best = new TopK(k);
+    const keep = candidates.filter((_, i) => approx[i] >= cutoff);
+    const scores = this.exact(query, keep);
+    keep.forEach((row, i) => best.push(scores[i], row));
+    return best.result().map((h) => ({ id: this.ids[h.corpusId], group: this.groups[h.corpusId], score: h.score }));
+  }
+
+  /**
+   * The best `perGroup` rows of each of the `kGroups` groups whose best row scores highest, groups in
+   * order of their best row. The groups and their best rows are exact; further rows of a group are the
+   * best among those within the error margin of the last group's best.
+   */
+  searchGroups(query: Float32Array, kGroups: number, perGroup = 4): VectorHit[][] {
+    if (kGroups <= 0 || this.rows === 0) return [];
+    const { candidates, approx, cutoff } = this.candidates(query, (scan) => {
+      // The approx score of the row that brings in the kGroups-th distinct group.
+      const seen = new Set<number>();
+      for (let i = 0; i < scan.rows.length; i++) {
+        seen.add(this.groups[scan.rows[i]]);
+        if (seen.size === kGroups) return scan.dots[i];
+      }
+      return false;
+    });
+    const keep = candidates.filter((_, i) => approx[i] >= cutoff);
+    const scores = this.exact(query, keep);
+    const order = keep.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || keep[a] - keep[b]);
+    const byGroup = new Map<number, VectorHit[]>();
+    for (const i of order) {
+      const row = keep[i];
+      const group = this.groups[row];
+      let list = byGroup.get(group);
+      if (!list) {
+        if (byGroup.size === kGroups) continue;
+        byGroup.set(group, (list = []));
+      }
+      if (list.length < perGroup) list.push({ id: this.ids[row], group, score: scores[i] });
+    }
+    return [...byGroup.values()];
+  }
+
+  /**
+   * Scan with more and more candidates until the list reaches 2B below the threshold `pivot` picks
+   * (the k-th best approx dot, or false if the list is too short to tell). Returns the candidate rows,
+   * their approx scores and the score below which no row can make the result.
+   */
+  private candidates(query: Float32Array, pivot: (scan: { rows: Int32Array; dots: Float64Array }) => number | false) {
+    const d = this.dimension;
+    if (query.length !== d) throw new Error(`query has ${query.length} dimensions, the index ${d}`);
+    const n = this.rows;
+    let qMax = 0;
+    for (let x = 0; x < d; x++) qMax = Math.max(qMax, Math.abs(query[x]));
+    const qScale = qMax > 0 ? qMax / 127 : 1;
+    const q8 = new Int8Array(d);
+    let qErr = 0;
+    let qHat = 0;
+    for (let x = 0; x < d; x++) {
+      const c = Math.round(query[x] / qScale);
+      q8[x] = c;
+      qErr += (query[x] - c * qScale) ** 2;
+      qHat += (c * qScale) ** 2;
+    }
+    // q·v − (sq q̂)·(s v̂) = e_q·v + (sq q̂)·e_v  ⇒  |error| ≤ ‖e_q‖‖v‖ + ‖sq q̂‖‖e_v‖ ≤ B.
+    const bound = Math.sqrt(qErr) * this.maxNorm + Math.sqrt(qHat) * this.maxErr + 1e-6;
+    const factor = qScale * this.scale;
+    let want = Math.min(n, 128);
+    for (;;) {
+      const scan = int8TopRows(this.codes, n, d, q8, want, this.threads);
+      const p = pivot(scan);
+      const cutoff = p === false ? -Infinity : p * factor - 2 * bound;
+      const last = scan.dots[scan.dots.length - 1] * factor;
+      if (want >= n || (p !== false && last < cutoff)) {
+        const approx = Array.from(scan.dots, (x) => x * factor);
+        return { candidates: Array.from(scan.rows), approx, cutoff };
+      }
+      want = Math.min(n, want * 4);
+    }
+  }
+
+  /** Exact float32 dot products of the query with these rows. */
+  private exact(query: Float32Array, rows: number[]): Float64Array {
+    const d = this.dimension;
+    const out = new Float64Array(rows.length);
+    let m: Float32Array;
+    let at: (i: number) => number;
+    if (this.floats) {
+      m = this.floats;
+      at = (i) => rows[i] * d;
+    } else {
+      m = this.reader!.read(Int32Array.from(rows, (r) => this.ids[r]));
+      if (m.length !== rows.length * d) throw new Error(`float rows: asked for ${rows.length}, got ${m.length / d}`);
+      at = (i) => i * d;
+    }
+    for (let i = 0; i < rows.length; i++) {
+      const base = at(i);
+      let s = 0;
+      for (let x = 0; x < d; x++) s += m[base + x] * query[x];
+      // Rounded to float32, as a float32 GEMM would give: equal vectors score equal, whatever the path.
+      out[i] = Math.fround(s);
+    }
+    return out;
+  }
+
+  private byGroup(): Map<number, number[]> {
+    if (!this.rowsByGroup) {
+      const map = new Map<number, number[]>();
+      for (let r = 0; r < this.rows; r++) {
+        const list = map.get(this.groups[r]);
+        if (list) list.push(r);
+        else map.set(this.groups[r], [r]);
+      }
+      this.rowsByGroup = map;
+    }
+    return this.rowsByGroup;
+  }
+
+  private moveRow(from: number, to: number): void {
+    const d = this.dimension;
+    this.codes.copyWithin(to * d, from * d, (from + 1) * d);
+    this.floats?.copyWithin(to * d, from * d, (from + 1) * d);
+    this.ids[to] = this.ids[from];
+    this.groups[to] = this.groups[from];
+    this.errs[to] = this.errs[from];
+  }
+
+  private grow(): void {
+    const cap = this.ids.length * 2;
+    const d = this.dimension;
+    const codes = new Int8Array(cap * d);
+    codes.set(this.codes);
+    this.codes = codes;
+    if (this.floats) {
+      const floats = new Float32Array(cap * d);
+      floats.set(this.floats);
+      this.floats = floats;
+    }
+    for (const key of ['ids', 'groups'] as const) {
+      const a = new Int32Array(cap);
+      a.set(this[key]);
+      this[key] = a;
+    }
+    const errs = new Float32Array(cap);
+    errs.set(this.errs);
+    this.errs = errs;
+  }
+}
