@@ -14,7 +14,13 @@ const pdfjsDir = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/pack
 
 /** Loaded on the first PDF: it adds ~150 MB to a process, which one that never sees a PDF should not pay. */
 function loadPdfJs(): Promise<PdfJs> {
-  return (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
+  return (pdfjs ??= (async () => {
+    // PDF.js needs DOMMatrix when its module loads and would take it from @napi-rs/canvas, a 32 MB
+    // native renderer that text extraction never uses; a small pure-JS DOMMatrix does the job, so the
+    // installer leaves the canvas out (build/electron-builder.yml).
+    globalThis.DOMMatrix ??= (await import('@thednp/dommatrix')).default as unknown as typeof DOMMatrix;
+    return import('pdfjs-dist/legacy/build/pdf.mjs');
+  })());
 }
 
 const KEEP_HYPHEN = /(?:^|[^\p{L}])(non|self|co|re|pre|post|anti|multi|semi|sub|inter|cross|well|high|low|read|user|end|built|run)-$/iu;
