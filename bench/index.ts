@@ -9,7 +9,8 @@ import { EmbedderProcess } from '../src/core/embed/embedder-process';
 import { loadTokenCounter } from '../src/core/embed/tokenizer';
 import type { TokenCounter } from '../src/core/embed/types';
 import { docFileText, readBeir } from '../src/core/eval/beir';
-import { blobToVector, VectorIndex } from '../src/core/index/vector-index';
+import { blobToVector } from '../src/core/vectors/blob';
+import { VectorIndex } from '../src/core/vectors/vector-index';
 import { PIPELINE_VERSION } from '../src/core/pipeline';
 import { internals } from '../src/core/service/create-service';
 import { createTroveService, type TroveService } from '../src/core/trove-service';
@@ -66,17 +67,17 @@ row(`search latency (${queries.length} claims, ${status.chunksIndexed} passages)
 // 2b. The same at 100,000+ passages: the real vectors repeated with small noise (ranking cost only).
 const base: { fileId: number; chunkId: number; v: Float32Array }[] = [];
 for (const r of internals(service).store.vectors(internals(service).store.embeddingSet(embedder.modelId, embedder.dimension, PIPELINE_VERSION))) base.push({ fileId: r.fileId, chunkId: r.chunkId, v: blobToVector(r.vector) });
-const big = new VectorIndex(embedder.dimension, 131072);
+const big = new VectorIndex(embedder.dimension, { capacity: 131072 });
 for (let copy = 0; big.size < 100_000; copy++) {
   for (const b of base) {
     const v = b.v.map((x) => x + (Math.random() - 0.5) * 0.01);
-    big.add(b.fileId + copy * 1_000_000, b.chunkId + copy * 1_000_000, v);
+    big.add(b.chunkId + copy * 1_000_000, v, b.fileId + copy * 1_000_000);
   }
 }
 const queryVectors = await embedder.encode(queries.slice(0, 200));
 const bigTimes = queryVectors.map((q) => {
   const s = performance.now();
-  big.searchFiles(q, 10);
+  big.searchGroups(q, 10);
   return performance.now() - s;
 });
 row(`ranking at ${big.size} passages (no query embedding)`, `p50 ${pct(bigTimes, 50).toFixed(1)} ms, p99 ${pct(bigTimes, 99).toFixed(1)} ms`);

@@ -8,8 +8,18 @@
  *
  * Callers read through `store` (rows, chunks, folders) but never write through it.
  */
-import { blobToVector, type ChunkScore, VectorIndex } from '../index/vector-index';
 import type { ChunkToStore, FileFacts, FolderRow, IndexedFileRow, IndexStore } from '../store/index-store';
+import { blobToVector } from '../vectors/blob';
+import { sqliteFloatRows } from '../vectors/sqlite-float-rows';
+import { VectorIndex } from '../vectors/vector-index';
+
+/** One passage found by the vector side of search. */
+export interface ChunkScore {
+  chunkId: number;
+  fileId: number;
+  /** Cosine similarity (exact float32). */
+  score: number;
+}
 
 /** Which vectors a corpus holds: one model, at one dimension, made by one version of the pipeline. */
 export interface EmbeddingSetKey {
@@ -28,7 +38,9 @@ export class Corpus {
     readonly embeddingSetId: number,
     readonly dimension: number,
   ) {
-    this.index = new VectorIndex(dimension);
+    // int8 rows in memory; candidates are rescored exactly from the float32 vectors SQLite already
+    // holds, so a million passages cost ~400 MB of RAM instead of 1.5 GB (src/core/vectors).
+    this.index = new VectorIndex(dimension, { floats: sqliteFloatRows(store.db, 'SELECT vector FROM vectors WHERE chunk_id = ?', dimension) });
   }
 
   /** The corpus for `key` in `store` (created on first use), with its stored vectors loaded into memory. */
@@ -36,7 +48,7 @@ export class Corpus {
     const setId = store.embeddingSet(key.modelId, key.dimension, key.pipelineVersion);
     const corpus = new Corpus(store, setId, key.dimension);
     // Only this set's vectors: files embedded by another model are re-embedded by the next scan, never mixed in.
-    for (const { chunkId, fileId, vector } of store.vectors(setId)) corpus.index.add(fileId, chunkId, blobToVector(vector));
+    for (const { chunkId, fileId, vector } of store.vectors(setId)) corpus.index.add(chunkId, blobToVector(vector), fileId);
     return corpus;
   }
 
@@ -47,19 +59,19 @@ export class Corpus {
 
   /** Files searchable now. */
   get fileCount(): number {
-    return this.index.fileCount;
+    return this.index.groupCount;
   }
 
   isSearchable(fileId: number): boolean {
-    return this.index.hasFile(fileId);
+    return this.index.hasGroup(fileId);
   }
 
   /** Replace whatever is stored for `facts.path` with these passages and their vectors. */
   writeFile(facts: FileFacts, chunks: ChunkToStore[]): number {
     const old = this.store.fileByPath(facts.path);
     const { fileId, chunkIds } = this.store.writeIndexedFile(facts, this.embeddingSetId, chunks);
-    if (old) this.index.removeFile(old.id);
-    chunks.forEach((c, i) => this.index.add(fileId, chunkIds[i], c.vector));
+    if (old) this.index.removeGroup(old.id);
+    chunks.forEach((c, i) => this.index.add(chunkIds[i], c.vector, fileId));
     return fileId;
   }
 
@@ -67,8 +79,8 @@ export class Corpus {
   copyFile(facts: FileFacts, source: IndexedFileRow): number {
     const old = this.store.fileByPath(facts.path);
     const { fileId, rows } = this.store.copyIndexedFile(facts, source);
-    if (old) this.index.removeFile(old.id);
-    for (const r of rows) this.index.add(fileId, r.chunkId, blobToVector(r.vector));
+    if (old) this.index.removeGroup(old.id);
+    for (const r of rows) this.index.add(r.chunkId, blobToVector(r.vector), fileId);
     return fileId;
   }
 
@@ -76,7 +88,7 @@ export class Corpus {
   moveFile(fileId: number, facts: FileFacts): void {
     const displaced = this.store.fileByPath(facts.path);
     this.store.moveFile(fileId, facts);
-    if (displaced && displaced.id !== fileId) this.index.removeFile(displaced.id);
+    if (displaced && displaced.id !== fileId) this.index.removeGroup(displaced.id);
     this.show(fileId);
   }
 
@@ -90,7 +102,7 @@ export class Corpus {
   writeFailed(facts: FileFacts, reason: string): boolean {
     const old = this.store.fileByPath(facts.path);
     this.store.writeFailedFile(facts, reason);
-    return old ? this.index.removeFile(old.id) > 0 : false;
+    return old ? this.index.removeGroup(old.id) > 0 : false;
   }
 
   /**
@@ -98,13 +110,13 @@ export class Corpus {
    * to be the first half of a rename). Returns whether search results changed.
    */
   hide(fileId: number): boolean {
-    return this.index.removeFile(fileId) > 0;
+    return this.index.removeGroup(fileId) > 0;
   }
 
   /** Forget a file entirely; returns its id, or undefined when it was not stored. */
   deleteFile(path: string): number | undefined {
     const id = this.store.deleteFile(path);
-    if (id !== undefined) this.index.removeFile(id);
+    if (id !== undefined) this.index.removeGroup(id);
     return id;
   }
 
@@ -115,18 +127,18 @@ export class Corpus {
   /** Forget a folder with all its files; returns how many files were dropped. */
   removeFolder(path: string): number {
     const ids = this.store.removeFolder(path);
-    for (const id of ids) this.index.removeFile(id);
+    for (const id of ids) this.index.removeGroup(id);
     return ids.length;
   }
 
   /** The best `perFile` passages of the `kFiles` files whose best passage is closest to `query`. */
   nearestFiles(query: Float32Array, kFiles: number, perFile: number): ChunkScore[][] {
-    return this.index.searchFiles(query, kFiles, perFile);
+    return this.index.searchGroups(query, kFiles, perFile).map((list) => list.map((h) => ({ chunkId: h.id, fileId: h.group, score: h.score })));
   }
 
   /** A stored file's vectors back into memory, unless they are there already. */
   private show(fileId: number): void {
-    if (this.index.hasFile(fileId)) return;
-    for (const { chunkId, vector } of this.store.vectorsOfFile(fileId)) this.index.add(fileId, chunkId, blobToVector(vector));
+    if (this.index.hasGroup(fileId)) return;
+    for (const { chunkId, vector } of this.store.vectorsOfFile(fileId)) this.index.add(chunkId, blobToVector(vector), fileId);
   }
 }

@@ -132,3 +132,17 @@ test('a vector of the wrong dimension is refused with a message', () => {
   index.add(1, new Float32Array(8).fill(0.25));
   assert.throws(() => index.search(new Float32Array(9), 1), /9 dimensions/);
 });
+
+test('after a removal every other row is still found first by its own vector (rows moved into holes keep theirs)', () => {
+  const dim = 8;
+  const m = bank(300, dim);
+  const index = new VectorIndex(dim);
+  for (let i = 0; i < 300; i++) index.add(i, m.subarray(i * dim, (i + 1) * dim), i % 10);
+  assert.equal(index.removeGroup(3), 30);
+  assert.equal(index.size, 270);
+  for (let i = 0; i < 300; i++) {
+    const [top] = index.search(m.subarray(i * dim, (i + 1) * dim), 1);
+    if (i % 10 === 3) assert.notEqual(top.group, 3);
+    else assert.equal(top.id, i, `row ${i} lost after removal`);
+  }
+});
