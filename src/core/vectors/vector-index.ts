@@ -4,10 +4,10 @@
  * quarter of float32 — and every query is answered exactly:
  *
  *  1. the int8 scan (int8-scan.ts) returns the candidates with the largest integer dot products;
- *  2. each row's rounding error is known, so |q·v − approx| ≤ B for every row (Cauchy–Schwarz on the
- *     query's and the row's rounding errors); rows whose approx is within 2B of the k-th best are
- *     rescored in float32 and nothing below can be in the true top k. If the candidate list does not
- *     reach that far down, the scan is repeated with more candidates.
+ *  2. each row's rounding error is known, so |q·v − approx| ≤ b_row (Cauchy–Schwarz on the query's and
+ *     the row's rounding errors): the k-th largest lower bound (approx − b) is a line no row below it
+ *     can cross into the top k, and only rows whose upper bound (approx + b) reaches it are rescored in
+ *     float32. If the candidate list does not reach below the line, the scan is repeated with more.
  *
  * Float32 rows for the rescoring come from memory (question banks, whose duplicate mining needs the
  * whole matrix anyway) or from a `FloatRows` reader (file search: SQLite already holds every vector, so
@@ -57,12 +57,17 @@ export interface VectorIndexOptions {
 }
 
 /**
- * int8 step for unit vectors of dimension d: codes reach ±127 at 5/√d (0.26 at 384), above nearly every
- * component of a real embedding (MiniLM: the largest of a million passages' components is about 0.3).
+ * int8 step for unit vectors of dimension d: codes reach ±127 at 6/√d (0.31 at 384), above every
+ * component of the real MiniLM passages bench:scale uses (largest 0.28; 99.9 % of rows below 0.25).
  * A larger component is clipped, which only widens that row's error bound: results stay exact.
  */
 export function defaultScale(d: number): number {
-  return 5 / Math.sqrt(d) / 127;
+  return 6 / Math.sqrt(d) / 127;
+}
+
+/** The k-th largest value (k ≥ 1, k ≤ length). */
+function kthLargest(values: Float64Array, k: number): number {
+  return Float64Array.from(values).sort()[values.length - k];
 }
 
 export class VectorIndex {
@@ -190,10 +195,10 @@ export class VectorIndex {
   search(query: Float32Array, k: number): VectorHit[] {
     k = Math.min(k, this.rows);
     if (k <= 0) return [];
-    const { candidates, approx, cutoff } = this.candidates(query, (scan) => scan.dots.length >= k && scan.dots[k - 1]);
-    const best = new TopK(k);
-    const keep = candidates.filter((_, i) => approx[i] >= cutoff);
+    // The k-th best lower bound: at least k rows score this much, so no row whose upper bound is below it can make the top k.
+    const keep = this.candidates(query, (lower) => (lower.length >= k ? kthLargest(lower, k) : false));
     const scores = this.exact(query, keep);
+    const best = new TopK(k);
     keep.forEach((row, i) => best.push(scores[i], row));
     return best.result().map((h) => ({ id: this.ids[h.corpusId], group: this.groups[h.corpusId], score: h.score }));
   }
@@ -205,16 +210,15 @@ export class VectorIndex {
    */
   searchGroups(query: Float32Array, kGroups: number, perGroup = 4): VectorHit[][] {
     if (kGroups <= 0 || this.rows === 0) return [];
-    const { candidates, approx, cutoff } = this.candidates(query, (scan) => {
-      // The approx score of the row that brings in the kGroups-th distinct group.
-      const seen = new Set<number>();
-      for (let i = 0; i < scan.rows.length; i++) {
-        seen.add(this.groups[scan.rows[i]]);
-        if (seen.size === kGroups) return scan.dots[i];
-      }
-      return false;
+    const keep = this.candidates(query, (lower, rows) => {
+      // Each group's best lower bound; the kGroups-th largest of those is the line.
+      const byGroup = new Map<number, number>();
+      rows.forEach((row, i) => {
+        const g = this.groups[row];
+        if (!(byGroup.get(g)! >= lower[i])) byGroup.set(g, lower[i]);
+      });
+      return byGroup.size >= kGroups ? kthLargest(Float64Array.from(byGroup.values()), kGroups) : false;
     });
-    const keep = candidates.filter((_, i) => approx[i] >= cutoff);
     const scores = this.exact(query, keep);
     const order = keep.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || keep[a] - keep[b]);
     const byGroup = new Map<number, VectorHit[]>();
@@ -232,11 +236,13 @@ export class VectorIndex {
   }
 
   /**
-   * Scan with more and more candidates until the list reaches 2B below the threshold `pivot` picks
-   * (the k-th best approx dot, or false if the list is too short to tell). Returns the candidate rows,
-   * their approx scores and the score below which no row can make the result.
+   * The rows that must be rescored in float: every row whose score could reach the line `line` draws
+   * from the candidates' lower bounds (false: the list is too short to tell). Each row's error bound is
+   * its own (‖e_q‖‖v‖ + ‖sq q̂‖‖e_v‖); rows the scan did not return have approx scores at most the last
+   * candidate's, and the largest error, so the scan is repeated with more candidates until even that
+   * is below the line. Scanning 1,024 rows costs about the same as 128: one pass nearly always does.
    */
-  private candidates(query: Float32Array, pivot: (scan: { rows: Int32Array; dots: Float64Array }) => number | false) {
+  private candidates(query: Float32Array, line: (lower: Float64Array, rows: Int32Array) => number | false): number[] {
     const d = this.dimension;
     if (query.length !== d) throw new Error(`query has ${query.length} dimensions, the index ${d}`);
     const n = this.rows;
@@ -252,18 +258,21 @@ export class VectorIndex {
       qErr += (query[x] - c * qScale) ** 2;
       qHat += (c * qScale) ** 2;
     }
-    // q·v − (sq q̂)·(s v̂) = e_q·v + (sq q̂)·e_v  ⇒  |error| ≤ ‖e_q‖‖v‖ + ‖sq q̂‖‖e_v‖ ≤ B.
-    const bound = Math.sqrt(qErr) * this.maxNorm + Math.sqrt(qHat) * this.maxErr + 1e-6;
+    // q·v − (sq q̂)·(s v̂) = e_q·v + (sq q̂)·e_v  ⇒  |error| ≤ ‖e_q‖‖v‖ + ‖sq q̂‖‖e_v‖.
+    const eq = Math.sqrt(qErr) * this.maxNorm + 1e-6;
+    const qh = Math.sqrt(qHat);
+    const worst = eq + qh * this.maxErr;
     const factor = qScale * this.scale;
-    let want = Math.min(n, 128);
+    let want = Math.min(n, 1024);
     for (;;) {
-      const scan = int8TopRows(this.codes, n, d, q8, want, this.threads);
-      const p = pivot(scan);
-      const cutoff = p === false ? -Infinity : p * factor - 2 * bound;
-      const last = scan.dots[scan.dots.length - 1] * factor;
-      if (want >= n || (p !== false && last < cutoff)) {
-        const approx = Array.from(scan.dots, (x) => x * factor);
-        return { candidates: Array.from(scan.rows), approx, cutoff };
+      const { rows, dots } = int8TopRows(this.codes, n, d, q8, want, this.threads);
+      const bound = Float64Array.from(rows, (r) => eq + qh * this.errs[r]);
+      const lower = dots.map((x, i) => x * factor - bound[i]);
+      const l = line(lower, rows);
+      if (want >= n || (l !== false && dots[dots.length - 1] * factor + worst < l)) {
+        const keep: number[] = [];
+        for (let i = 0; i < rows.length; i++) if (l === false || dots[i] * factor + bound[i] >= l) keep.push(rows[i]);
+        return keep;
       }
       want = Math.min(n, want * 4);
     }
