@@ -1,14 +1,19 @@
 """Golden reference: sentence-transformers itself on a fixed set of real texts.
 
-Writes test/fixtures/golden/*.json, which Trove's tests compare against:
+Writes test/fixtures/golden/*.json for the shipped all-MiniLM-L6-v2, which Trove's tests compare against:
   embeddings.json  - >=200 texts and their all-MiniLM-L6-v2 vectors (fp32 PyTorch)
   semantic.json    - util.semantic_search, util.paraphrase_mining and
                      util.community_detection results on STS-B sentences, plus the
                      STS-B >=4.0 lookup accuracy@1 / MRR@10 and the STS Spearman.
 
-    ../.venv-trove/bin/python tools/model/golden.py
+and, through write_model_golden (called by export.py, e5_q4.py and finetune.py), one folder per other
+model: test/fixtures/golden/<name>/embeddings.json with passage and query vectors and the model's STS
+figures, all made by sentence-transformers.
+
+    /work/venv/bin/python tools/model/golden.py
 """
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,9 +21,11 @@ import torch
 from scipy.stats import spearmanr
 from sentence_transformers import SentenceTransformer, util
 
-ROOT = Path(__file__).resolve().parents[2]
-EVAL = ROOT.parent / "shared" / "eval"
-OUT = ROOT / "test" / "fixtures" / "golden"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import EVAL, GOLDEN  # noqa: E402
+from common import sts_rows as read_sts  # noqa: E402
+
+OUT = GOLDEN
 
 
 def sts_rows():
@@ -120,6 +127,92 @@ def main():
     }, ensure_ascii=False))
     print(f"sts spearman {spearman:.2f}; lookup acc@1 {acc1:.4f} mrr@10 {mrr:.4f} over {len(hi)}; "
           f"pairs {len(pairs)}; clusters {len(clusters)}")
+
+
+def zh_texts():
+    """Chinese sentences nobody here wrote (Chinese STS-B), for the multilingual path."""
+    rows = read_sts(EVAL / "stsb-zh" / "test.tsv")
+    return [r[1] for r in rows[::40][:30]]
+
+
+CHECK_PAIRS = [
+    ("A man is playing a guitar.", "A man plays the guitar."),
+    ("A man is playing a guitar.", "The stock market fell sharply after the announcement."),
+    ("The weather is lovely today.", "It's so sunny outside!"),
+]
+CROSS_LANGUAGE_PAIRS = [
+    ("Where are last year's tax documents?", "去年的税务文件在哪里？"),
+    ("今天天气很好。", "The stock market fell sharply after the announcement."),
+]
+
+
+def load_checks(model, multilingual=False):
+    """manifest.json "checks": fixed pairs and the similarity sentence-transformers gives them (no prompt),
+    which Trove re-computes on load to refuse a damaged or mis-read model."""
+    pairs = CHECK_PAIRS + (CROSS_LANGUAGE_PAIRS if multilingual else [])
+    a = model.encode([p[0] for p in pairs], convert_to_tensor=True)
+    b = model.encode([p[1] for p in pairs], convert_to_tensor=True)
+    sims = model.similarity_pairwise(a, b).cpu().numpy()
+    return [{"a": x, "b": y, "similarity": round(float(s), 4), "promptName": None}
+            for (x, y), s in zip(pairs, sims)]
+
+
+def write_model_golden(src, name, *, query_prompt_name=None, passage_prompt_name=None, producer_note=None,
+                       sts_prompt_name=None, sts_sets=("stsb",)):
+    """test/fixtures/golden/<name>/embeddings.json, made by sentence-transformers from checkpoint `src`.
+
+    texts/vectors are encoded as documents (with the passage prompt, if the model has one), queries as
+    searches (with the query prompt); vectors are what the model's own module chain outputs (normalised
+    only if it has a Normalize module). `sts` holds the model's Spearman x100 on the STS sets, scored with
+    the model's own similarity function, for Trove's eval to be compared with.
+    """
+    import sentence_transformers
+    from scipy.stats import spearmanr
+    model = SentenceTransformer(str(src), device="cpu")
+    torch.manual_seed(0)
+    t = texts() + zh_texts()
+    rows = sts_rows()
+    queries = [r[1] for r in rows[1::37][:30]] + zh_texts()[:10] + ["how do I renew my passport", "税务文件在哪里"]
+
+    def enc(items, prompt_name):
+        return model.encode(items, prompt_name=prompt_name, convert_to_numpy=True, batch_size=32)
+
+    sts = {}
+    files = {"stsb": EVAL / "stsb" / "sts-test.csv", "stsb-zh": EVAL / "stsb-zh" / "test.tsv"}
+    for key in sts_sets:
+        pairs = read_sts(files[key])
+        a = model.encode([p[1] for p in pairs], prompt_name=sts_prompt_name, convert_to_tensor=True, batch_size=64)
+        b = model.encode([p[2] for p in pairs], prompt_name=sts_prompt_name, convert_to_tensor=True, batch_size=64)
+        scores = model.similarity_pairwise(a, b).cpu().numpy()
+        sts[key] = {"spearman": float(spearmanr(scores, [p[0] for p in pairs]).statistic * 100),
+                    "pairs": len(pairs), "prompt_name": sts_prompt_name}
+        print(f"{name}: {key} Spearman {sts[key]['spearman']:.2f} (sentence-transformers)")
+
+    def rounded(m):
+        return [[round(float(x), 7) for x in v] for v in m]
+
+    out = OUT / name
+    out.mkdir(parents=True, exist_ok=True)
+    fixture = {
+        "model": name,
+        "producer": "sentence-transformers " + sentence_transformers.__version__
+                    + (f" ({producer_note})" if producer_note else ""),
+        "similarity": model.similarity_fn_name,
+        "max_seq_length": model.max_seq_length,
+        "prompt_name": passage_prompt_name,
+        "prompt": model.prompts.get(passage_prompt_name, "") if passage_prompt_name else "",
+        "texts": t,
+        "vectors": rounded(enc(t, passage_prompt_name)),
+        "queries": {
+            "prompt_name": query_prompt_name,
+            "prompt": model.prompts.get(query_prompt_name, "") if query_prompt_name else "",
+            "texts": queries,
+            "vectors": rounded(enc(queries, query_prompt_name)),
+        },
+        "sts": sts,
+    }
+    (out / "embeddings.json").write_text(json.dumps(fixture, ensure_ascii=False), encoding="utf-8")
+    print(f"golden: {out / 'embeddings.json'} ({len(t)} texts, {len(queries)} queries)")
 
 
 if __name__ == "__main__":
