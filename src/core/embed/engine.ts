@@ -142,7 +142,9 @@ export class EmbeddingEngine implements Embedder {
     const { tokenizer } = await this.load();
     const prompt = await this.prompt(role);
     const t0 = performance.now();
-    const ids = texts.map((t) => tokenizer.ids(prompt.text + (typeof t === 'string' ? t : String(t ?? ''))));
+    // sentence-transformers strips each text after the prompt is prepended (Transformer.tokenize): "passage: " + ""
+    // must not keep a trailing-space token (it does in Unigram tokenizers such as e5's).
+    const ids = texts.map((t) => tokenizer.ids((prompt.text + (typeof t === 'string' ? t : String(t ?? ''))).trim()));
     this.stats.tokenizeMs += performance.now() - t0;
     return { ids, skip: prompt.skip };
   }
