@@ -1,17 +1,16 @@
 /**
  * The model's tokenizer from its tokenizer.json — WordPiece (BERT), Unigram/SentencePiece (XLM-R, with
- * its own pad id) or BPE — built with @huggingface/transformers from the verified local files (never the
- * network). Truncation matches sentence-transformers: the special tokens the tokenizer adds around a
+ * its own pad id) or BPE — built with @huggingface/tokenizers from the verified local files (never the
+ * network). That is the tokenizer @huggingface/transformers wraps; transformers itself is not used: it
+ * imports sharp and carries onnxruntime-web, 150 MB the app would ship for nothing (issue 11 item 5). Truncation matches sentence-transformers: the special tokens the tokenizer adds around a
  * text are kept and the text's own pieces are cut to fit maxSeqLength.
  */
-import * as transformers from '@huggingface/transformers';
+import { Tokenizer } from '@huggingface/tokenizers';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultModelDir, ModelFileError, TOKENIZER_FILES, verifyFiles } from './model-files';
 import { readSentenceModel } from './sentence-model';
 import type { TokenCounter } from './types';
-
-type PreTrainedTokenizer = transformers.PreTrainedTokenizer;
 
 /** Longest prefix tokenized at first; enough for 512 pieces of any ordinary text. */
 const FIRST_PREFIX_CHARS = 16_384;
@@ -24,8 +23,8 @@ export interface ModelTokenizer extends TokenCounter {
   readonly padId: number;
 }
 
-/** Read tokenizer.json (+ tokenizer_config.json if present) and build the tokenizer class it names. */
-function buildTokenizer(modelDir: string): PreTrainedTokenizer {
+/** Read tokenizer.json (+ tokenizer_config.json if present) and build the tokenizer, with its pad id. */
+function buildTokenizer(modelDir: string): { tok: Tokenizer; padId: number } {
   const jsonPath = join(modelDir, 'tokenizer.json');
   const configPath = join(modelDir, 'tokenizer_config.json');
   let tokenizerJson: unknown;
@@ -36,14 +35,17 @@ function buildTokenizer(modelDir: string): PreTrainedTokenizer {
   } catch (err) {
     throw new ModelFileError(`tokenizer unreadable: ${(err as Error).message} (in ${modelDir})`, jsonPath);
   }
-  // Like AutoTokenizer: the class tokenizer_config.json names (without "Fast"), else the generic one.
-  const name = typeof config.tokenizer_class === 'string' ? config.tokenizer_class.replace(/Fast$/, '') : '';
-  const exported = (transformers as unknown as Record<string, unknown>)[name];
-  const Cls = (typeof exported === 'function' && (exported as { prototype: unknown }).prototype instanceof transformers.PreTrainedTokenizer
-    ? exported
-    : transformers.PreTrainedTokenizer) as new (json: unknown, config: unknown) => PreTrainedTokenizer;
+  // transformers' per-model classes (BertTokenizer, XLMRobertaTokenizer, ...) add token type ids and
+  // chat templates on top of this one; the ids of a text are the same.
   try {
-    return new Cls(tokenizerJson, config);
+    const tok = new Tokenizer(tokenizerJson as object, config);
+    // As transformers reads it: pad_token (a string or {content}), else eos_token.
+    const token = (key: string) => {
+      const v = config[key];
+      return typeof v === 'string' ? v : typeof (v as { content?: unknown })?.content === 'string' ? (v as { content: string }).content : undefined;
+    };
+    const pad = token('pad_token') ?? token('eos_token');
+    return { tok, padId: (pad !== undefined ? tok.token_to_id(pad) : undefined) ?? 0 };
   } catch (err) {
     throw new ModelFileError(`tokenizer unusable: ${jsonPath} (${(err as Error).message})`, jsonPath);
   }
@@ -52,7 +54,8 @@ function buildTokenizer(modelDir: string): PreTrainedTokenizer {
 export async function loadTokenizer(modelDir = defaultModelDir()): Promise<ModelTokenizer> {
   const model = readSentenceModel(modelDir);
   verifyFiles(modelDir, model.manifest, TOKENIZER_FILES.filter((f) => existsSync(join(modelDir, f)) || model.manifest?.files[f]));
-  return wrap(buildTokenizer(modelDir), model.maxSeqLength, model.lowerCase);
+  const { tok, padId } = buildTokenizer(modelDir);
+  return wrap(tok, padId, model.maxSeqLength, model.lowerCase);
 }
 
 export async function loadTokenCounter(modelDir = defaultModelDir()): Promise<TokenCounter> {
@@ -75,8 +78,8 @@ function specialsAround(encode: (t: string, special: boolean) => number[]): { be
   return { before: 0, after: 0 };
 }
 
-function wrap(tok: PreTrainedTokenizer, maxSeqLength: number, lowerCase: boolean): ModelTokenizer {
-  const encode = (text: string, special: boolean): number[] => tok.encode(lowerCase ? text.toLowerCase() : text, { add_special_tokens: special });
+function wrap(tok: Tokenizer, padId: number, maxSeqLength: number, lowerCase: boolean): ModelTokenizer {
+  const encode = (text: string, special: boolean): number[] => tok.encode(lowerCase ? text.toLowerCase() : text, { add_special_tokens: special }).ids;
   const { before, after } = specialsAround(encode);
   const truncated = (text: string): number[] => {
     // A 1 MB string would be tokenized whole only to keep a few hundred pieces: tokenize growing
@@ -92,10 +95,9 @@ function wrap(tok: PreTrainedTokenizer, maxSeqLength: number, lowerCase: boolean
       limit *= 4;
     }
   };
-  const padId = tok.pad_token_id ?? 0;
   return {
     maxSeqLength,
-    padId: typeof padId === 'number' ? padId : 0,
+    padId,
     ids(text: string): number[] {
       const ids = truncated(wellFormed(text));
       if (ids.length <= maxSeqLength) return ids;
