@@ -8,7 +8,9 @@ import { modelsSchemas, type ModelsApi } from './models';
 import { questionsSchemas, type QuestionsApi } from './questions-api';
 import type { ImportProgress } from './questions';
 import type {
+  AddFolderOptions,
   FileProblem,
+  FolderEstimate,
   FolderInfo,
   IndexProgress,
   ModelInfo,
@@ -22,8 +24,14 @@ import type {
 export interface TroveApi {
   /** Folders being indexed, with counts and watch state. */
   listFolders(): Promise<FolderInfo[]>;
-  /** Start indexing and watching an absolute folder path; returns the new folder list. */
-  addFolder(path: string): Promise<FolderInfo[]>;
+  /**
+   * Start indexing and watching an absolute folder path; returns the new folder list. Refuses a folder
+   * that overlaps one already indexed (inside it or containing it), and a whole drive or home folder
+   * unless `options.confirmBroad` is set (ConfirmationNeededError; call `estimateFolder` to show why).
+   */
+  addFolder(path: string, options?: AddFolderOptions): Promise<FolderInfo[]>;
+  /** Count what adding a folder would index (bounded to a few seconds) and say whether it is a drive or home folder. */
+  estimateFolder(path: string): Promise<FolderEstimate>;
   /** Stop watching a folder and drop its files from the index; returns the new folder list. */
   removeFolder(path: string): Promise<FolderInfo[]>;
   /** Ask the user for a folder with the native dialog; null when cancelled or when there is no dialog (web host). */
@@ -100,7 +108,8 @@ const searchFilters = z
 /** Argument schemas, one tuple per method: every call is checked against these at the boundary. */
 export const apiSchemas = {
   listFolders: z.tuple([]),
-  addFolder: z.tuple([absPath]),
+  addFolder: z.tuple([absPath, z.strictObject({ confirmBroad: z.boolean().optional() }).optional()]),
+  estimateFolder: z.tuple([absPath]),
   removeFolder: z.tuple([absPath]),
   pickFolder: z.tuple([]),
   status: z.tuple([]),

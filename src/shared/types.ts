@@ -221,3 +221,26 @@ export interface ModelInfo {
   /** False until the model has loaded in the embedding process. */
   ready: boolean;
 }
+
+/** What adding a folder would take, counted before it is added (the UI shows it before a broad folder). */
+export interface FolderEstimate {
+  /** The folder's real path (symlinks resolved). */
+  path: string;
+  /** Files of the indexed types found in it; a lower bound when `complete` is false. */
+  files: number;
+  /** Their total size in bytes; a lower bound when `complete` is false. */
+  bytes: number;
+  /** False when counting stopped at its time limit (a few seconds) before the whole folder was seen. */
+  complete: boolean;
+  /**
+   * 'root' for a whole drive ("/", "C:\", a network share), 'home' for the user's home folder: adding
+   * one needs `confirmBroad` (the user saw this estimate and said yes). null for any other folder.
+   */
+  broad: 'root' | 'home' | null;
+}
+
+/** Options of `addFolder`. */
+export interface AddFolderOptions {
+  /** The user confirmed indexing a whole drive or home folder after seeing its estimate. */
+  confirmBroad?: boolean;
+}

@@ -35,6 +35,16 @@ export function formatProgress(p: IndexProgress): string {
   return `${p.state} ${p.filesDone}/${p.filesTotal} files, ${p.chunksPerSecond} passages/s${eta}${p.currentFile ? `  ${p.currentFile}` : ''}`;
 }
 
+/** Add a folder; a whole drive or home folder needs --yes, and the refusal says how much it holds. */
+export async function addFolderOrExplain(service: TroveService, folder: string, yes: boolean): Promise<void> {
+  try {
+    await service.addFolder(folder, { confirmBroad: yes });
+  } catch (err) {
+    if ((err as Error).name === 'ConfirmationNeededError') throw new Error(`${(err as Error).message.replace(/; confirm.*$/, '')}; add --yes to index it anyway`);
+    throw err;
+  }
+}
+
 export function requireDb(flags: Map<string, string>): string {
   const db = flags.get('db');
   if (!db) throw new Error('--db <file> is required');
@@ -42,10 +52,10 @@ export function requireDb(flags: Map<string, string>): string {
 }
 
 const indexCommand: Command = async (args) => {
-  const { positional, flags } = parseFlags(args);
+  const { positional, flags } = parseFlags(args, ['yes']);
   const folder = positional[0];
   if (!folder) {
-    process.stderr.write('usage: npm run trove -- index <folder> --db <file>\n');
+    process.stderr.write('usage: npm run trove -- index <folder> --db <file> [--yes]\n');
     return 2;
   }
   const started = performance.now();
@@ -53,7 +63,7 @@ const indexCommand: Command = async (args) => {
   const tty = process.stderr.isTTY;
   if (tty) service.on('progress', (p) => process.stderr.write(`\r\x1b[K${formatProgress(p).slice(0, process.stderr.columns - 1)}`));
   try {
-    await service.addFolder(resolve(folder));
+    await addFolderOrExplain(service, resolve(folder), flags.has('yes'));
     await service.whenIdle();
     if (tty) process.stderr.write('\r\x1b[K');
     const status = await service.status();

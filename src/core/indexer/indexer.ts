@@ -9,6 +9,7 @@ import type { Embedder, TokenCounter } from '../embed/types';
 import type { ExtractorRegistry } from '../extract/extractors';
 import type { Corpus } from '../corpus/corpus';
 import type { FileFacts } from '../store/index-store';
+import { isWithin } from '../sources/folder-paths';
 import { ProgressMeter } from './progress-meter';
 import { extractChunks, readFileSafely } from './prepare-file';
 import type { Chunk } from '../chunk/chunker';
@@ -103,9 +104,9 @@ export class Indexer {
     this.kick();
   }
 
-  /** Drop queued work for paths under `prefix` (a removed folder). */
-  forget(prefix: string): void {
-    for (const map of [this.upserts, this.removals]) for (const p of map.keys()) if (p.startsWith(prefix)) map.delete(p);
+  /** Drop queued work for paths under `folder` (a removed folder). */
+  forget(folder: string): void {
+    for (const map of [this.upserts, this.removals]) for (const p of map.keys()) if (isWithin(p, folder)) map.delete(p);
   }
 
   pause(): void {

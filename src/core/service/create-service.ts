@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import type { EventName, TroveEvents } from '../../shared/api';
 import type { IndexProgress, Preview, SearchQuery, Settings } from '../../shared/types';
 import { ExtractorRegistry } from '../extract/extractors';
@@ -10,10 +10,12 @@ import { Indexer } from '../indexer/indexer';
 import { PIPELINE_VERSION } from '../pipeline';
 import { searchIndex } from '../search/search';
 import { SettingsFile } from '../settings';
-import { fileType } from '../sources/folder-rules';
+import { overlapping } from '../sources/folder-paths';
+import { fileType, FolderRules } from '../sources/folder-rules';
 import { IndexStore } from '../store/index-store';
 import { Corpus } from '../corpus/corpus';
 import { DesktopOnlyError, type TroveListener, type TroveService, type TroveServiceOptions } from '../trove-service';
+import { broadFolder, ConfirmationNeededError, describeEstimate, estimateFolder } from './folder-estimate';
 import { FolderSources } from './folder-sources';
 
 const PROGRESS_INTERVAL_MS = 200;
@@ -108,19 +110,31 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
   // Reconcile stored folders with the disk in the background; searches work from the loaded index meanwhile.
   const startup = Promise.all(store.folders().map((row) => folders.open(row, options.reconcileOnStart ?? true)));
 
+  async function readableFolder(path: string): Promise<string> {
+    try {
+      const real = await realpath(path);
+      if ((await stat(real)).isDirectory()) return real;
+    } catch {
+      // reported below
+    }
+    throw new Error(`${path} is not a folder that Trove can read`);
+  }
+
   const service: TroveService = {
     listFolders: async () => folders.list(),
-    async addFolder(path) {
-      let real: string;
-      try {
-        real = await realpath(path);
-        if (!(await stat(real)).isDirectory()) throw new Error();
-      } catch {
-        throw new Error(`${path} is not a folder that Trove can read`);
-      }
-      const overlap = [...folders.byPath.keys()].find((p) => real === p || real.startsWith(p + sep) || p.startsWith(real + sep));
+    async estimateFolder(path) {
+      const real = await readableFolder(path);
+      return estimateFolder(real, new FolderRules(real, settings.get()));
+    },
+    async addFolder(path, options = {}) {
+      const real = await readableFolder(path);
+      const overlap = overlapping(real, folders.byPath.keys());
       if (overlap === real) return folders.list();
       if (overlap) throw new Error(`${path} overlaps the indexed folder ${overlap}; remove that one first`);
+      if (!options.confirmBroad && (await broadFolder(real))) {
+        const estimate = await estimateFolder(real, new FolderRules(real, settings.get()));
+        throw new ConfirmationNeededError(`${describeEstimate(estimate)}; confirm to index it anyway`);
+      }
       await folders.open(corpus.addFolder(real));
       return folders.list();
     },
@@ -128,7 +142,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
       const real = folders.byPath.has(path) ? path : await realpath(path).catch(() => path);
       if (!folders.byPath.has(real)) throw new Error(`${path} is not an indexed folder`);
       await folders.close(real);
-      indexer.forget(real + sep);
+      indexer.forget(real);
       corpus.removeFolder(real);
       events.emit('indexChanged', { at: Date.now() });
       onProgress();

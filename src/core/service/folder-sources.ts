@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { FolderInfo, Settings } from '../../shared/types';
 import type { Indexer } from '../indexer/indexer';
+import { isWithin } from '../sources/folder-paths';
 import { FolderRules } from '../sources/folder-rules';
 import { walkFolder } from '../sources/walk-folder';
 import type { Corpus } from '../corpus/corpus';
@@ -52,7 +53,7 @@ export class FolderSources {
 
   /** The folder containing `path` (itself included), if any. */
   containing(path: string): FolderSource | undefined {
-    for (const f of this.byPath.values()) if (path === f.row.path || path.startsWith(f.row.path + sep)) return f;
+    for (const f of this.byPath.values()) if (isWithin(path, f.row.path)) return f;
     return undefined;
   }
 

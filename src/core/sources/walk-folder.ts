@@ -16,15 +16,26 @@ export interface WalkResult {
   files: FoundFile[];
   /** Paths that could not be listed or followed, with a reason (symlink loops, unreadable folders). */
   problems: { path: string; reason: string }[];
+  /** False when the walk stopped at its deadline (an estimate) before seeing the whole folder. */
+  complete: boolean;
 }
 
-export async function walkFolder(root: string, rules: FolderRules): Promise<WalkResult> {
-  const result: WalkResult = { files: [], problems: [] };
-  await walkDir(root, rules, new Set([await realpath(root)]), result);
+export interface WalkOptions {
+  /** Stop listing at this time (ms since epoch) and return what was found, marked incomplete. */
+  deadline?: number;
+}
+
+export async function walkFolder(root: string, rules: FolderRules, options: WalkOptions = {}): Promise<WalkResult> {
+  const result: WalkResult = { files: [], problems: [], complete: true };
+  await walkDir(root, rules, new Set([await realpath(root)]), result, options.deadline ?? Infinity);
   return result;
 }
 
-async function walkDir(dir: string, rules: FolderRules, ancestors: Set<string>, out: WalkResult): Promise<void> {
+async function walkDir(dir: string, rules: FolderRules, ancestors: Set<string>, out: WalkResult, deadline: number): Promise<void> {
+  if (Date.now() > deadline) {
+    out.complete = false;
+    return;
+  }
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -63,7 +74,7 @@ async function walkDir(dir: string, rules: FolderRules, ancestors: Set<string>, 
         continue;
       }
       ancestors.add(real);
-      await walkDir(path, rules, ancestors, out);
+      await walkDir(path, rules, ancestors, out, deadline);
       ancestors.delete(real);
     } else if (isFile && rules.wanted(path)) {
       try {

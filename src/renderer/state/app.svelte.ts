@@ -2,7 +2,7 @@
  * What the engine has told the UI: folders, indexing progress, problems, settings, model. Kept fresh by
  * the `progress` and `indexChanged` events; components read it and call the actions below.
  */
-import type { FileProblem, FolderInfo, IndexProgress, ModelInfo, Settings } from '../../shared/types';
+import type { AddFolderOptions, FileProblem, FolderInfo, IndexProgress, ModelInfo, Settings } from '../../shared/types';
 import type { Host } from '../lib/connect';
 import { attempt } from './errors.svelte';
 import { prefs } from './prefs.svelte';
@@ -69,16 +69,12 @@ export async function refreshModel(): Promise<void> {
   if (model) app.model = model;
 }
 
-export async function addFolder(path: string): Promise<boolean> {
-  const folders = await attempt(() => host.api.addFolder(path));
+/** Add a folder; with `rethrow` the caller handles a refusal (AddFolder asks before a drive or home folder). */
+export async function addFolder(path: string, options: AddFolderOptions = {}, rethrow = false): Promise<boolean> {
+  const call = () => host.api.addFolder(path, options);
+  const folders = rethrow ? await call() : await attempt(call);
   if (folders) app.folders = folders;
   return folders !== undefined;
-}
-
-/** Native dialog in the desktop app; returns false when cancelled. */
-export async function pickAndAddFolder(): Promise<boolean> {
-  const path = await attempt(() => host.api.pickFolder());
-  return path ? addFolder(path) : false;
 }
 
 export async function removeFolder(path: string): Promise<void> {
