@@ -35,10 +35,12 @@ export interface TroveService extends TroveApi {
   /** Subscribe to 'progress' or 'indexChanged'; returns a function that unsubscribes. */
   on<E extends EventName>(event: E, listener: TroveListener<E>): () => void;
   /**
-   * The real path (symlinks resolved) of `path` if it lies inside an indexed folder; throws otherwise.
-   * Hosts call it before opening or revealing a file.
+   * Hosts call this before opening or revealing a file the page named. Only a file in the index
+   * (for 'reveal' also one listed as a problem) whose real path lies in its indexed folder is accepted;
+   * otherwise NotFoundError, OutsideFoldersError or NotIndexedError. Returns the real path and what to
+   * do: 'reveal' instead of 'open' for programs and scripts, which opening would run (open-policy.ts).
    */
-  resolveIndexedPath(path: string): Promise<string>;
+  resolveForDesktop(path: string, wanted: 'open' | 'reveal'): Promise<{ path: string; action: 'open' | 'reveal' }>;
   /** Resolves when nothing is queued or being indexed (scans finished, queue empty, not paused). */
   whenIdle(): Promise<void>;
   /** Stop watchers and indexing, wait for the current file to be written, close the database. */

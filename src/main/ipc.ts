@@ -23,14 +23,15 @@ function desktopMethods(options: IpcOptions): DesktopMethods {
       return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0];
     },
     async openFile(path) {
-      // Only files inside the user's folders: a compromised page must not launch arbitrary programs.
-      const real = await (await options.service).resolveIndexedPath(path);
-      const failure = await shell.openPath(real);
-      if (failure) throw new Error(`could not open ${real}: ${failure}`);
+      // Only indexed files, and programs or scripts are shown rather than run (core/service/open-policy.ts).
+      const target = await (await options.service).resolveForDesktop(path, 'open');
+      if (target.action === 'reveal') return shell.showItemInFolder(target.path);
+      const failure = await shell.openPath(target.path);
+      if (failure) throw new Error(`could not open ${target.path}: ${failure}`);
     },
     async revealFile(path) {
-      const real = await (await options.service).resolveIndexedPath(path);
-      shell.showItemInFolder(real);
+      const target = await (await options.service).resolveForDesktop(path, 'reveal');
+      shell.showItemInFolder(target.path);
     },
   };
 }

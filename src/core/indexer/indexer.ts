@@ -104,6 +104,13 @@ export class Indexer {
     this.kick();
   }
 
+  /** The file cannot be indexed (a walk or a watch event found a link out, a loop, a pipe): list it, drop what was indexed. */
+  refuse(job: IndexJob, reason: string): void {
+    if (this.upserts.delete(job.path)) this.passTotal--;
+    this.removals.delete(job.path);
+    this.fail(job, { size: 0, mtimeMs: 0, reason });
+  }
+
   /** Drop queued work for paths under `folder` (a removed folder). */
   forget(folder: string): void {
     for (const map of [this.upserts, this.removals]) for (const p of map.keys()) if (isWithin(p, folder)) map.delete(p);

@@ -10,7 +10,7 @@ import type { TokenCounter } from '../embed/types';
 import type { ExtractorRegistry } from '../extract/extractors';
 import { ExtractionRefused } from '../extract/types';
 import { fileType } from '../sources/folder-rules';
-import { reasonFor } from '../sources/walk-folder';
+import { NOT_REGULAR_FILE, reasonFor } from '../sources/classify-entry';
 
 export type Prepared =
   | { kind: 'gone' }
@@ -31,7 +31,7 @@ export async function readFileSafely(path: string, maxBytes: number): Promise<Pr
   }
   try {
     const before = await handle.stat();
-    if (!before.isFile()) return { kind: 'failed', size: 0, mtimeMs: before.mtimeMs, reason: 'not a regular file (a pipe, socket or device)' };
+    if (!before.isFile()) return { kind: 'failed', size: 0, mtimeMs: before.mtimeMs, reason: NOT_REGULAR_FILE };
     if (before.size > maxBytes) {
       const limit = maxBytes / 1024 / 1024;
       return {

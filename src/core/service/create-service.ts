@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { EventName, TroveEvents } from '../../shared/api';
 import type { IndexProgress, Preview, SearchQuery, Settings } from '../../shared/types';
 import { ExtractorRegistry } from '../extract/extractors';
@@ -10,13 +10,15 @@ import { Indexer } from '../indexer/indexer';
 import { PIPELINE_VERSION } from '../pipeline';
 import { searchIndex } from '../search/search';
 import { SettingsFile } from '../settings';
-import { overlapping } from '../sources/folder-paths';
+import { isWithin, overlapping } from '../sources/folder-paths';
 import { fileType, FolderRules } from '../sources/folder-rules';
 import { IndexStore } from '../store/index-store';
 import { Corpus } from '../corpus/corpus';
 import { DesktopOnlyError, type TroveListener, type TroveService, type TroveServiceOptions } from '../trove-service';
 import { broadFolder, ConfirmationNeededError, describeEstimate, estimateFolder } from './folder-estimate';
 import { FolderSources } from './folder-sources';
+import { openAction } from './open-policy';
+import { NotFoundError, NotIndexedError, OutsideFoldersError } from './path-errors';
 
 const PROGRESS_INTERVAL_MS = 200;
 const MISSING_CHECK_MS = 10_000;
@@ -93,16 +95,25 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
     };
   }
 
-  async function resolveIndexedPath(path: string): Promise<string> {
+  /**
+   * The indexed file a caller names, checked: it has a row in the index (indexed, or for `reveal` also
+   * listed as a problem), it lies in an indexed folder, and its real path (links resolved) does too.
+   */
+  async function indexedFile(given: string, allowProblems: boolean) {
+    const path = resolve(given); // "docs/../../etc/passwd" is judged as the path it names
     let real: string;
     try {
       real = await realpath(path);
     } catch {
-      throw new Error(`${path} does not exist`);
+      throw new NotFoundError(`${path} does not exist`);
     }
-    const folder = folders.containing(real) ?? folders.containing(path);
-    if (!folder || real === folder.row.path) throw new Error(`${path} is not inside an indexed folder`);
-    return real;
+    const folder = folders.containing(path);
+    if (!folder || path === folder.row.path) throw new OutsideFoldersError(`${path} is not inside an indexed folder`);
+    // Links are indexed only while they stay inside their folder (classify-entry); check again, the link may have changed.
+    if (!isWithin(real, folder.row.path)) throw new OutsideFoldersError(`${path} leads outside the indexed folder ${folder.row.path}`);
+    const row = store.fileByPath(path);
+    if (!row || (row.state !== 'indexed' && !allowProblems)) throw new NotIndexedError(`${path} is not in the index`);
+    return { row, real };
   }
 
   const missingTimer = setInterval(() => void folders.checkMissing(), MISSING_CHECK_MS);
@@ -161,9 +172,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
     search: (query: SearchQuery) => searchIndex({ corpus, embedder }, query, store.folders()),
     similarTo: () => Promise.reject(new Error('similar files are not available yet')),
     async preview(path, start, end): Promise<Preview> {
-      const real = await resolveIndexedPath(path);
-      const row = store.fileByPath(real) ?? store.fileByPath(path);
-      if (!row || row.state !== 'indexed') throw new Error(`${path} is not indexed`);
+      const { row, real } = await indexedFile(path, false);
       let text: string;
       let location: string | null = null;
       const chunk = store.chunksOfFile(row.id).find((c) => c.start <= start && c.end >= end) ?? null;
@@ -179,7 +188,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
       const e = Math.min(Math.max(end, s), text.length);
       const from = Math.max(0, s - PREVIEW_CONTEXT_CHARS);
       const to = Math.min(text.length, e + PREVIEW_CONTEXT_CHARS);
-      return { path: real, text: text.slice(from, to), textStart: from, passage: { start: s - from, end: e - from }, location };
+      return { path: row.path, text: text.slice(from, to), textStart: from, passage: { start: s - from, end: e - from }, location };
     },
     problems: async () => store.problems(),
     getSettings: async () => settings.get(),
@@ -204,13 +213,16 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
       events.on(event, l);
       return () => void events.off(event, l);
     },
-    resolveIndexedPath,
+    async resolveForDesktop(path, wanted) {
+      const { real } = await indexedFile(path, wanted === 'reveal');
+      return { path: real, action: wanted === 'reveal' ? 'reveal' : await openAction(real) };
+    },
     async whenIdle() {
       await startup;
       // Scans queue work as they go: wait until no scan is running and the queue is empty.
       for (;;) {
         await indexer.whenIdle();
-        if (folders.scanning === 0 && indexer.queued === 0 && !indexer.busy) return;
+        if (folders.scanning === 0 && folders.applyingBatches === 0 && indexer.queued === 0 && !indexer.busy) return;
         await new Promise((r) => setTimeout(r, 50));
       }
     },

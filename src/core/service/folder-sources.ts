@@ -4,9 +4,10 @@
  * then confirms by content hash), and queue the removal of rows whose file is gone.
  */
 import { existsSync } from 'node:fs';
-import { sep } from 'node:path';
+import { dirname, sep } from 'node:path';
 import type { FolderInfo, Settings } from '../../shared/types';
 import type { Indexer } from '../indexer/indexer';
+import { ancestorsOf, classifyEntry } from '../sources/classify-entry';
 import { isWithin } from '../sources/folder-paths';
 import { FolderRules } from '../sources/folder-rules';
 import { walkFolder } from '../sources/walk-folder';
@@ -20,6 +21,8 @@ export interface FolderSource {
   watcher: FolderWatcher | null;
   warning: string | null;
   missing: boolean;
+  /** The watcher batch being applied (batches are applied one after the other). */
+  applying: Promise<void>;
 }
 
 export interface FolderSourcesDeps {
@@ -37,6 +40,8 @@ export const MISSING_WARNING =
 export class FolderSources {
   readonly byPath = new Map<string, FolderSource>();
   scanning = 0;
+  /** Watcher batches received and not yet applied (whenIdle waits for them). */
+  applyingBatches = 0;
   private closed = false;
 
   constructor(private readonly deps: FolderSourcesDeps) {}
@@ -58,7 +63,7 @@ export class FolderSources {
   }
 
   async open(row: FolderRow, reconcile = true): Promise<void> {
-    const source: FolderSource = { row, rules: this.rules(row.path), watcher: null, warning: null, missing: false };
+    const source: FolderSource = { row, rules: this.rules(row.path), watcher: null, warning: null, missing: false, applying: Promise.resolve() };
     this.byPath.set(row.path, source);
     if (reconcile) await this.reconcile(source);
   }
@@ -107,9 +112,7 @@ export class FolderSources {
       for (const p of walked.problems) {
         seen.add(p.path);
         const old = rows.get(p.path);
-        if (old?.state !== 'failed' || old.error !== p.reason) {
-          corpus.writeFailed({ folderId: source.row.id, path: p.path, size: 0, mtimeMs: 0, contentHash: null }, p.reason);
-        }
+        if (old?.state !== 'failed' || old.error !== p.reason) indexer.refuse({ path: p.path, folderId: source.row.id }, p.reason);
       }
       for (const file of walked.files) {
         seen.add(file.path);
@@ -130,7 +133,14 @@ export class FolderSources {
     await source.watcher?.close();
     const watcher = new FolderWatcher(source.row.path, source.rules, {
       debounceMs: this.deps.debounceMs,
-      onChanges: (changes) => this.apply(source, changes),
+      // Batches are applied in order: each one classifies its paths on the disk first.
+      onChanges: (changes) => {
+        this.applyingBatches++;
+        source.applying = source.applying
+          .then(() => this.apply(source, changes))
+          .catch(() => {})
+          .finally(() => this.applyingBatches--);
+      },
       onFallback: (warning) => {
         source.warning = warning;
         this.deps.onChange();
@@ -142,11 +152,11 @@ export class FolderSources {
     await watcher.start();
   }
 
-  private apply(source: FolderSource, changes: Map<string, Change>): void {
-    if (this.byPath.get(source.row.path) !== source) return;
+  private async apply(source: FolderSource, changes: Map<string, Change>): Promise<void> {
     const folderId = source.row.id;
     for (const [path, change] of changes) {
-      if (change === 'upsert') this.deps.indexer.enqueue({ path, folderId });
+      if (this.byPath.get(source.row.path) !== source) return;
+      if (change === 'upsert') await this.upsert(source, path);
       else if (change === 'remove') this.deps.indexer.enqueueRemoval({ path, folderId });
       else if (change === 'removeDir') {
         if (!existsSync(source.row.path)) {
@@ -160,6 +170,25 @@ export class FolderSources {
           if (row.path.startsWith(path + sep)) this.deps.indexer.enqueueRemoval({ path: row.path, folderId });
         }
       }
+    }
+  }
+
+  /** A path was created or changed: the walker's own decision (classifyEntry) says what it is. */
+  private async upsert(source: FolderSource, path: string): Promise<void> {
+    const { indexer } = this.deps;
+    const root = source.row.path;
+    const folderId = source.row.id;
+    const entry = await classifyEntry(path, { rules: source.rules, rootReal: root, ancestors: () => ancestorsOf(dirname(path), root, root) });
+    if (entry.kind === 'file') indexer.enqueue({ path, folderId });
+    else if (entry.kind === 'problem') indexer.refuse({ path, folderId }, entry.reason);
+    else if (entry.kind === 'skip') indexer.enqueueRemoval({ path, folderId });
+    else {
+      // A link to a folder appeared (chokidar does not follow links): walk it as a scan would.
+      const ancestors = await ancestorsOf(dirname(path), root, root);
+      ancestors.add(entry.real);
+      const walked = await walkFolder(root, source.rules, { from: { dir: path, ancestors } });
+      for (const f of walked.files) indexer.enqueue({ path: f.path, folderId });
+      for (const p of walked.problems) indexer.refuse({ path: p.path, folderId }, p.reason);
     }
   }
 

@@ -1,9 +1,10 @@
 /**
- * List the indexable files of a folder with their size and mtime. Follows symlinks to files and
- * folders but never loops: a folder whose real path is already on the way down is reported instead.
+ * List the indexable files of a folder with their size and mtime. Every entry is judged by
+ * classifyEntry (the watcher asks the same function), so links, loops and pipes are handled alike.
  */
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
+import { classifyEntry, reasonFor } from './classify-entry';
 import type { FolderRules } from './folder-rules';
 
 export interface FoundFile {
@@ -23,16 +24,32 @@ export interface WalkResult {
 export interface WalkOptions {
   /** Stop listing at this time (ms since epoch) and return what was found, marked incomplete. */
   deadline?: number;
+  /**
+   * Walk only this sub-folder of the root (a folder that appeared while watching), with the real paths
+   * of the folders above it for the loop check.
+   */
+  from?: { dir: string; ancestors: Set<string> };
 }
 
 export async function walkFolder(root: string, rules: FolderRules, options: WalkOptions = {}): Promise<WalkResult> {
   const result: WalkResult = { files: [], problems: [], complete: true };
-  await walkDir(root, rules, new Set([await realpath(root)]), result, options.deadline ?? Infinity);
+  const rootReal = await realpath(root);
+  const start = options.from ?? { dir: root, ancestors: new Set([rootReal]) };
+  const walk = { rules, rootReal, out: result, deadline: options.deadline ?? Infinity };
+  await walkDir(start.dir, new Set(start.ancestors), walk);
   return result;
 }
 
-async function walkDir(dir: string, rules: FolderRules, ancestors: Set<string>, out: WalkResult, deadline: number): Promise<void> {
-  if (Date.now() > deadline) {
+interface Walk {
+  rules: FolderRules;
+  rootReal: string;
+  out: WalkResult;
+  deadline: number;
+}
+
+async function walkDir(dir: string, ancestors: Set<string>, walk: Walk): Promise<void> {
+  const { out } = walk;
+  if (Date.now() > walk.deadline) {
     out.complete = false;
     return;
   }
@@ -40,70 +57,18 @@ async function walkDir(dir: string, rules: FolderRules, ancestors: Set<string>, 
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
-    if (dir !== rules.root) out.problems.push({ path: dir, reason: reasonFor(err, 'folder') });
+    if (dir !== walk.rules.root) out.problems.push({ path: dir, reason: reasonFor(err, 'folder') });
     else throw err;
     return;
   }
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    let isDir = entry.isDirectory();
-    let isFile = entry.isFile();
-    if (entry.isSymbolicLink()) {
-      try {
-        const target = await stat(path);
-        isDir = target.isDirectory();
-        isFile = target.isFile();
-      } catch (err) {
-        if (rules.wanted(path) || (err as NodeJS.ErrnoException).code === 'ELOOP') {
-          out.problems.push({ path, reason: reasonFor(err, 'link') });
-        }
-        continue;
-      }
+  for (const dirent of entries) {
+    const entry = await classifyEntry(join(dir, dirent.name), { rules: walk.rules, rootReal: walk.rootReal, ancestors }, dirent);
+    if (entry.kind === 'file') out.files.push({ path: entry.path, size: entry.size, mtimeMs: entry.mtimeMs });
+    else if (entry.kind === 'problem') out.problems.push({ path: entry.path, reason: entry.reason });
+    else if (entry.kind === 'folder') {
+      ancestors.add(entry.real);
+      await walkDir(entry.path, ancestors, walk);
+      ancestors.delete(entry.real);
     }
-    if (isDir) {
-      if (rules.ignored(path, true)) continue;
-      let real: string;
-      try {
-        real = await realpath(path);
-      } catch (err) {
-        out.problems.push({ path, reason: reasonFor(err, 'folder') });
-        continue;
-      }
-      if (ancestors.has(real)) {
-        out.problems.push({ path, reason: `symbolic link loop (points back to ${real}); not followed` });
-        continue;
-      }
-      ancestors.add(real);
-      await walkDir(path, rules, ancestors, out, deadline);
-      ancestors.delete(real);
-    } else if (isFile && rules.wanted(path)) {
-      try {
-        const s = await stat(path);
-        out.files.push({ path, size: s.size, mtimeMs: s.mtimeMs });
-      } catch (err) {
-        // Deleted between listing and stat: nothing to index, nothing to report.
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') out.problems.push({ path, reason: reasonFor(err, 'file') });
-      }
-    }
-  }
-}
-
-/** An OS error as a sentence a person can act on. */
-export function reasonFor(err: unknown, what: 'file' | 'folder' | 'link'): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-      return `permission denied: Trove may not read this ${what}`;
-    case 'ELOOP':
-      return 'symbolic link loop: the link points (through other links) back to itself';
-    case 'ENOENT':
-      return what === 'link' ? 'broken symbolic link: its target does not exist' : `${what} disappeared while being read`;
-    case 'EISDIR':
-      return 'is a folder, not a file';
-    case 'EIO':
-      return `input/output error reading this ${what} (failing disk or unplugged drive?)`;
-    default:
-      return `could not read this ${what}: ${err instanceof Error ? err.message : String(err)}`;
   }
 }

@@ -164,7 +164,7 @@ describe('indexing a folder', () => {
     assert.equal(folders.find((f) => f.path === a)!.warning, null);
     assert.equal(await topName(service, docsA[2].title), `${docsA[2].id}.txt`);
     assert.equal(await topName(service, docsB[2].title), `${docsB[2].id}.txt`);
-    await assert.rejects(service.resolveIndexedPath('/etc/passwd'), /not inside an indexed folder/);
+    await assert.rejects(service.resolveForDesktop('/etc/passwd', 'open'), /not inside an indexed folder/);
     await service.close();
   });
 
