@@ -46,7 +46,11 @@ export interface TroveApi {
   search(query: SearchQuery): Promise<SearchResponse>;
   /** Files closest to an indexed file or one of its passages, the file itself excluded ("Similar files"). */
   similarTo(query: SimilarQuery): Promise<SearchResponse>;
-  /** Extracted text around a passage of an indexed file; refuses paths outside the indexed folders. */
+  /**
+   * Extracted text around a passage of an indexed file (the passage is cut to 5,000 characters).
+   * Refuses a path outside the indexed folders (OutsideFoldersError), a missing file (NotFoundError)
+   * and one that is not in the index (NotIndexedError).
+   */
   preview(path: string, start: number, end: number): Promise<Preview>;
   /** Files that could not be indexed, with reasons. */
   problems(): Promise<FileProblem[]>;
@@ -56,9 +60,12 @@ export interface TroveApi {
   setSettings(patch: Partial<Settings>): Promise<Settings>;
   /** The embedding model in use. */
   modelInfo(): Promise<ModelInfo>;
-  /** Open an indexed file with the system's default app (Electron only; the web host refuses). */
+  /**
+   * Open an indexed file with the system's default app (Electron only; the web host refuses). Programs
+   * and scripts, which opening would run, are shown in the file manager instead. Same refusals as preview.
+   */
   openFile(path: string): Promise<void>;
-  /** Show an indexed file in the system file manager (Electron only; the web host refuses). */
+  /** Show an indexed file, or one listed as a problem, in the system file manager (Electron only; the web host refuses). */
   revealFile(path: string): Promise<void>;
 }
 

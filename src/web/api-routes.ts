@@ -38,11 +38,20 @@ async function readBody(req: IncomingMessage, methodName: string): Promise<strin
   return Buffer.concat(parts).toString('utf8');
 }
 
-/** Errors the caller caused (bad arguments, a path outside the folders, desktop-only calls) are 400s. */
+/** HTTP status by error name (core/service/path-errors.ts and friends); anything else is the engine's fault, 500. */
+const STATUS_BY_ERROR: Record<string, number> = {
+  InvalidArgumentsError: 400,
+  DesktopOnlyError: 400,
+  QuestionsError: 400,
+  ConfirmationNeededError: 400,
+  FolderOverlapError: 400,
+  OutsideFoldersError: 403,
+  NotFoundError: 404,
+  NotIndexedError: 404,
+};
+
 function statusFor(err: Error): number {
-  return err instanceof InvalidArgumentsError || ['InvalidArgumentsError', 'DesktopOnlyError', 'OutsideFoldersError', 'NotFoundError', 'QuestionsError'].includes(err.name)
-    ? 400
-    : 500;
+  return err instanceof InvalidArgumentsError ? 400 : (STATUS_BY_ERROR[err.name] ?? 500);
 }
 
 export async function handleApiCall(

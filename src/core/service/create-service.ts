@@ -18,17 +18,21 @@ import { DesktopOnlyError, type TroveListener, type TroveService, type TroveServ
 import { broadFolder, ConfirmationNeededError, describeEstimate, estimateFolder } from './folder-estimate';
 import { FolderSources } from './folder-sources';
 import { openAction } from './open-policy';
-import { NotFoundError, NotIndexedError, OutsideFoldersError } from './path-errors';
+import { FolderOverlapError, NotFoundError, NotIndexedError, OutsideFoldersError } from './path-errors';
 
 const PROGRESS_INTERVAL_MS = 200;
 const MISSING_CHECK_MS = 10_000;
 const PREVIEW_CONTEXT_CHARS = 600;
+/** Longest passage a preview shows: a caller's huge `end` gets a window, not the whole file. */
+const PREVIEW_MAX_PASSAGE_CHARS = 5000;
 
 export async function createTroveService(options: TroveServiceOptions): Promise<TroveService> {
   mkdirSync(options.dataDir, { recursive: true });
   const { embedder, tokenCounter } = options;
   const settings = new SettingsFile(options.dataDir);
   const events = new EventEmitter();
+  // One listener per open window or event-stream client: more than Node's default 10 is normal, not a leak.
+  events.setMaxListeners(0);
   const store = new IndexStore(options.dbPath ?? join(options.dataDir, 'index.sqlite'));
   const corpus = Corpus.open(store, { modelId: embedder.modelId, dimension: embedder.dimension, pipelineVersion: PIPELINE_VERSION });
 
@@ -128,7 +132,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
     } catch {
       // reported below
     }
-    throw new Error(`${path} is not a folder that Trove can read`);
+    throw new NotFoundError(`${path} is not a folder that Trove can read`);
   }
 
   const service: TroveService = {
@@ -141,7 +145,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
       const real = await readableFolder(path);
       const overlap = overlapping(real, folders.byPath.keys());
       if (overlap === real) return folders.list();
-      if (overlap) throw new Error(`${path} overlaps the indexed folder ${overlap}; remove that one first`);
+      if (overlap) throw new FolderOverlapError(`${path} overlaps the indexed folder ${overlap}; remove that one first`);
       if (!options.confirmBroad && (await broadFolder(real))) {
         const estimate = await estimateFolder(real, new FolderRules(real, settings.get()));
         throw new ConfirmationNeededError(`${describeEstimate(estimate)}; confirm to index it anyway`);
@@ -151,7 +155,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
     },
     async removeFolder(path) {
       const real = folders.byPath.has(path) ? path : await realpath(path).catch(() => path);
-      if (!folders.byPath.has(real)) throw new Error(`${path} is not an indexed folder`);
+      if (!folders.byPath.has(real)) throw new NotFoundError(`${path} is not an indexed folder`);
       await folders.close(real);
       indexer.forget(real);
       corpus.removeFolder(real);
@@ -180,12 +184,12 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
         const doc = await (extractors.forType(fileType(real)) ?? extractors.forType('txt')!).extract(await readFile(real), fileType(real));
         text = doc.text;
       } catch {
-        if (!chunk) throw new Error(`${path} can no longer be read`);
+        if (!chunk) throw new NotFoundError(`${path} can no longer be read`);
         text = ' '.repeat(chunk.start) + chunk.text; // the file changed or vanished: show what was indexed
       }
       location = chunk?.location ?? null;
       const s = Math.min(start, text.length);
-      const e = Math.min(Math.max(end, s), text.length);
+      const e = Math.min(Math.max(end, s), text.length, s + PREVIEW_MAX_PASSAGE_CHARS);
       const from = Math.max(0, s - PREVIEW_CONTEXT_CHARS);
       const to = Math.min(text.length, e + PREVIEW_CONTEXT_CHARS);
       return { path: row.path, text: text.slice(from, to), textStart: from, passage: { start: s - from, end: e - from }, location };

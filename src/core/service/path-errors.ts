@@ -17,3 +17,8 @@ export class OutsideFoldersError extends Error {
 export class NotIndexedError extends Error {
   override name = 'NotIndexedError';
 }
+
+/** The folder is inside an indexed folder or contains one. Web host: 400. */
+export class FolderOverlapError extends Error {
+  override name = 'FolderOverlapError';
+}
