@@ -55,8 +55,10 @@ export function nodeChildLauncher(): WorkerLauncher {
   };
 }
 
-/** Consecutive deaths before the process says it is ready, after which pending work is failed. */
-const MAX_FAILED_STARTS = 3;
+/** Consecutive deaths before the process says it is ready, after which it is reported as unable to start. */
+const MAX_FAILED_STARTS = 4;
+/** Wait before the n-th consecutive restart of a process that died while starting (a loaded machine, an OOM kill). */
+const START_BACKOFF_MS = [0, 250, 1000, 3000];
 
 export class EmbedderProcess implements Embedder {
   modelId = '';
@@ -72,6 +74,8 @@ export class EmbedderProcess implements Embedder {
   private nextId = 1;
   private closing = false;
   private failedStarts = 0;
+  /** Set while a restart waits out its backoff. */
+  private cancelRestart: (() => void) | null = null;
   private readonly launch: WorkerLauncher;
   private readonly modelDir: string;
 
@@ -80,11 +84,16 @@ export class EmbedderProcess implements Embedder {
     this.modelDir = options.modelDir ?? defaultModelDir();
   }
 
-  /** Start the process and read the model's manifest there; the weights load on first use. */
+  /**
+   * Start the process and read the model's manifest there; the weights load on first use. A process that
+   * dies before it is ready is restarted with backoff, like one that dies later; only one that keeps
+   * dying while starting, or refuses the model, is an error.
+   */
   static async start(options: EmbedderProcessOptions = {}): Promise<EmbedderProcess> {
     const p = new EmbedderProcess(options);
     try {
-      await p.spawn();
+      void p.spawn().catch(() => {}); // whenReady follows restarts
+      await p.whenReady();
     } catch (err) {
       p.closing = true;
       p.handle?.kill();
@@ -114,7 +123,14 @@ export class EmbedderProcess implements Embedder {
         if (msg.type === 'ready') ready = true;
       });
       handle.onExit((code, signal) => {
-        reject(new EmbedderCrashedError(`embedding process exited before it was ready (code ${code}, signal ${signal})`));
+        const starts = ready ? 0 : this.failedStarts + 1;
+        reject(
+          new EmbedderCrashedError(
+            starts >= MAX_FAILED_STARTS
+              ? `the embedding process could not start: it exited ${starts} times before it was ready (last: code ${code}, signal ${signal})`
+              : `embedding process exited before it was ready (code ${code}, signal ${signal})`,
+          ),
+        );
         this.exited(handle, code, signal, ready);
       });
     });
@@ -163,7 +179,26 @@ export class EmbedderProcess implements Embedder {
 
   private restart(): void {
     this.restarts++;
-    this.spawn().then(
+    const delay = START_BACKOFF_MS[Math.min(this.failedStarts, START_BACKOFF_MS.length - 1)];
+    // The promise stands in for the process being started, so whenReady() waits through the backoff.
+    let spawned: Promise<void>;
+    if (delay === 0) spawned = this.spawn();
+    else {
+      // This promise stands in for the process while it waits, so whenReady() and request() wait with it.
+      spawned = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.cancelRestart = null;
+          this.spawn().then(resolve, reject);
+        }, delay);
+        this.cancelRestart = () => {
+          clearTimeout(timer);
+          this.cancelRestart = null;
+          reject(new Error('embedding process stopped'));
+        };
+      });
+      this.ready = spawned;
+    }
+    spawned.then(
       () => {
         for (const p of this.pending.values()) {
           p.attempts++;
@@ -195,7 +230,7 @@ export class EmbedderProcess implements Embedder {
 
   private async request(message: Extract<WorkerRequest, { id: number }>): Promise<unknown> {
     if (this.closing) throw new Error('embedding process is stopped');
-    if (!this.handle) {
+    if (!this.handle && !this.cancelRestart) {
       this.failedStarts = 0;
       this.restart();
     }
@@ -231,6 +266,7 @@ export class EmbedderProcess implements Embedder {
   async close(ms = 3000): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.cancelRestart?.();
     const handle = this.handle;
     if (!handle) return;
     await new Promise<void>((resolve) => {
