@@ -3,6 +3,7 @@
  * Each command lives in ./commands/<name>.ts and is registered here by one line.
  */
 import type { Command } from './command';
+import { commandHelp, HELP, overview } from './help';
 
 const commands: Record<string, () => Promise<{ default: Command }>> = {
   similarity: () => import('./commands/similarity'),
@@ -17,15 +18,23 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   models: () => import('./commands/models'),
 };
 
+const isHelp = (a: string) => a === '--help' || a === '-h' || a === 'help';
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || !Object.hasOwn(commands, name)) {
-    const list = Object.keys(commands).sort().join(', ');
-    process.stderr.write(
-      (name && !['--help', '-h'].includes(name) ? `trove: unknown command "${name}"\n` : '') +
-        `usage: npm run trove -- <command> [args]\ncommands: ${list}\n`,
-    );
-    return name && !['--help', '-h'].includes(name) ? 2 : 0;
+  if (!name || isHelp(name)) {
+    // `trove help index` works as well as `trove index --help`.
+    if (rest[0] && Object.hasOwn(HELP, rest[0])) process.stdout.write(commandHelp(rest[0]));
+    else process.stdout.write(overview());
+    return 0;
+  }
+  if (!Object.hasOwn(commands, name)) {
+    process.stderr.write(`trove: unknown command "${name}"\n\n${overview()}`);
+    return 2;
+  }
+  if (rest.some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(commandHelp(name));
+    return 0;
   }
   const command = (await commands[name]()).default;
   return command(rest);

@@ -1,6 +1,6 @@
 /**
  * `index <folder> --db <file>`: one indexing pass (add the folder if new, reconcile, embed what
- * changed), progress on stderr when it is a terminal, one JSON summary line on stdout at the end.
+ * changed), progress on stderr (rewritten on a terminal, a line every few seconds otherwise), one JSON summary line on stdout at the end.
  */
 import { dirname, resolve } from 'node:path';
 import { EmbedderProcess } from '../../core/embed/embedder-process';
@@ -10,6 +10,8 @@ import { createTroveService, type TroveService } from '../../core/trove-service'
 import type { IndexProgress } from '../../shared/types';
 import { parseFlags, type Command } from '../command';
 import { chosenModelDir } from '../model-choice';
+import { throttledLines } from '../progress-lines';
+import { formatDuration } from '../../shared/durations';
 
 /** The service as the CLI uses it: data next to the database file, the model in a child process. */
 export async function openCliService(
@@ -30,9 +32,13 @@ export async function openCliService(
   return { service, embedder };
 }
 
+/** One progress line: state, files done/total, passages, rate, time left, and the file in hand. */
 export function formatProgress(p: IndexProgress): string {
-  const eta = p.etaSeconds === null ? '' : `, ~${p.etaSeconds}s left`;
-  return `${p.state} ${p.filesDone}/${p.filesTotal} files, ${p.chunksPerSecond} passages/s${eta}${p.currentFile ? `  ${p.currentFile}` : ''}`;
+  const left = p.etaSeconds === null ? '' : `ETA ${formatDuration(p.etaSeconds)}`;
+  return (
+    `${p.state} ${p.filesDone}/${p.filesTotal} files, ${p.chunksDone} passages, ${p.chunksPerSecond} passages/s` +
+    `${left ? `, ${left}` : ''}${p.currentFile ? `  ${p.currentFile}` : ''}`
+  );
 }
 
 /** Add a folder; a whole drive or home folder needs --yes, and the refusal says how much it holds. */
@@ -60,12 +66,12 @@ const indexCommand: Command = async (args) => {
   }
   const started = performance.now();
   const { service, embedder } = await openCliService(requireDb(flags), { flags });
-  const tty = process.stderr.isTTY;
-  if (tty) service.on('progress', (p) => process.stderr.write(`\r\x1b[K${formatProgress(p).slice(0, process.stderr.columns - 1)}`));
+  // A line every few seconds on stderr, terminal or not (TROVE_PROGRESS_MS overrides the interval).
+  const line = throttledLines((l) => process.stderr.write(l + '\n'), Number(process.env.TROVE_PROGRESS_MS) || 5000);
+  service.on('progress', (p) => p.state !== 'idle' && line(formatProgress(p)));
   try {
     await addFolderOrExplain(service, resolve(folder), flags.has('yes'));
     await service.whenIdle();
-    if (tty) process.stderr.write('\r\x1b[K');
     const status = await service.status();
     const { indexer } = internals(service);
     const t = indexer.totals;

@@ -36,6 +36,7 @@ export interface IndexerDeps {
 export interface IndexTotals {
   embedded: number;
   reused: number;
+  /** Files found as they were: by size and mtime when a folder is scanned, or by content hash. */
   unchanged: number;
   failed: number;
   removed: number;

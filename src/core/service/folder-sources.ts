@@ -120,6 +120,7 @@ export class FolderSources {
         const current =
           row && row.state === 'indexed' && row.embeddingSetId === corpus.embeddingSetId && row.size === file.size && row.mtimeMs === file.mtimeMs;
         if (!current) indexer.enqueue({ path: file.path, folderId: source.row.id });
+        else indexer.totals.unchanged++; // kept from an earlier run: counted, so a summary's counts add up
       }
       for (const path of rows.keys()) if (!seen.has(path)) indexer.enqueueRemoval({ path, folderId: source.row.id });
       if (this.deps.watch && !this.closed && (!source.watcher || restartWatcher)) await this.startWatcher(source);

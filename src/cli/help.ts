@@ -1,0 +1,117 @@
+/**
+ * What `trove --help` and `trove <command> --help` print: for each command one line for the overview,
+ * and its usage, flags and an example. Kept beside main.ts so adding a command means adding its help.
+ */
+export interface CommandHelp {
+  /** One line for the overview. */
+  summary: string;
+  /** The command line, after `npm run trove --`. */
+  usage: string[];
+  /** Flag and what it does. */
+  flags: [string, string][];
+  /** A command that works as written (paths aside). */
+  example: string;
+}
+
+const DB = ['--db <file>', 'the index database (created if missing; settings.json goes beside it)'] as [string, string];
+const MODEL = ['--model <name|folder>', 'embed with this model (default: the one chosen with `models use`)'] as [string, string];
+
+export const HELP: Record<string, CommandHelp> = {
+  index: {
+    summary: 'index a folder once and print a JSON summary',
+    usage: ['index <folder> --db <file> [--yes]'],
+    flags: [DB, ['--yes', 'index a whole drive or home folder (otherwise refused, with an estimate)'], MODEL],
+    example: 'npm run trove -- index ~/Documents --db ~/.trove/index.sqlite',
+  },
+  watch: {
+    summary: 'index a folder, then keep the index in step with it until Ctrl+C',
+    usage: ['watch <folder> --db <file> [--yes]'],
+    flags: [DB, ['--yes', 'watch a whole drive or home folder'], MODEL],
+    example: 'npm run trove -- watch ~/notes --db ~/.trove/index.sqlite',
+  },
+  search: {
+    summary: 'search an index built by index or watch',
+    usage: ['search "<query>" --db <file> [--k 10] [--json]'],
+    flags: [DB, ['--k <n>', 'how many files to list, 1–100 (default 10)'], ['--json', 'print the whole response as JSON']],
+    example: 'npm run trove -- search "how do I rotate the logs" --db ~/.trove/index.sqlite --k 5',
+  },
+  status: {
+    summary: 'folders, index size, problems and integrity of an index, as JSON',
+    usage: ['status --db <file>'],
+    flags: [DB],
+    example: 'npm run trove -- status --db ~/.trove/index.sqlite',
+  },
+  serve: {
+    summary: 'the app in a browser tab, on 127.0.0.1 behind a token',
+    usage: ['serve [--folder <dir>]... [--port N] [--data <dir>] [--renderer <dir>]'],
+    flags: [
+      ['--folder <dir>', 'add (and index) this folder; repeat for more'],
+      ['--port <n>', 'port to listen on (default: a free one)'],
+      ['--data <dir>', 'settings and the index (default ~/.trove)'],
+      ['--renderer <dir>', 'the built UI (default out/renderer; npm run serve builds it)'],
+    ],
+    example: 'npm run serve -- --folder ~/Documents --port 8080',
+  },
+  questions: {
+    summary: 'question banks: import, ask, dupes, clusters, review, banks, export, sync',
+    usage: ['questions <import|ask|dupes|clusters|review|banks|rename|delete|export|sync|eval-sts> ... [--data <dir>] [--json]'],
+    flags: [
+      ['--data <dir>', 'where banks live (default $TROVE_DATA_DIR, else the app data folder)'],
+      ['--bank <name>', 'the bank to work on'],
+      ['--json', 'print results as JSON'],
+    ],
+    example: 'npm run trove -- questions import faq.csv --bank faq --question-col Question --answer-col Answer',
+  },
+  eval: {
+    summary: 'measure the model: STS-B Spearman, or nDCG@10 on a BEIR folder through the whole pipeline',
+    usage: ['eval sts <sts-test.csv>', 'eval beir <scifact folder> [--keep <dir>]'],
+    flags: [['--keep <dir>', 'beir: build the index in <dir> and keep it (default: a temporary folder, removed)']],
+    example: 'npm run trove -- eval beir ../shared/eval/scifact',
+  },
+  similarity: {
+    summary: 'cosine similarity of two texts',
+    usage: ['similarity "<text a>" "<text b>"'],
+    flags: [],
+    example: 'npm run trove -- similarity "my vpn keeps disconnecting" "the VPN connection drops"',
+  },
+  models: {
+    summary: 'the model manager: list, get, use, remove, add a model, or set the download endpoint',
+    usage: ['models <list|get|use|remove|add|endpoint> ...'],
+    flags: [['--json', 'list: print JSON']],
+    example: 'npm run trove -- models list',
+  },
+  encode: {
+    summary: 'one text per line on stdin, one JSON vector per line on stdout',
+    usage: ['encode < texts.txt'],
+    flags: [],
+    example: 'printf "first text\\nsecond text\\n" | npm run trove -- encode',
+  },
+};
+
+export function commandHelp(name: string): string {
+  const h = HELP[name] ?? { summary: '', usage: [`${name} ...`], flags: [], example: `npm run trove -- ${name}` };
+  const width = Math.max(0, ...h.flags.map(([f]) => f.length));
+  return [
+    `${name}: ${h.summary}`,
+    '',
+    'usage:',
+    ...h.usage.map((u) => `  npm run trove -- ${u}`),
+    ...(h.flags.length ? ['', 'flags:', ...h.flags.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`)] : []),
+    '',
+    'example:',
+    `  ${h.example}`,
+    '',
+  ].join('\n');
+}
+
+export function overview(): string {
+  const names = Object.keys(HELP).sort();
+  const width = Math.max(...names.map((n) => n.length));
+  return [
+    'usage: npm run trove -- <command> [args]     (npm run trove -- <command> --help for its flags and an example)',
+    '',
+    'commands:',
+    ...names.map((n) => `  ${n.padEnd(width)}  ${HELP[n].summary}`),
+    '',
+  ].join('\n');
+}
