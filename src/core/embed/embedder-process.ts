@@ -43,10 +43,12 @@ export function nodeChildLauncher(): WorkerLauncher {
   const execArgv = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
   return () => {
     const child = fork(entry, [], { serialization: 'advanced', execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // A send to a process that just died fails with EPIPE: its 'exit' is what counts (restart, resend).
+    child.on('error', () => {});
     return {
       pid: child.pid,
       send: (m) => {
-        if (child.connected) child.send(m);
+        if (child.connected) child.send(m, () => {});
       },
       onMessage: (l) => child.on('message', (m) => l(m as WorkerResponse)),
       onExit: (l) => child.once('exit', (code, signal) => l(code, signal)),
