@@ -4,12 +4,17 @@
  * or Electron (the app). `npm test` and `npm start` call this first so each gets the build it needs.
  *
  *   node scripts/native.mjs node      make better-sqlite3 load in this Node (npm rebuild if needed)
- *   node scripts/native.mjs electron  rebuild it for Electron's ABI; if that can't be done here
- *                                     (offline, no headers) say so in one line and exit 0
- *   --strict  fail instead of warning      --quiet  no "ok" line
+ *   node scripts/native.mjs electron  rebuild it for Electron's ABI (`npm start`, `npm run dist`)
+ *   --strict  fail when the rebuild fails   --quiet  no "ok" line
+ *
+ * Before anything slow, `electron` mode checks what `npm start` cannot do without and stops within
+ * seconds with one line saying what is missing and what to do: Electron's binary (downloaded at
+ * install time), Node.js 22.12 or newer (Electron 45's tooling), and, when the SQLite module has to
+ * be rebuilt, Electron's headers (cached, or reachable on the network).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -65,15 +70,62 @@ function electronVersion() {
   }
 }
 
-function ensureElectron() {
+/** Electron 45's tooling (electron, @electron/rebuild, @electron/get) declares this; older Node fails in odd places. */
+const ELECTRON_TOOLING_NODE = [22, 12];
+
+function nodeIsAtLeast([major, minor]) {
+  const [m, n] = process.versions.node.split('.').map(Number);
+  return m > major || (m === major && n >= minor);
+}
+
+/** The Electron binary that the electron package downloads at install time (path.txt names it). */
+function electronBinaryPresent() {
+  const dir = join(root, 'node_modules', 'electron');
+  try {
+    const rel = readFileSync(join(dir, 'path.txt'), 'utf8').trim();
+    return rel !== '' && existsSync(join(dir, 'dist', rel));
+  } catch {
+    return false;
+  }
+}
+
+/** True when Electron's headers for `version` are cached or their download answers within a few seconds. */
+async function headersAvailable(version) {
+  const cached = [join(homedir(), '.electron-gyp', version), join(homedir(), '.cache', 'electron-gyp', version)];
+  if (cached.some((d) => existsSync(join(d, 'include', 'node', 'node_version.h')))) return true;
+  const base = process.env.TROVE_ELECTRON_HEADERS_URL ?? 'https://electronjs.org/headers';
+  try {
+    const res = await fetch(`${base}/v${version}/node-v${version}-headers.tar.gz`, { method: 'HEAD', signal: AbortSignal.timeout(5000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function ensureElectron() {
   const version = electronVersion();
   if (!version) fail('electron is not installed; run: npm install');
+  if (!electronBinaryPresent()) {
+    fail(
+      `Electron's binary is missing (node_modules/electron/dist, downloaded by npm install): with network access run \`node node_modules/electron/install.js\` (behind a proxy set ELECTRON_GET_USE_PROXY=1 and HTTPS_PROXY). Without it use the web host: npm run serve`,
+    );
+  }
+  if (!nodeIsAtLeast(ELECTRON_TOOLING_NODE)) {
+    fail(
+      `the desktop app's tooling (Electron 45) needs Node.js ${ELECTRON_TOOLING_NODE.join('.')} or newer; this is Node ${process.version}. Install a newer Node (the CLI, the web host and the tests run on Node 20)`,
+    );
+  }
   const want = `electron-${version}`;
   if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === want) return say(`better-sqlite3 ok for Electron ${version}`);
+  if (!(await headersAvailable(version))) {
+    fail(
+      `cannot rebuild the SQLite module for Electron ${version}: its headers are not cached and electronjs.org does not answer (offline?). Connect once and run npm start again, or use the web host: npm run serve`,
+    );
+  }
   const rebuild = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-rebuild.cmd' : 'electron-rebuild');
   const result = existsSync(rebuild)
-    ? run(rebuild, ['--only', 'better-sqlite3', '--version', version, '--force'], { timeout: 10 * 60_000 })
-    : run('npx', ['--no-install', 'electron-builder', 'install-app-deps'], { timeout: 10 * 60_000 });
+    ? run(rebuild, ['--only', 'better-sqlite3', '--version', version, '--force'], { timeout: 5 * 60_000 })
+    : run('npx', ['--no-install', 'electron-builder', 'install-app-deps'], { timeout: 5 * 60_000 });
   if (result.status === 0) {
     writeFileSync(marker, `${want}\n`);
     return say(`better-sqlite3 rebuilt for Electron ${version}`);
@@ -89,5 +141,5 @@ function ensureElectron() {
 }
 
 if (mode === 'node') ensureNode();
-else if (mode === 'electron') ensureElectron();
+else if (mode === 'electron') await ensureElectron();
 else fail('usage: node scripts/native.mjs node|electron [--strict] [--quiet]');
