@@ -1,6 +1,5 @@
-/** Open an import file: pick the reader by format (or extension) and the text encoding. */
+/** Open an import file: pick the reader by format and the text encoding. */
 import iconv from 'iconv-lite';
-import { extname } from 'node:path';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
@@ -9,27 +8,6 @@ import type { OpenedSource, ReadOptions, SourceRow } from './source-rows';
 import { readDelimited, readXlsx, sniffDelimiter } from './table-readers';
 import { parseMarkdownFaq, readJson, readJsonl, readTxt } from './text-readers';
 import { decodeLines, decodeText, readHead, sniffEncoding } from '../text/decode-text';
-
-const BY_EXTENSION: Record<string, ImportFormat> = {
-  '.csv': 'csv',
-  '.tsv': 'tsv',
-  '.tab': 'tsv',
-  '.txt': 'txt',
-  '.text': 'txt',
-  '.json': 'json',
-  '.jsonl': 'jsonl',
-  '.ndjson': 'jsonl',
-  '.xlsx': 'xlsx',
-  '.md': 'md',
-  '.markdown': 'md',
-};
-
-export function formatOf(file: string, forced?: ImportFormat): ImportFormat {
-  if (forced) return forced;
-  const f = BY_EXTENSION[extname(file).toLowerCase()];
-  if (!f) throw new Error(`don't know how to read "${extname(file) || file}" files; use .csv, .tsv, .txt, .json, .jsonl, .xlsx or .md (or pass a format)`);
-  return f;
-}
 
 /**
  * Open an import file. Runs in the reading process (IsolatedExtractor.readRows), never in the process

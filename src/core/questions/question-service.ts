@@ -31,7 +31,7 @@ import { exportFormatOf, writeRecords } from './export-bank';
 import { importRows } from './importer';
 import { ExtractionRefused } from '../extract/types';
 import { IsolatedExtractor } from '../extract/isolated-extractor';
-import { formatOf } from './open-source';
+import { formatOf } from './import-format';
 import type { OpenedSource } from './source-rows';
 import { paraphraseMiningAbove } from './paraphrase-mining';
 import { VectorIndex } from '../vectors/vector-index';
