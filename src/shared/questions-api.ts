@@ -45,6 +45,11 @@ export interface QuestionsApi {
    * with their row numbers and reasons. While it runs, `importProgress` events say how far it is.
    */
   importBank(fileName: string, contentBase64: string, options: BankImportOptions): Promise<ImportReport>;
+  /**
+   * Stop the import running into `bank` (started by importBank). The rows already stored stay; the
+   * import's report says where it stopped. False when no import into that bank is running.
+   */
+  cancelImport(bank: string): Promise<boolean>;
   /** Every question of a bank (with answers and ids) as a CSV or JSONL file, to save or re-import. */
   exportBank(bank: string, format: ExportFormat): Promise<BankExport>;
   /** The `k` (default 5, at most 50) questions of a bank closest to `text`, best first, with scores and answers. */
@@ -102,6 +107,7 @@ export const questionsSchemas = {
     base64Content,
     z.strictObject({ bank: bankName, questionColumn: column, answerColumn: column, idColumn: column }),
   ]),
+  cancelImport: z.tuple([bankName]),
   exportBank: z.tuple([bankName, z.enum(['csv', 'jsonl'])]),
   askQuestion: z.tuple([bankName, questionText, z.number().int().min(1).max(50).optional()]),
   addQuestion: z.tuple([bankName, questionText, z.string().max(MAX_QUESTION_CHARS, `answer is longer than ${MAX_QUESTION_CHARS} characters`).optional()]),

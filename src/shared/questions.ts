@@ -64,6 +64,8 @@ export interface ImportOptions {
   removeMissing?: boolean;
   /** Called about twice a second while the import runs, and once at the end. */
   onProgress?: (progress: ImportProgress) => void;
+  /** Aborting it stops the import after the row being read; the rows already stored stay (the report says so). */
+  signal?: AbortSignal;
 }
 
 /** How far an import is: sent to the UI as the `importProgress` event and printed by the CLI. */
@@ -76,6 +78,8 @@ export interface ImportProgress {
   rowsRead: number;
   /** Rows skipped so far. */
   skipped: number;
+  /** Rows done: read and, when they needed it, embedded and stored (reading runs ahead of the model). */
+  rowsDone: number;
   /** Rows in the file, counted before the import (lines for text formats: quoted fields over several lines make it an overestimate); null when unknown. */
   rowsTotal: number | null;
   /** Bytes of the file read so far. */
@@ -86,7 +90,7 @@ export interface ImportProgress {
   embedded: number;
   /** Share of the work done, 0–1 (rows of rowsTotal when known, else bytes; below 1 until done). */
   fraction: number;
-  /** Rows (read or skipped) per second since the import started. */
+  /** Rows done per second since the import started. */
   rowsPerSecond: number;
   /** Seconds left at the current rate; null until there is enough to estimate from. */
   etaSeconds: number | null;

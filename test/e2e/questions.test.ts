@@ -193,4 +193,39 @@ describe('Questions view in a browser', { timeout: 10 * 60_000 }, () => {
       await app.close();
     }
   });
+
+  test('a long import shows rows done of the total, a rate and the time left, and Cancel stops it keeping what was stored', async () => {
+    const app = await startApp(browser);
+    try {
+      const { page } = app;
+      const train = readFileSync(join(ROOT, '..', 'shared', 'eval', 'stsb', 'sts-train.csv'), 'utf8')
+        .split('\n')
+        .map((line) => line.split('\t')[5]?.trim())
+        .filter((q): q is string => !!q);
+      const questions = [...new Set(train)].slice(0, 1500);
+      const csv = join(app.root, 'train-1500.csv');
+      writeFileSync(csv, ['id,question,answer', ...questions.map((q, i) => `t${i + 1},${csvField(q)},Answer ${i + 1}.`)].join('\n') + '\n');
+
+      await page.getByTestId('nav-questions').click();
+      await page.getByTestId('bank-file').setInputFiles(csv);
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      const line = page.getByTestId('import-progress');
+      await line.filter({ hasText: /^train-1500\.csv: [\d,]+ of 1,500 rows \(\d+%\), [\d.,]+ rows\/s, about (\d+ s|\d+ min \d\d s) left$/ }).waitFor({ timeout: 120_000 });
+      const value = Number(await page.locator('.import-progress progress').getAttribute('value'));
+      assert.ok(value > 0 && value < 1, `the bar is part-way: ${value}`);
+      await screenshot(page, 'questions-import');
+
+      await page.getByRole('button', { name: 'Cancel import' }).click();
+      const report = page.locator('.import-report');
+      await report.waitFor({ timeout: 120_000 });
+      const warning = (await report.locator('.warning').textContent()) ?? '';
+      const stored = /cancelled; the (\d+) questions stored before that stay in the bank/.exec(warning);
+      assert.ok(stored, `the report says it was cancelled: ${warning}`);
+      assert.ok(Number(stored[1]) < 1500);
+      await page.getByRole('combobox', { name: 'Question bank' }).locator('option', { hasText: `train-1500 (${stored[1]} questions)` }).waitFor({ state: 'attached' });
+      assert.equal(await line.count(), 0);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -126,7 +126,7 @@ const questions: Command = async (args) => {
           header: flags.has('no-header') ? false : flags.has('header') ? true : 'auto',
           onProgress: (p) => {
             if (p.done) return;
-            const done = p.rowsRead + p.skipped;
+            const done = p.rowsDone;
             line(formatProgressLine(`importing ${p.file}`, { unit: 'rows', done, total: p.rowsTotal, rate: p.rowsPerSecond, etaSeconds: p.etaSeconds }) + `, ${p.embedded.toLocaleString('en-US')} embedded`);
           },
         }),

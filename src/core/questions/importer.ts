@@ -36,12 +36,20 @@ interface Pending extends QuestionRow {
 
 export type ImportCounts = Omit<ImportReport, 'bank'>;
 
+/** For progress: rows read and skipped, texts embedded, and rows done (read, and embedded if they needed it). */
+export interface ImportCountsSoFar {
+  rowsRead: number;
+  skipped: number;
+  embedded: number;
+  rowsDone: number;
+}
+
 export async function importRows(
   store: BankStore,
   embedder: Embedder,
   bank: QuestionBank,
   source: OpenedSource,
-  options: { removeMissing: boolean; onProgress?: (counts: { rowsRead: number; embedded: number; skipped: number }) => void },
+  options: { removeMissing: boolean; onProgress?: (counts: ImportCountsSoFar) => void; signal?: AbortSignal },
 ): Promise<ImportCounts> {
   const report: ImportCounts = {
     format: source.format,
@@ -64,15 +72,20 @@ export async function importRows(
   const seen = new Map<string, number>();
   let batch: Pending[] = [];
   let toEmbed = 0;
-  const progress = () => options.onProgress?.({ rowsRead: report.rowsRead, embedded: report.embedded, skipped: skippedTotal });
+  // Rows read but still waiting for the model: reading runs far ahead of embedding, so they are not done.
+  let waiting = 0;
+  const progress = () =>
+    options.onProgress?.({ rowsRead: report.rowsRead, embedded: report.embedded, skipped: skippedTotal, rowsDone: report.rowsRead + skippedTotal - waiting });
 
   const flush = async () => {
     if (!batch.length) return;
     const texts = batch.filter((p) => p.embed).map((p) => p.question);
     const vectors: Float32Array[] = [];
     for (let i = 0; i < texts.length; i += ENCODE_STEP) {
+      options.signal?.throwIfAborted();
       vectors.push(...(await embedder.encode(texts.slice(i, i + ENCODE_STEP), { role: 'query' })));
       report.embedded += Math.min(ENCODE_STEP, texts.length - i);
+      waiting = Math.max(0, waiting - ENCODE_STEP);
       progress();
     }
     const insert: NewQuestion[] = [];
@@ -89,10 +102,12 @@ export async function importRows(
     report.updated += update.length;
     batch = [];
     toEmbed = 0;
+    waiting = 0;
   };
 
   try {
     for await (const r of source.rows) {
+      options.signal?.throwIfAborted();
       progress();
       if ('skip' in r) {
         skip({ row: r.row, reason: r.skip });
@@ -116,14 +131,19 @@ export async function importRows(
       }
       const embed = !old || old.questionHash !== questionHash;
       batch.push({ ...r, key, questionHash, contentHash, existingId: old?.id ?? null, embed });
-      if (embed) toEmbed++;
+      if (embed) {
+        toEmbed++;
+        waiting++;
+      }
       if (toEmbed >= IMPORT_BATCH || batch.length >= 4 * IMPORT_BATCH) await flush();
     }
     await flush();
   } catch (err) {
     // Nothing read yet (bad column, not a text file...): a plain error, nothing was imported.
-    if (report.rowsRead === 0 && skippedTotal === 0) throw err;
-    report.error = `stopped after ${report.rowsRead} rows: ${err instanceof Error ? err.message : String(err)}; the rows before were imported`;
+    if (report.rowsRead === 0 && skippedTotal === 0) throw options.signal?.aborted ? new Error('the import was cancelled before any row was read') : err;
+    const why = options.signal?.aborted ? 'cancelled' : err instanceof Error ? err.message : String(err);
+    // Rows read but not yet stored (the batch being embedded) are not in the bank: count only what is.
+    report.error = `stopped after ${report.rowsRead} rows were read: ${why}; the ${report.added + report.updated} questions stored before that stay in the bank`;
   }
   // Known only once read: a file can turn out to hold rows in several encodings.
   report.encoding = source.encoding;

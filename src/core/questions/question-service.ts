@@ -28,7 +28,7 @@ import type { Embedder } from '../embed/types';
 import { BankStore, openQuestionsDb, QuestionsError } from './bank-store';
 import { communityDetection } from './community-detection';
 import { exportFormatOf, writeRecords } from './export-bank';
-import { importRows } from './importer';
+import { importRows, type ImportCountsSoFar } from './importer';
 import { ExtractionRefused } from '../extract/types';
 import { IsolatedExtractor } from '../extract/isolated-extractor';
 import { formatOf } from './import-format';
@@ -112,7 +112,7 @@ export function createQuestionService(options: QuestionServiceOptions): Question
     indexes.delete(bank.id);
     const started = Date.now();
     let lastProgress = 0;
-    let latest = { rowsRead: 0, embedded: 0, skipped: 0 };
+    let latest: ImportCountsSoFar = { rowsRead: 0, embedded: 0, skipped: 0, rowsDone: 0 };
     const report = (done: boolean) => {
       lastProgress = Date.now();
       opts.onProgress?.(importProgress(bank.name, basename(path), latest, source.progress(), Date.now() - started, done));
@@ -120,6 +120,7 @@ export function createQuestionService(options: QuestionServiceOptions): Question
     try {
       const counts = await importRows(store, embedder, bank, source, {
         removeMissing,
+        signal: opts.signal,
         onProgress: (c) => {
           latest = c;
           if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) report(false);
@@ -290,12 +291,12 @@ export function createQuestionService(options: QuestionServiceOptions): Question
 export function importProgress(
   bank: string,
   file: string,
-  counts: { rowsRead: number; embedded: number; skipped: number },
+  counts: ImportCountsSoFar,
   read: { bytesRead: number; bytesTotal: number; rowsTotal: number | null },
   elapsedMs: number,
   done: boolean,
 ): ImportProgress {
-  const rows = counts.rowsRead + counts.skipped;
+  const rows = done ? counts.rowsRead + counts.skipped : counts.rowsDone;
   const fraction = done ? 1 : Math.min(0.99, read.rowsTotal ? rows / read.rowsTotal : read.bytesTotal ? read.bytesRead / read.bytesTotal : 0);
   const rowsPerSecond = elapsedMs > 0 ? (rows * 1000) / elapsedMs : 0;
   // An estimate needs a second of history and some of the file behind it.

@@ -45,8 +45,16 @@ export function exportFileName(bank: string, format: 'csv' | 'jsonl'): string {
 
 /** `onProgress` receives the progress of imports made through `importBank` (the host sends it to the page). */
 export function createQuestionsApi(service: QuestionService, onProgress?: (p: ImportProgress) => void): QuestionsApi {
+  /** Imports running through importBank, by bank name, so cancelImport can stop them. */
+  const running = new Map<string, AbortController>();
   return {
     listBanks: () => service.listBanks(),
+
+    async cancelImport(bank) {
+      const importing = running.get(bank.trim());
+      importing?.abort();
+      return importing !== undefined;
+    },
 
     async exportBank(bank, format) {
       const dir = await mkdtemp(join(tmpdir(), 'trove-export-'));
@@ -61,14 +69,22 @@ export function createQuestionsApi(service: QuestionService, onProgress?: (p: Im
 
     async importBank(fileName, contentBase64, options) {
       const bytes = decodeUpload(contentBase64);
-      const dir = await mkdtemp(join(tmpdir(), 'trove-import-'));
+      const bank = options.bank.trim();
+      if (running.has(bank)) throw new QuestionsError(`an import into "${bank}" is already running`);
+      const cancel = new AbortController();
+      running.set(bank, cancel);
+      const dir = await mkdtemp(join(tmpdir(), 'trove-import-')).catch((err: unknown) => {
+        running.delete(bank);
+        throw err;
+      });
       try {
         const file = join(dir, basename(fileName));
         await writeFile(file, bytes, { mode: 0o600 });
         // The temp copy is not a source to stay in step with: never drop questions missing from it.
         const progress = onProgress && ((p: ImportProgress) => onProgress({ ...p, file: basename(fileName) }));
-        return await service.importFile(file, { bank: options.bank.trim(), columns: columnChoice(options), removeMissing: false, onProgress: progress });
+        return await service.importFile(file, { bank, columns: columnChoice(options), removeMissing: false, onProgress: progress, signal: cancel.signal });
       } finally {
+        running.delete(bank);
         await rm(dir, { recursive: true, force: true });
       }
     },

@@ -25,6 +25,8 @@ export const questions = $state({
   /** Score from which a match is marked "same question". */
   sameThreshold: DEFAULT_SAME_THRESHOLD,
   importing: false,
+  /** The bank the running import fills ('' when none runs). */
+  importingInto: '',
   /** How far the running import is (from the engine's importProgress events). */
   importProgress: null as ImportProgress | null,
   importError: null as string | null,
@@ -87,6 +89,7 @@ export async function importBankFile(file: File, options: BankImportOptions): Pr
   listenForImportProgress();
   questions.importProgress = null;
   questions.importing = true;
+  questions.importingInto = options.bank;
   try {
     const content = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
     const report = await getHost().api.importBank(file.name, content, options);
@@ -98,8 +101,14 @@ export async function importBankFile(file: File, options: BankImportOptions): Pr
     questions.importError = message(err);
   } finally {
     questions.importing = false;
+    questions.importingInto = '';
     questions.importProgress = null;
   }
+}
+
+/** Stop the running import; what it stored so far stays, and its report says where it stopped. */
+export async function cancelImport(): Promise<void> {
+  if (questions.importingInto) await attempt(() => getHost().api.cancelImport(questions.importingInto));
 }
 
 export function setAskText(text: string): void {
