@@ -20,7 +20,7 @@ after(async () => {
 });
 
 function trainCsv(n: number): string {
-  const sentences = [...new Set(readSts(join(ROOT, '..', 'shared', 'eval', 'stsb', 'sts-train.csv')).map((p) => p.a))].slice(0, n);
+  const sentences = [...new Set(readSts(join(ROOT, '..', 'shared', 'eval', 'stsb', 'sts-train.csv')).pairs.map((p) => p.a))].slice(0, n);
   return Buffer.from(['id,question', ...sentences.map((q, i) => `t${i + 1},"${q.replace(/"/g, '""')}"`)].join('\n') + '\n').toString('base64');
 }
 
