@@ -55,8 +55,10 @@ test('index: progress lines on a non-terminal stderr, and after a kill -9 the su
       return 0;
     }
   };
-  const first = cli(['index', docs, '--db', db]);
-  await waitFor('some files indexed before the kill', () => indexed() >= 10, 180_000);
+  // A line every 0.5 s, not 5 s: on a fast machine the first files are done before a 5 s line is due.
+  const first = cli(['index', docs, '--db', db], { TROVE_PROGRESS_MS: '500' });
+  const progressLine = /^indexing \d+\/\d+ files, \d+ passages, [\d.]+ passages\/s/m;
+  await waitFor('some files indexed and a progress line before the kill', () => indexed() >= 10 && progressLine.test(first.out.stderr), 180_000);
   const workers = execFileSync('pgrep', ['-P', String(first.child.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
   first.child.kill('SIGKILL');
   await first.exit;
@@ -69,7 +71,7 @@ test('index: progress lines on a non-terminal stderr, and after a kill -9 the su
   }
   const kept = indexed();
   assert.ok(kept < corpus.length, 'the kill came after the whole folder was indexed');
-  assert.match(first.out.stderr, /^indexing \d+\/\d+ files, \d+ passages, [\d.]+ passages\/s/m, 'no progress line while stderr is not a terminal');
+  assert.match(first.out.stderr, progressLine, 'no progress line while stderr is not a terminal');
 
   const second = cli(['index', docs, '--db', db]);
   const { code } = await second.exit;
