@@ -7,6 +7,7 @@
  * even one nobody measured.
  */
 import type { ModelCheck } from './model-files';
+import { cosSim } from './similarity';
 
 /** Similarities sentence-transformers publishes (its quickstart) for the shipped model. */
 export const PUBLISHED_CHECKS: Record<string, ModelCheck[]> = {
@@ -30,18 +31,6 @@ export class ModelRefusedError extends Error {
   override name = 'ModelRefusedError';
 }
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return aa === 0 || bb === 0 ? 0 : ab / Math.sqrt(aa * bb);
-}
-
 export interface CheckTarget {
   /** The graph file, named in the refusal. */
   file: string;
@@ -56,8 +45,8 @@ export async function checkModel(encode: (texts: string[]) => Promise<Float32Arr
   const texts = [SANITY.anchor, SANITY.paraphrase, SANITY.unrelated, ...target.checks.flatMap((c) => [c.a, c.b])];
   const v = await encode(texts);
   if (v.some((x) => !x.every(Number.isFinite))) throw new ModelRefusedError(`model refused: ${target.file} gives vectors with NaN or infinite values`);
-  const para = cosine(v[0], v[1]);
-  const unrelated = cosine(v[0], v[2]);
+  const para = cosSim(v[0], v[1]);
+  const unrelated = cosSim(v[0], v[2]);
   if (!(para > unrelated + SANITY_MARGIN)) {
     throw new ModelRefusedError(
       `model refused: ${target.file} scores unrelated sentences like paraphrases (cosine ${unrelated.toFixed(4)} for ` +
