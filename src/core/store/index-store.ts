@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { openDatabase } from './open-database';
+import { WordIndex } from './word-index';
 
 export interface IndexedFileRow {
   id: number;
@@ -55,9 +56,12 @@ const FILE_COLUMNS = `id, folder_id AS folderId, path, size, mtime_ms AS mtimeMs
 
 export class IndexStore {
   readonly db: Database.Database;
+  /** The keyword index over the same passages and file names (FTS5, same database and transactions). */
+  readonly words: WordIndex;
 
   constructor(file: string) {
     this.db = openDatabase(file);
+    this.words = new WordIndex(this.db);
   }
 
   close(): void {
@@ -136,12 +140,14 @@ export class IndexStore {
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM files WHERE path = ?').run(facts.path);
       const fileId = this.insertFile(facts, 'indexed', null, embeddingSetId);
+      this.words.setFile(fileId, facts.path);
       const insertChunk = this.db.prepare(
         'INSERT INTO chunks (file_id, seq, start, end, location, text) VALUES (?, ?, ?, ?, ?, ?)',
       );
       const insertVector = this.db.prepare('INSERT INTO vectors (chunk_id, embedding_set_id, vector) VALUES (?, ?, ?)');
       const chunkIds = chunks.map((c, seq) => {
         const chunkId = Number(insertChunk.run(fileId, seq, c.start, c.end, c.location, c.text).lastInsertRowid);
+        this.words.addChunk(chunkId, c.text);
         insertVector.run(chunkId, embeddingSetId, Buffer.from(c.vector.buffer, c.vector.byteOffset, c.vector.byteLength));
         return chunkId;
       });
@@ -157,6 +163,7 @@ export class IndexStore {
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM files WHERE path = ?').run(facts.path);
       const fileId = this.insertFile(facts, 'indexed', null, source.embeddingSetId);
+      this.words.setFile(fileId, facts.path);
       const chunks = this.db
         .prepare(
           `SELECT c.seq, c.start, c.end, c.location, c.text, v.embedding_set_id AS setId, v.vector
@@ -169,6 +176,7 @@ export class IndexStore {
       const insertVector = this.db.prepare('INSERT INTO vectors (chunk_id, embedding_set_id, vector) VALUES (?, ?, ?)');
       const rows = chunks.map((c) => {
         const chunkId = Number(insertChunk.run(fileId, c.seq, c.start, c.end, c.location, c.text).lastInsertRowid);
+        this.words.addChunk(chunkId, c.text);
         insertVector.run(chunkId, c.setId, c.vector);
         return { chunkId, vector: c.vector };
       });
@@ -183,6 +191,7 @@ export class IndexStore {
       this.db
         .prepare('UPDATE files SET folder_id = ?, path = ?, size = ?, mtime_ms = ?, updated_at = ? WHERE id = ?')
         .run(facts.folderId, facts.path, facts.size, facts.mtimeMs, Date.now(), fileId);
+      this.words.setFile(fileId, facts.path);
     })();
   }
 
@@ -232,6 +241,39 @@ export class IndexStore {
       if (row) out.set(id, row);
     }
     return out;
+  }
+
+  /** The first passage of a file (a file found by its name shows it), or undefined. */
+  firstChunk(fileId: number): number | undefined {
+    return this.db.prepare('SELECT id FROM chunks WHERE file_id = ? ORDER BY seq LIMIT 1').pluck().get(fileId) as number | undefined;
+  }
+
+  indexedFileIds(): number[] {
+    return this.db.prepare("SELECT id FROM files WHERE state = 'indexed'").pluck().all() as number[];
+  }
+
+  /** Indexed files in these folders, of these types (extensions), modified in [after, before). */
+  filesMatching(filter: { folderIds?: number[]; types?: string[]; after?: number; before?: number }): number[] {
+    const where = ["state = 'indexed'"];
+    const params: (number | string)[] = [];
+    if (filter.folderIds) {
+      where.push(`folder_id IN (${filter.folderIds.map(() => '?').join(', ') || 'NULL'})`);
+      params.push(...filter.folderIds);
+    }
+    if (filter.types) {
+      // The extension is what follows the last dot of the name (folder-rules' fileType).
+      where.push(`(${filter.types.map(() => "lower(path) LIKE ? ESCAPE '\\'").join(' OR ') || '0'})`);
+      params.push(...filter.types.map((t) => `%.${t.toLowerCase().replace(/[\\%_]/g, '\\$&')}`));
+    }
+    if (filter.after !== undefined) {
+      where.push('mtime_ms >= ?');
+      params.push(filter.after);
+    }
+    if (filter.before !== undefined) {
+      where.push('mtime_ms < ?');
+      params.push(filter.before);
+    }
+    return this.db.prepare(`SELECT id FROM files WHERE ${where.join(' AND ')}`).pluck().all(...params) as number[];
   }
 
   chunksOfFile(fileId: number): StoredChunk[] {

@@ -3,6 +3,8 @@
  * crash leaves the database at the previous version, never half-way. Append; never edit a shipped one.
  */
 import type Database from 'better-sqlite3';
+import { basename } from 'node:path';
+import { indexText } from '../search/words';
 import { runMigrations, type Migration } from './sqlite';
 
 export type { Migration };
@@ -57,6 +59,37 @@ export const migrations: Migration[] = [
         );
         CREATE INDEX vectors_set ON vectors(embedding_set_id);
       `);
+    },
+  },
+  {
+    version: 2,
+    name: 'keyword index (FTS5) over passages and file names, filled from the stored passages',
+    up(db) {
+      // Contentless: the text is in chunks already; the index keeps only tokens and positions (phrases
+      // and bm25 work, the text is not stored twice). contentless_delete lets a row be deleted by id.
+      // Deletes follow chunks and files by trigger (cascades included); inserts are written by
+      // IndexStore in the same transaction as the chunk, because CJK text is spaced by words.ts first.
+      db.exec(`
+        CREATE VIRTUAL TABLE chunk_words USING fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE file_words USING fts5(name, path, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE chunk_vocab USING fts5vocab(chunk_words, 'row');
+        CREATE TRIGGER chunk_words_delete AFTER DELETE ON chunks BEGIN DELETE FROM chunk_words WHERE rowid = old.id; END;
+        CREATE TRIGGER file_words_delete AFTER DELETE ON files BEGIN DELETE FROM file_words WHERE rowid = old.id; END;
+      `);
+      // No re-extraction, no re-embedding: the words come from the passage texts already stored.
+      // In pages by id: better-sqlite3 cannot write while a read on the same connection is open.
+      const chunk = db.prepare('INSERT INTO chunk_words (rowid, text) VALUES (?, ?)');
+      const page = db.prepare('SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT 5000');
+      for (let last = 0; ; ) {
+        const rows = page.all(last) as { id: number; text: string }[];
+        if (rows.length === 0) break;
+        for (const c of rows) chunk.run(c.id, indexText(c.text));
+        last = rows.at(-1)!.id;
+      }
+      const file = db.prepare('INSERT INTO file_words (rowid, name, path) VALUES (?, ?, ?)');
+      for (const f of db.prepare("SELECT id, path FROM files WHERE state = 'indexed'").all() as { id: number; path: string }[]) {
+        file.run(f.id, indexText(basename(f.path)), indexText(f.path));
+      }
     },
   },
 ];

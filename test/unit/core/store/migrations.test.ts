@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { migrate, migrations, type Migration } from '../../../../src/core/store/migrations';
+import { IndexStore } from '../../../../src/core/store/index-store';
 import { openDatabase } from '../../../../src/core/store/open-database';
 
 const dir = mkdtempSync(join(tmpdir(), 'trove-migrations-'));
@@ -36,6 +37,32 @@ describe('store migrations', () => {
     assert.equal((db.prepare('SELECT COUNT(*) AS n FROM chunks').get() as { n: number }).n, 0);
     assert.equal((db.prepare('SELECT COUNT(*) AS n FROM vectors').get() as { n: number }).n, 0);
     db.close();
+  });
+
+  test('migration 2 fills the keyword index from the stored passages of a version-1 index: no re-extraction, no re-embedding', () => {
+    const f = file();
+    const v1 = new Database(f);
+    migrate(v1, migrations.slice(0, 1));
+    v1.prepare("INSERT INTO folders (path, added_at) VALUES ('/f', 0)").run();
+    v1.prepare("INSERT INTO embedding_sets (model_id, dimension, pipeline_version) VALUES ('m', 2, 1)").run();
+    const addFile = v1.prepare("INSERT INTO files (folder_id, path, size, mtime_ms, content_hash, state, embedding_set_id, updated_at) VALUES (1, ?, 3, 1, 'h', 'indexed', 1, 0)");
+    const addChunk = v1.prepare('INSERT INTO chunks (file_id, seq, start, end, text) VALUES (?, 0, 0, 9, ?)');
+    addChunk.run(addFile.run('/f/merge-notes.txt').lastInsertRowid, 'Use git merge --no-ff to keep the branch');
+    addChunk.run(addFile.run('/f/隐私.txt').lastInsertRowid, '为了保护隐私，搜索在本地完成');
+    v1.prepare('INSERT INTO vectors (chunk_id, embedding_set_id, vector) SELECT id, 1, ? FROM chunks').run(Buffer.from(new Float32Array([1, 0]).buffer));
+    v1.close();
+
+    const store = new IndexStore(f);
+    assert.equal(store.db.pragma('user_version', { simple: true }), migrations.at(-1)!.version);
+    const find = (match: string) => store.words.passages(match, 10, null).map((h) => store.chunksByIds([h.chunkId]).get(h.chunkId)!.text);
+    assert.deepEqual(find('"no ff"'), ['Use git merge --no-ff to keep the branch']);
+    assert.deepEqual(find('"隐 私"'), ['为了保护隐私，搜索在本地完成'], 'a two-character Chinese word');
+    assert.equal(store.words.filesNamed('name : "merge notes"', 5).length, 1, 'file names are searchable');
+    // Deleting a file takes its words with it (trigger through the cascade).
+    store.deleteFile('/f/merge-notes.txt');
+    assert.deepEqual(find('"no ff"'), []);
+    assert.equal(store.words.filesNamed('name : "merge"', 5).length, 0);
+    store.close();
   });
 
   test('reopening does not re-run migrations', () => {
