@@ -11,7 +11,7 @@
 import type { ChunkToStore, FileFacts, FolderRow, IndexedFileRow, IndexStore } from '../store/index-store';
 import { blobToVector } from '../vectors/blob';
 import { sqliteFloatRows } from '../vectors/sqlite-float-rows';
-import { VectorIndex } from '../vectors/vector-index';
+import { VectorIndex, type FloatRows } from '../vectors/vector-index';
 
 /** One passage found by the vector side of search. */
 export interface ChunkScore {
@@ -30,6 +30,9 @@ export interface EmbeddingSetKey {
 
 export class Corpus {
   private readonly index: VectorIndex;
+  private readonly floats: FloatRows;
+  /** Counts every change to what is stored; caches derived from the index (spelling's vocabulary) compare it. */
+  changes = 0;
 
   private constructor(
     /** Read access to what is stored; writes go through the Corpus methods below. */
@@ -40,7 +43,8 @@ export class Corpus {
   ) {
     // int8 rows in memory; candidates are rescored exactly from the float32 vectors SQLite already
     // holds, so a million passages cost ~400 MB of RAM instead of 1.5 GB (src/core/vectors).
-    this.index = new VectorIndex(dimension, { floats: sqliteFloatRows(store.db, 'SELECT vector FROM vectors WHERE chunk_id = ?', dimension) });
+    this.floats = sqliteFloatRows(store.db, 'SELECT vector FROM vectors WHERE chunk_id = ?', dimension);
+    this.index = new VectorIndex(dimension, { floats: this.floats });
   }
 
   /** The corpus for `key` in `store` (created on first use), with its stored vectors loaded into memory. */
@@ -68,6 +72,7 @@ export class Corpus {
 
   /** Replace whatever is stored for `facts.path` with these passages and their vectors. */
   writeFile(facts: FileFacts, chunks: ChunkToStore[]): number {
+    this.changes++;
     const old = this.store.fileByPath(facts.path);
     const { fileId, chunkIds } = this.store.writeIndexedFile(facts, this.embeddingSetId, chunks);
     if (old) this.index.removeGroup(old.id);
@@ -77,6 +82,7 @@ export class Corpus {
 
   /** Store `facts.path` as a copy of `source` (same content): its passages and vectors, no embedding. */
   copyFile(facts: FileFacts, source: IndexedFileRow): number {
+    this.changes++;
     const old = this.store.fileByPath(facts.path);
     const { fileId, rows } = this.store.copyIndexedFile(facts, source);
     if (old) this.index.removeGroup(old.id);
@@ -86,6 +92,7 @@ export class Corpus {
 
   /** `fileId` moved or was renamed to `facts.path`: same row, passages and vectors; searchable again. */
   moveFile(fileId: number, facts: FileFacts): void {
+    this.changes++;
     const displaced = this.store.fileByPath(facts.path);
     this.store.moveFile(fileId, facts);
     if (displaced && displaced.id !== fileId) this.index.removeGroup(displaced.id);
@@ -100,6 +107,7 @@ export class Corpus {
 
   /** Record that `facts.path` could not be indexed; whatever was indexed for it before is dropped. Returns whether search results changed. */
   writeFailed(facts: FileFacts, reason: string): boolean {
+    this.changes++;
     const old = this.store.fileByPath(facts.path);
     this.store.writeFailedFile(facts, reason);
     return old ? this.index.removeGroup(old.id) > 0 : false;
@@ -115,6 +123,7 @@ export class Corpus {
 
   /** Forget a file entirely; returns its id, or undefined when it was not stored. */
   deleteFile(path: string): number | undefined {
+    this.changes++;
     const id = this.store.deleteFile(path);
     if (id !== undefined) this.index.removeGroup(id);
     return id;
@@ -126,6 +135,7 @@ export class Corpus {
 
   /** Forget a folder with all its files; returns how many files were dropped. */
   removeFolder(path: string): number {
+    this.changes++;
     const ids = this.store.removeFolder(path);
     for (const id of ids) this.index.removeGroup(id);
     return ids.length;
@@ -134,6 +144,27 @@ export class Corpus {
   /** The best `perFile` passages of the `kFiles` files whose best passage is closest to `query`. */
   nearestFiles(query: Float32Array, kFiles: number, perFile: number): ChunkScore[][] {
     return this.index.searchGroups(query, kFiles, perFile).map((list) => list.map((h) => ({ chunkId: h.id, fileId: h.group, score: h.score })));
+  }
+
+  /** The `k` searchable passages closest to `query`, best first; with `accept`, only in the files it accepts. */
+  nearestPassages(query: Float32Array, k: number, accept?: (fileId: number) => boolean): ChunkScore[] {
+    return this.index.search(query, k, accept).map((h) => ({ chunkId: h.id, fileId: h.group, score: h.score }));
+  }
+
+  /** Exact similarity of `query` to each of these stored passages (for passages found by words alone). */
+  similarities(query: Float32Array, chunkIds: number[]): Float64Array {
+    const d = this.dimension;
+    const m = this.floats.read(Int32Array.from(chunkIds));
+    return Float64Array.from(chunkIds, (_, i) => {
+      let s = 0;
+      for (let x = 0; x < d; x++) s += m[i * d + x] * query[x];
+      return Math.fround(s);
+    });
+  }
+
+  /** The stored vectors of one file's passages, in order. */
+  vectorsOfFile(fileId: number): { chunkId: number; vector: Float32Array }[] {
+    return this.store.vectorsOfFile(fileId).map((r) => ({ chunkId: r.chunkId, vector: blobToVector(r.vector) }));
   }
 
   /** A stored file's vectors back into memory, unless they are there already. */

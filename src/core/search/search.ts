@@ -1,70 +1,328 @@
-/** Query → embedding → exact top-k passages → files, best passage first, ready for IPC. */
+/**
+ * Hybrid search: every query runs against the vectors (meaning) and the FTS5 keyword index (words);
+ * the candidates are fused at passage level and then grouped by file, best passage first.
+ *
+ * Fusion is a convex combination of the two scores, each scaled to 0–1 over the query's own
+ * candidates: α·cosine' + (1−α)·bm25'. Chosen on BEIR SciFact through the real pipeline against
+ * reciprocal rank fusion (`eval beir --fusion-table`; the figures are in the README's search section).
+ */
 import { basename } from 'node:path';
-import type { Passage, SearchHit, SearchQuery, SearchResponse } from '../../shared/types';
-import type { Embedder } from '../embed/types';
-import { fileType } from '../sources/folder-rules';
+import { InvalidArgumentsError } from '../../shared/api';
+import type { Passage, SearchFilters, SearchHit, SearchQuery, SearchResponse, SimilarQuery } from '../../shared/types';
 import type { Corpus } from '../corpus/corpus';
-import type { FolderRow } from '../store/index-store';
+import type { Embedder } from '../embed/types';
+import { NotIndexedError } from '../service/path-errors';
+import { fileType } from '../sources/folder-rules';
+import type { FolderRow, IndexedFileRow } from '../store/index-store';
 import { highlightSpan } from './highlight';
+import { noMatchBelow } from './no-match';
+import { parseQuery, type ParsedQuery } from './query-syntax';
+import { unsupportedScript } from './query-script';
+import { Speller } from './spelling';
+import { containsPhrase, ftsPhrase, tokens } from './words';
 
-export interface SearchDeps {
-  corpus: Corpus;
-  embedder: Embedder;
+/** Passages each index contributes to the fusion. */
+const DEPTH = 100;
+const PASSAGES_PER_FILE = 4;
+/** Files shown under "No good matches". */
+const WEAK_FILES = 3;
+/** Weight of meaning against words (the SciFact measurement chose it; see the module comment). */
+export const DEFAULT_ALPHA = 0.5;
+/** Passages of one file this alike (shared words, Jaccard) show once. */
+const NEAR_DUPLICATE = 0.8;
+
+/** How candidates are fused: convex combination with weight α on meaning, or reciprocal rank fusion. */
+export type Fusion = { kind: 'convex'; alpha: number } | { kind: 'rrf'; k: number };
+
+interface Candidate {
+  chunkId: number;
+  fileId: number;
+  similarity: number | null;
+  words: number | null;
+  score: number;
 }
 
-const PASSAGES_PER_FILE = 4;
+export class FileSearch {
+  private readonly speller: Speller;
+  /** For evaluation (`eval beir --fusion-table`): the fusion every search uses. */
+  fusion: Fusion = { kind: 'convex', alpha: DEFAULT_ALPHA };
 
-export async function searchIndex(deps: SearchDeps, query: SearchQuery, folders: FolderRow[]): Promise<SearchResponse> {
-  const t0 = performance.now();
-  const k = query.k ?? 10;
-  const [vector] = await deps.embedder.encode([query.text], { priority: 'high', role: 'query' });
-  const groups = deps.corpus.nearestFiles(vector, k, PASSAGES_PER_FILE);
-  const chunkIds = groups.flat().map((c) => c.chunkId);
-  const chunks = deps.corpus.store.chunksByIds(chunkIds);
-  const files = deps.corpus.store.filesByIds(groups.map((g) => g[0].fileId));
-  const folderById = new Map(folders.map((f) => [f.id, f.path]));
-  const hits: SearchHit[] = [];
-  for (const group of groups) {
-    const file = files.get(group[0].fileId);
-    if (!file) continue;
-    const passages: Passage[] = [];
-    for (const scored of group) {
-      const c = chunks.get(scored.chunkId);
-      if (!c) continue;
-      passages.push({
-        chunkId: c.id,
-        text: c.text,
-        start: c.start,
-        end: c.end,
-        score: scored.score,
-        similarity: scored.score,
-        matchedTerms: [],
-        location: c.location,
-        highlight: highlightSpan(c.text, query.text),
+  constructor(
+    private readonly corpus: Corpus,
+    private readonly embedder: Embedder,
+  ) {
+    this.speller = new Speller(corpus.store.words, () => corpus.changes);
+  }
+
+  async search(query: SearchQuery, folders: FolderRow[]): Promise<SearchResponse> {
+    const t0 = performance.now();
+    const k = query.k ?? 10;
+    const mode = query.mode ?? 'hybrid';
+    let text = query.text.trim();
+    let parsed = parseQuery(text);
+    let correction: SearchResponse['correction'] = null;
+    if (!query.exact && mode !== 'meaning') {
+      const corrected = this.speller.correct(text, parsed.units);
+      if (corrected) {
+        correction = { original: text, corrected };
+        text = corrected;
+        parsed = parseQuery(text);
+      }
+    }
+    const accept = this.acceptedFiles(query.filters, folders, parsed);
+    const searchable = (fileId: number) => this.corpus.isSearchable(fileId) && (!accept || accept.has(fileId));
+
+    const vector = mode !== 'words' && parsed.meaningText ? (await this.embedder.encode([parsed.meaningText], { priority: 'high', role: 'query' }))[0] : null;
+    const dense = vector ? this.corpus.nearestPassages(vector, DEPTH, accept ? (f) => accept.has(f) : undefined) : [];
+    const positives = [...parsed.words, ...parsed.phrases];
+    const words = mode !== 'meaning' && positives.length ? this.corpus.store.words.passages(positives.map((w) => ftsPhrase(w.tokens)).join(' OR '), DEPTH, accept).filter((h) => searchable(h.fileId)) : [];
+    const candidates = this.fuse(dense, words, vector);
+    const named = mode !== 'meaning' ? this.namedFiles(parsed, text, k).filter(searchable) : [];
+
+    const groups = this.group(candidates, named);
+    const cutoff = noMatchBelow(this.embedder.modelId);
+    const chunks = this.corpus.store.chunksByIds(groups.flatMap((g) => g.passages.map((p) => p.chunkId)));
+    const matched = (chunkId: number) => matchedTerms(chunks.get(chunkId)?.text ?? '', parsed);
+    const allWords = parsed.words.length + parsed.phrases.length;
+    const good = (g: FileGroup) =>
+      named.includes(g.fileId) ||
+      parsed.phrases.length > 0 ||
+      (g.passages[0].similarity ?? -Infinity) >= cutoff ||
+      (allWords > 0 && g.passages.some((p) => matched(p.chunkId).length >= allWords));
+    const goodGroups = groups.filter(good);
+    const quality = goodGroups.length > 0 || groups.length === 0 ? 'good' : 'none';
+    let shown = quality === 'good' ? goodGroups : groups.slice(0, WEAK_FILES);
+    const files = this.corpus.store.filesByIds(shown.map((g) => g.fileId));
+    if (query.sort === 'date') shown = [...shown].sort((a, b) => (files.get(b.fileId)?.mtimeMs ?? 0) - (files.get(a.fileId)?.mtimeMs ?? 0));
+    const hits = this.hits(shown.slice(0, k), files, chunks, folders, parsed, text);
+    return {
+      query: text,
+      hits,
+      tookMs: Math.round((performance.now() - t0) * 10) / 10,
+      passagesSearched: this.corpus.size,
+      totalFiles: quality === 'good' ? goodGroups.length : hits.length,
+      correction,
+      quality,
+      unsupportedScript: unsupportedScript(parsed.meaningText, this.embedder.modelId),
+    };
+  }
+
+  /** Files like an indexed one: closest to one of its passages, or to the file as a whole (mean of its passages). */
+  async similarTo(query: SimilarQuery, folders: FolderRow[], file: IndexedFileRow): Promise<SearchResponse> {
+    const t0 = performance.now();
+    const k = query.k ?? 10;
+    if (!this.corpus.isSearchable(file.id)) throw new NotIndexedError(`${query.path} is not in the index`);
+    const stored = this.corpus.vectorsOfFile(file.id);
+    let vector: Float32Array;
+    if (query.chunkId !== undefined) {
+      const one = stored.find((s) => s.chunkId === query.chunkId);
+      if (!one) throw new InvalidArgumentsError(`passage ${query.chunkId} is not a passage of ${query.path}`);
+      vector = one.vector;
+    } else vector = meanDirection(stored.map((s) => s.vector), this.corpus.dimension);
+    const accept = this.acceptedFiles(query.filters, folders, null);
+    const dense = this.corpus.nearestPassages(vector, DEPTH, (f) => f !== file.id && (!accept || accept.has(f)));
+    const groups = this.group(this.fuse(dense, [], vector, { kind: 'convex', alpha: 1 }, true), []);
+    const files = this.corpus.store.filesByIds(groups.map((g) => g.fileId));
+    const chunks = this.corpus.store.chunksByIds(groups.flatMap((g) => g.passages.map((p) => p.chunkId)));
+    const source = query.chunkId !== undefined ? (chunks.get(query.chunkId) ?? this.corpus.store.chunksByIds([query.chunkId]).get(query.chunkId)) : undefined;
+    const name = basename(file.path);
+    const hits = this.hits(groups.slice(0, k), files, chunks, folders, null, source?.text ?? '');
+    return {
+      query: name,
+      hits,
+      tookMs: Math.round((performance.now() - t0) * 10) / 10,
+      passagesSearched: this.corpus.size,
+      totalFiles: groups.length,
+      correction: null,
+      quality: 'good',
+      unsupportedScript: null,
+    };
+  }
+
+  /**
+   * The files a search may return (null: all): the filters, then files holding every quoted phrase,
+   * minus files holding an excluded word.
+   */
+  private acceptedFiles(filters: SearchFilters | undefined, folders: FolderRow[], parsed: ParsedQuery | null): Set<number> | null {
+    let accept = filters && Object.values(filters).some((v) => v !== undefined) ? this.filteredFiles(filters, folders) : null;
+    const words = this.corpus.store.words;
+    for (const phrase of parsed?.phrases ?? []) {
+      const holding = words.filesContaining(ftsPhrase(phrase.tokens));
+      accept = accept ? new Set([...accept].filter((id) => holding.has(id))) : holding;
+    }
+    const excluded = parsed?.excluded ?? [];
+    if (excluded.length) {
+      const out = new Set(excluded.flatMap((e) => [...words.filesContaining(ftsPhrase(e.tokens))]));
+      accept ??= new Set(this.corpus.store.indexedFileIds());
+      for (const id of out) accept.delete(id);
+    }
+    return accept;
+  }
+
+  private filteredFiles(filters: SearchFilters, folders: FolderRow[]): Set<number> {
+    let folderIds: number[] | undefined;
+    if (filters.folders) {
+      folderIds = filters.folders.map((path) => {
+        const row = folders.find((f) => f.path === path);
+        if (!row) throw new InvalidArgumentsError(`search: ${path} is not an indexed folder`);
+        return row.id;
       });
     }
-    if (passages.length === 0) continue;
-    hits.push({
-      path: file.path,
-      folder: folderById.get(file.folderId) ?? '',
-      name: basename(file.path),
-      fileType: fileType(file.path),
-      score: passages[0].score,
-      best: passages[0],
-      more: passages.slice(1),
-      size: file.size,
-      mtimeMs: file.mtimeMs,
-    });
+    return new Set(this.corpus.store.filesMatching({ folderIds, types: filters.types, after: filters.after, before: filters.before }));
   }
-  // Filters, keyword fusion, correction and the cut-off arrive with the hybrid search (issue 9).
-  return {
-    query: query.text,
-    hits,
-    tookMs: Math.round((performance.now() - t0) * 10) / 10,
-    passagesSearched: deps.corpus.size,
-    totalFiles: hits.length,
-    correction: null,
-    quality: 'good',
-    unsupportedScript: null,
-  };
+
+  /** Files whose name holds every word of the query, or whose path holds the query when it looks like a path. */
+  private namedFiles(parsed: ParsedQuery, text: string, k: number): number[] {
+    if (parsed.words.length === 0 || parsed.excluded.length > 0) return [];
+    const byName = `name : (${parsed.words.map((w) => ftsPhrase(w.tokens)).join(' AND ')})`;
+    const pathLike = /[/\\]/.test(text) && tokens(text).length > 0 ? ` OR path : ${ftsPhrase(tokens(text))}` : '';
+    return this.corpus.store.words.filesNamed(byName + pathLike, k);
+  }
+
+  /** Both candidate lists as one, each passage scored by the fusion; passages found by words alone get their exact similarity. */
+  private fuse(
+    dense: { chunkId: number; fileId: number; score: number }[],
+    words: { chunkId: number; fileId: number; score: number }[],
+    vector: Float32Array | null,
+    fusion: Fusion = this.fusion,
+    meaningOnly = false,
+  ): Candidate[] {
+    const byId = new Map<number, Candidate>();
+    dense.forEach((d) => byId.set(d.chunkId, { chunkId: d.chunkId, fileId: d.fileId, similarity: d.score, words: null, score: 0 }));
+    for (const w of words) {
+      const c = byId.get(w.chunkId);
+      if (c) c.words = w.score;
+      else byId.set(w.chunkId, { chunkId: w.chunkId, fileId: w.fileId, similarity: null, words: w.score, score: 0 });
+    }
+    const all = [...byId.values()];
+    if (vector) {
+      const missing = all.filter((c) => c.similarity === null);
+      if (missing.length) this.corpus.similarities(vector, missing.map((c) => c.chunkId)).forEach((s, i) => (missing[i].similarity = s));
+    }
+    if (meaningOnly || words.length === 0) {
+      for (const c of all) c.score = c.similarity ?? 0;
+    } else if (dense.length === 0) {
+      for (const c of all) c.score = c.words ?? 0;
+    } else if (fusion.kind === 'rrf') {
+      const rank = (list: { chunkId: number }[]) => new Map(list.map((x, i) => [x.chunkId, i + 1]));
+      const dr = rank(dense);
+      const wr = rank(words);
+      for (const c of all) c.score = (dr.has(c.chunkId) ? 1 / (fusion.k + dr.get(c.chunkId)!) : 0) + (wr.has(c.chunkId) ? 1 / (fusion.k + wr.get(c.chunkId)!) : 0);
+    } else {
+      const hi = dense[0].score;
+      const lo = dense.at(-1)!.score;
+      const top = words[0].score;
+      for (const c of all) {
+        const meaning = hi > lo ? Math.min(1, Math.max(0, ((c.similarity ?? lo) - lo) / (hi - lo))) : 1;
+        const word = c.words !== null && top > 0 ? c.words / top : 0;
+        c.score = fusion.alpha * meaning + (1 - fusion.alpha) * word;
+      }
+    }
+    return all.sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
+  }
+
+  /** Candidates grouped by file, best file first; files found by name lead. Near-identical passages of one file show once. */
+  private group(candidates: Candidate[], named: number[]): FileGroup[] {
+    const groups = new Map<number, FileGroup>();
+    for (const id of named) groups.set(id, { fileId: id, passages: [] });
+    const texts = this.corpus.store.chunksByIds(candidates.map((c) => c.chunkId));
+    const seen = new Map<number, Set<string>[]>();
+    for (const c of candidates) {
+      let g = groups.get(c.fileId);
+      if (!g) groups.set(c.fileId, (g = { fileId: c.fileId, passages: [] }));
+      if (g.passages.length >= PASSAGES_PER_FILE) continue;
+      const set = new Set(tokens(texts.get(c.chunkId)?.text ?? ''));
+      const kept = seen.get(c.fileId) ?? [];
+      if (kept.some((s) => jaccard(s, set) >= NEAR_DUPLICATE)) continue;
+      kept.push(set);
+      seen.set(c.fileId, kept);
+      g.passages.push(c);
+    }
+    // A file found by name but by no passage shows its first passage.
+    for (const id of named) {
+      const g = groups.get(id)!;
+      if (g.passages.length === 0) {
+        const first = this.corpus.store.firstChunk(id);
+        if (first === undefined) groups.delete(id);
+        else g.passages.push({ chunkId: first, fileId: id, similarity: null, words: null, score: 0 });
+      }
+    }
+    const list = [...groups.values()];
+    const lead = list.filter((g) => named.includes(g.fileId));
+    return [...lead, ...list.filter((g) => !named.includes(g.fileId))];
+  }
+
+  private hits(
+    groups: FileGroup[],
+    files: Map<number, IndexedFileRow>,
+    chunks: Map<number, { id: number; text: string; start: number; end: number; location: string | null }>,
+    folders: FolderRow[],
+    parsed: ParsedQuery | null,
+    highlightFor: string,
+  ): SearchHit[] {
+    const missing = groups.flatMap((g) => g.passages.map((p) => p.chunkId)).filter((id) => !chunks.has(id));
+    if (missing.length) for (const [id, c] of this.corpus.store.chunksByIds(missing)) chunks.set(id, c);
+    const folderById = new Map(folders.map((f) => [f.id, f.path]));
+    const hits: SearchHit[] = [];
+    for (const g of groups) {
+      const file = files.get(g.fileId);
+      if (!file) continue;
+      const passages: Passage[] = [];
+      for (const p of g.passages) {
+        const c = chunks.get(p.chunkId);
+        if (!c) continue;
+        passages.push({
+          chunkId: c.id,
+          text: c.text,
+          start: c.start,
+          end: c.end,
+          score: p.score,
+          similarity: p.similarity,
+          matchedTerms: parsed ? matchedTerms(c.text, parsed) : [],
+          location: c.location,
+          highlight: highlightSpan(c.text, highlightFor),
+        });
+      }
+      if (passages.length === 0) continue;
+      hits.push({
+        path: file.path,
+        folder: folderById.get(file.folderId) ?? '',
+        name: basename(file.path),
+        fileType: fileType(file.path),
+        score: passages[0].score,
+        best: passages[0],
+        more: passages.slice(1),
+        size: file.size,
+        mtimeMs: file.mtimeMs,
+      });
+    }
+    return hits;
+  }
+}
+
+interface FileGroup {
+  fileId: number;
+  passages: Candidate[];
+}
+
+/** The query's words and phrases (as typed) that occur in `text`. */
+function matchedTerms(text: string, parsed: ParsedQuery): string[] {
+  const have = tokens(text);
+  return [...parsed.words, ...parsed.phrases].filter((w) => containsPhrase(have, w.tokens)).map((w) => w.text);
+}
+
+function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  let both = 0;
+  for (const x of a) if (b.has(x)) both++;
+  return both / (a.size + b.size - both);
+}
+
+/** The normalised mean of a file's passage vectors: the direction of the file as a whole. */
+function meanDirection(vectors: Float32Array[], d: number): Float32Array {
+  const mean = new Float32Array(d);
+  for (const v of vectors) for (let x = 0; x < d; x++) mean[x] += v[x];
+  const norm = Math.hypot(...mean) || 1;
+  for (let x = 0; x < d; x++) mean[x] /= norm;
+  return mean;
 }

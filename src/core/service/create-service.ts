@@ -4,11 +4,11 @@ import { mkdirSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { EventName, TroveEvents } from '../../shared/api';
-import type { IndexProgress, Preview, SearchQuery, Settings } from '../../shared/types';
+import type { IndexProgress, Preview, SearchQuery, Settings, SimilarQuery } from '../../shared/types';
 import { ExtractorRegistry } from '../extract/extractors';
 import { Indexer } from '../indexer/indexer';
 import { PIPELINE_VERSION } from '../pipeline';
-import { searchIndex } from '../search/search';
+import { FileSearch } from '../search/search';
 import { SettingsFile } from '../settings';
 import { isWithin, overlapping } from '../sources/folder-paths';
 import { fileType, FolderRules } from '../sources/folder-rules';
@@ -35,6 +35,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
   events.setMaxListeners(0);
   const store = new IndexStore(options.dbPath ?? join(options.dataDir, 'index.sqlite'));
   const corpus = Corpus.open(store, { modelId: embedder.modelId, dimension: embedder.dimension, pipelineVersion: PIPELINE_VERSION });
+  const fileSearch = new FileSearch(corpus, embedder);
 
   let lastProgressAt = 0;
   let progressTimer: NodeJS.Timeout | null = null;
@@ -173,8 +174,11 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
       indexer.resume();
       return progress();
     },
-    search: (query: SearchQuery) => searchIndex({ corpus, embedder }, query, store.folders()),
-    similarTo: () => Promise.reject(new Error('similar files are not available yet')),
+    search: (query: SearchQuery) => fileSearch.search(query, store.folders()),
+    async similarTo(query: SimilarQuery) {
+      const { row } = await indexedFile(query.path, false);
+      return fileSearch.similarTo(query, store.folders(), row);
+    },
     async preview(path, start, end): Promise<Preview> {
       const { row, real } = await indexedFile(path, false);
       let text: string;
@@ -244,11 +248,12 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
   Object.defineProperty(service, 'indexer', { value: indexer, enumerable: false });
   Object.defineProperty(service, 'store', { value: store, enumerable: false });
   Object.defineProperty(service, 'corpus', { value: corpus, enumerable: false });
+  Object.defineProperty(service, 'fileSearch', { value: fileSearch, enumerable: false });
   return service;
 }
 
 /** Internals for the CLI summary, benchmarks and tests: totals of what the indexer did, the store and the corpus. */
-export function internals(service: TroveService): { indexer: Indexer; store: IndexStore; corpus: Corpus } {
-  const s = service as unknown as { indexer: Indexer; store: IndexStore; corpus: Corpus };
-  return { indexer: s.indexer, store: s.store, corpus: s.corpus };
+export function internals(service: TroveService): { indexer: Indexer; store: IndexStore; corpus: Corpus; fileSearch: FileSearch } {
+  const s = service as unknown as { indexer: Indexer; store: IndexStore; corpus: Corpus; fileSearch: FileSearch };
+  return { indexer: s.indexer, store: s.store, corpus: s.corpus, fileSearch: s.fileSearch };
 }

@@ -13,7 +13,7 @@
  * whole matrix anyway) or from a `FloatRows` reader (file search: SQLite already holds every vector, so
  * a million passages cost 400 MB of int8 in RAM instead of 1.5 GB of float32).
  */
-import { int8TopRows } from './int8-scan';
+import { int8TopRows, type ScanResult } from './int8-scan';
 import { TopK } from './top-k';
 
 export interface VectorHit {
@@ -191,12 +191,15 @@ export class VectorIndex {
     return { ids: this.ids.subarray(0, this.rows), matrix: this.floats.subarray(0, this.rows * this.dimension) };
   }
 
-  /** Exact top-k rows by dot product, best first (equal scores: lower row first). */
-  search(query: Float32Array, k: number): VectorHit[] {
+  /**
+   * Exact top-k rows by dot product, best first (equal scores: lower row first); with `accept`, only
+   * rows of the groups it accepts (search filters) are considered.
+   */
+  search(query: Float32Array, k: number, accept?: (group: number) => boolean): VectorHit[] {
     k = Math.min(k, this.rows);
     if (k <= 0) return [];
     // The k-th best lower bound: at least k rows score this much, so no row whose upper bound is below it can make the top k.
-    const keep = this.candidates(query, (lower) => (lower.length >= k ? kthLargest(lower, k) : false));
+    const keep = this.candidates(query, (lower) => (lower.length >= k ? kthLargest(lower, k) : false), accept);
     const scores = this.exact(query, keep);
     const best = new TopK(k);
     keep.forEach((row, i) => best.push(scores[i], row));
@@ -242,7 +245,11 @@ export class VectorIndex {
    * candidate's, and the largest error, so the scan is repeated with more candidates until even that
    * is below the line. Scanning 1,024 rows costs about the same as 128: one pass nearly always does.
    */
-  private candidates(query: Float32Array, line: (lower: Float64Array, rows: Int32Array) => number | false): number[] {
+  private candidates(
+    query: Float32Array,
+    line: (lower: Float64Array, rows: Int32Array) => number | false,
+    accept?: (group: number) => boolean,
+  ): number[] {
     const d = this.dimension;
     if (query.length !== d) throw new Error(`query has ${query.length} dimensions, the index ${d}`);
     const n = this.rows;
@@ -265,17 +272,27 @@ export class VectorIndex {
     const factor = qScale * this.scale;
     let want = Math.min(n, 1024);
     for (;;) {
-      const { rows, dots } = int8TopRows(this.codes, n, d, q8, want, this.threads);
+      const top = int8TopRows(this.codes, n, d, q8, want, this.threads);
+      // Rows of groups a filter leaves out take no part in the line; rows beyond the scan are still
+      // bounded by its last (unfiltered) candidate, so the stopping rule below stays sound.
+      const { rows, dots } = accept ? this.accepted(top, accept) : top;
+      const last = top.dots[top.dots.length - 1];
       const bound = Float64Array.from(rows, (r) => eq + qh * this.errs[r]);
       const lower = dots.map((x, i) => x * factor - bound[i]);
       const l = line(lower, rows);
-      if (want >= n || (l !== false && dots[dots.length - 1] * factor + worst < l)) {
+      if (want >= n || (l !== false && last * factor + worst < l)) {
         const keep: number[] = [];
         for (let i = 0; i < rows.length; i++) if (l === false || dots[i] * factor + bound[i] >= l) keep.push(rows[i]);
         return keep;
       }
       want = Math.min(n, want * 4);
     }
+  }
+
+  private accepted(top: ScanResult, accept: (group: number) => boolean): ScanResult {
+    const keep: number[] = [];
+    top.rows.forEach((row, i) => accept(this.groups[row]) && keep.push(i));
+    return { rows: Int32Array.from(keep, (i) => top.rows[i]), dots: Float64Array.from(keep, (i) => top.dots[i]) };
   }
 
   /** Exact float32 dot products of the query with these rows. */

@@ -1,0 +1,17 @@
+/**
+ * The calibrated "No good matches" line: below this cosine similarity between the query and the best
+ * passage, and with no file holding all the query's words, search says that nothing matches well.
+ *
+ * Chosen per model on ../shared/eval data with `eval beir --cutoff` (SciFact's corpus): the share of
+ * SciFact's test claims (each has a relevant abstract) whose best passage falls below the line, against
+ * the share of STS-B sentences (news, captions, forums: nothing in a corpus of biomedical abstracts
+ * answers them) that fall below it. The figures that chose each line are in the README's search section.
+ */
+const LINES: Record<string, number> = {
+  'all-MiniLM-L6-v2': 0.35,
+};
+
+/** The line for a model id ("owner/name" or a catalogue name); -Infinity for a model not calibrated. */
+export function noMatchBelow(modelId: string): number {
+  return LINES[modelId.split('/').at(-1) ?? ''] ?? -Infinity;
+}
