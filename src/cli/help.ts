@@ -31,9 +31,35 @@ export const HELP: Record<string, CommandHelp> = {
   },
   search: {
     summary: 'search an index built by index or watch',
-    usage: ['search "<query>" --db <file> [--k 10] [--json]'],
-    flags: [DB, ['--k <n>', 'how many files to list, 1–100 (default 10)'], ['--json', 'print the whole response as JSON']],
-    example: 'npm run trove -- search "how do I rotate the logs" --db ~/.trove/index.sqlite --k 5',
+    usage: [
+      'search "<query>" --db <file> [--k 10] [--in <folder>] [--type pdf,docx] [--after <date>] [--before <date>] [--sort relevance|date] [--mode hybrid|meaning|words] [--exact] [--json]',
+      'search --db <file> -- "<query starting with ->"',
+    ],
+    flags: [
+      DB,
+      ['--k <n>', 'how many files to list, 1–100 (default 10)'],
+      ['--in <folder>', 'only files under this indexed folder (repeat for several)'],
+      ['--type <list>', 'only these file types, e.g. pdf,docx'],
+      ['--after <date>', 'only files modified on or after this date (2024-01-31)'],
+      ['--before <date>', 'only files modified before this date'],
+      ['--sort <order>', 'relevance (default) or date (newest first)'],
+      ['--mode <mode>', 'hybrid (default), meaning (vectors only) or words (keywords only)'],
+      ['--exact', 'search the words as typed, without spelling correction'],
+      ['--json', 'print the whole response as JSON'],
+      ['--', 'ends the options: search -- --no-ff'],
+    ],
+    example: 'npm run trove -- search \'"exact phrase" -draft rotate logs\' --db ~/.trove/index.sqlite --type md,txt --k 5',
+  },
+  similar: {
+    summary: 'files like an indexed file (the whole file, or one of its passages)',
+    usage: ['similar <indexed file> --db <file> [--passage <chunkId>] [--k 10] [--in <folder>] [--type <list>] [--json]'],
+    flags: [
+      DB,
+      ['--passage <chunkId>', 'files closest to this passage of the file (ids from search --json); default: the whole file'],
+      ['--k <n>', 'how many files to list, 1–100 (default 10)'],
+      ['--json', 'print the whole response as JSON'],
+    ],
+    example: 'npm run trove -- similar ~/notes/vpn.md --db ~/.trove/index.sqlite',
   },
   status: {
     summary: 'folders, index size, problems and integrity of an index, as JSON',

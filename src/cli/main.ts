@@ -2,7 +2,7 @@
  * `npm run trove -- <command> ...`: the headless entry, the same core the app uses.
  * Each command lives in ./commands/<name>.ts and is registered here by one line.
  */
-import type { Command } from './command';
+import { optionsPart, type Command } from './command';
 import { commandHelp, HELP, overview } from './help';
 
 const commands: Record<string, () => Promise<{ default: Command }>> = {
@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   index: () => import('./commands/index'),
   watch: () => import('./commands/watch'),
   search: () => import('./commands/search'),
+  similar: () => import('./commands/similar'),
   status: () => import('./commands/status'),
   models: () => import('./commands/models'),
 };
@@ -32,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`trove: unknown command "${name}"\n\n${overview()}`);
     return 2;
   }
-  if (rest.some((a) => a === '--help' || a === '-h')) {
+  if (optionsPart(rest).some((a) => a === '--help' || a === '-h')) {
     process.stdout.write(commandHelp(name));
     return 0;
   }

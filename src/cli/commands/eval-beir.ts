@@ -1,6 +1,12 @@
 /**
- * `eval beir <scifact folder> [--keep <dir>]`: write every document as a file, index the folder with
- * the real pipeline, run the test queries through search, print nDCG@10 (×100) as one JSON line.
+ * `eval beir <scifact folder> [--keep <dir>] [--mode hybrid|meaning|words] [--fusion-table]
+ * [--cutoff <sts file>]`: write every document as a file, index the folder with the real pipeline,
+ * run the test queries through search, print nDCG@10 (×100) as one JSON line.
+ *
+ * --fusion-table prints one line per fusion (meaning and words alone, reciprocal rank fusion, convex
+ * combinations): the measurement that chose search's fusion. --cutoff prints, for candidate "No good
+ * matches" lines, the share of the test queries (each has a relevant document) that would be flagged
+ * against the share of the sentences of an STS file (off-topic for the corpus) that would be.
  *
  * The temporary folder (about 100 MB for SciFact) is removed at the end, on Ctrl+C or SIGTERM, and,
  * when a run was killed outright, by the next run: its name carries the owner's pid.
@@ -11,7 +17,11 @@ import { join } from 'node:path';
 import { EmbedderProcess } from '../../core/embed/embedder-process';
 import { loadTokenCounter } from '../../core/embed/tokenizer';
 import { docFileText, ndcgAtK, readBeir } from '../../core/eval/beir';
-import { createTroveService } from '../../core/trove-service';
+import { readSts } from '../../core/eval/sts';
+import type { Fusion } from '../../core/search/search';
+import { internals } from '../../core/service/create-service';
+import { createTroveService, type TroveService } from '../../core/trove-service';
+import type { SearchMode } from '../../shared/types';
 import { parseFlags } from '../command';
 import { chosenModelDir } from '../model-choice';
 import { formatProgressLine, throttledLines } from '../progress-lines';
@@ -37,12 +47,15 @@ function sweepAbandoned(): void {
 }
 
 export async function evalBeir(args: string[]): Promise<number> {
-  const { positional, flags } = parseFlags(args);
+  const { positional, flags } = parseFlags(args, ['fusion-table']);
   const dir = positional[0];
   if (!dir) {
-    process.stderr.write('usage: npm run trove -- eval beir <scifact folder> [--keep <dir>]\n');
+    process.stderr.write('usage: npm run trove -- eval beir <scifact folder> [--keep <dir>] [--mode hybrid|meaning|words] [--fusion-table] [--cutoff <sts file>]\n');
     return 2;
   }
+  const mode = (flags.get('mode') ?? 'hybrid') as SearchMode;
+  if (!['hybrid', 'meaning', 'words'].includes(mode)) throw new Error('--mode must be hybrid, meaning or words');
+  const report: Report = flags.has('fusion-table') ? { kind: 'fusion' } : flags.has('cutoff') ? { kind: 'cutoff', sts: flags.get('cutoff')! } : { kind: 'ndcg', mode };
   sweepAbandoned();
   const data = readBeir(dir);
   const keep = flags.has('keep');
@@ -61,7 +74,7 @@ export async function evalBeir(args: string[]): Promise<number> {
     const docsDir = join(work, 'docs');
     mkdirSync(docsDir, { recursive: true });
     for (const doc of data.docs) writeFileSync(join(docsDir, `${doc.id}.txt`), docFileText(doc));
-    return await run(data, work, docsDir, chosenModelDir(flags));
+    return await run(data, work, docsDir, chosenModelDir(flags), report);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -69,7 +82,10 @@ export async function evalBeir(args: string[]): Promise<number> {
   }
 }
 
-async function run(data: ReturnType<typeof readBeir>, work: string, docsDir: string, modelDir: string): Promise<number> {
+type Report = { kind: 'ndcg'; mode: SearchMode } | { kind: 'fusion' } | { kind: 'cutoff'; sts: string };
+type BeirData = ReturnType<typeof readBeir>;
+
+async function run(data: BeirData, work: string, docsDir: string, modelDir: string, report: Report): Promise<number> {
   const [embedder, tokenCounter] = await Promise.all([EmbedderProcess.start({ modelDir }), loadTokenCounter(modelDir)]);
   const service = await createTroveService({ dataDir: join(work, 'data'), embedder, tokenCounter, watch: false });
   try {
@@ -81,24 +97,70 @@ async function run(data: ReturnType<typeof readBeir>, work: string, docsDir: str
     await service.whenIdle();
     const indexSeconds = (performance.now() - t0) / 1000;
     const status = await service.status();
-    let sum = 0;
-    let n = 0;
-    const q0 = performance.now();
-    for (const [qid, relevant] of data.qrels) {
-      const text = data.queries.get(qid);
-      if (!text) throw new Error(`query ${qid} is judged but missing from queries.jsonl`);
-      const { hits } = await service.search({ text, k: 10 });
-      sum += ndcgAtK(hits.map((h) => h.name.replace(/\.txt$/, '')), relevant, 10);
-      n++;
-      const rate = n / ((performance.now() - q0) / 1000);
-      line(formatProgressLine('searching', { unit: 'queries', done: n, total: data.qrels.size, rate, etaSeconds: (data.qrels.size - n) / rate }));
-    }
     process.stderr.write(`indexed ${status.filesIndexed} files (${status.chunksIndexed} passages) in ${indexSeconds.toFixed(1)} s\n`);
-    const result = { ndcg_at_10: Math.round((sum / n) * 10000) / 100, queries: n, files: status.filesIndexed };
-    process.stdout.write(JSON.stringify(result) + '\n');
+    const progress = (n: number, total: number, t0: number) => {
+      const rate = n / ((performance.now() - t0) / 1000);
+      line(formatProgressLine('searching', { unit: 'queries', done: n, total, rate, etaSeconds: (total - n) / rate }));
+    };
+    if (report.kind === 'ndcg') {
+      const ndcg = await ndcgOf(service, data, report.mode, progress);
+      process.stdout.write(JSON.stringify({ ndcg_at_10: ndcg, mode: report.mode, queries: data.qrels.size, files: status.filesIndexed }) + '\n');
+    } else if (report.kind === 'fusion') {
+      const search = internals(service).fileSearch;
+      const fusions: [string, SearchMode, Fusion][] = [
+        ['meaning', 'meaning', search.fusion],
+        ['words', 'words', search.fusion],
+        ...[60, 20].map((k): [string, SearchMode, Fusion] => [`rrf k=${k}`, 'hybrid', { kind: 'rrf', k }]),
+        ...[0.3, 0.4, 0.5, 0.6, 0.7].map((alpha): [string, SearchMode, Fusion] => [`convex alpha=${alpha}`, 'hybrid', { kind: 'convex', alpha }]),
+      ];
+      const chosen = search.fusion;
+      for (const [name, mode, fusion] of fusions) {
+        search.fusion = fusion;
+        const ndcg = await ndcgOf(service, data, mode, progress);
+        process.stdout.write(JSON.stringify({ fusion: name, ndcg_at_10: ndcg, queries: data.qrels.size }) + '\n');
+      }
+      search.fusion = chosen;
+    } else await cutoffTable(service, data, report.sts, progress);
     return 0;
   } finally {
     await service.close();
     await embedder.close();
+  }
+}
+
+/** nDCG@10 (×100) of the test queries in one search mode. */
+async function ndcgOf(service: TroveService, data: BeirData, mode: SearchMode, progress: (n: number, total: number, t0: number) => void): Promise<number> {
+  let sum = 0;
+  let n = 0;
+  const t0 = performance.now();
+  for (const [qid, relevant] of data.qrels) {
+    const text = data.queries.get(qid);
+    if (!text) throw new Error(`query ${qid} is judged but missing from queries.jsonl`);
+    // exact: a spelling correction would change the benchmark's own queries.
+    const { hits } = await service.search({ text, k: 10, mode, exact: true });
+    sum += ndcgAtK(hits.map((h) => h.name.replace(/\.txt$/, '')), relevant, 10);
+    progress(++n, data.qrels.size, t0);
+  }
+  return Math.round((sum / n) * 10000) / 100;
+}
+
+/** For each candidate line: the share of answerable queries and of off-topic sentences whose best passage is below it. */
+async function cutoffTable(service: TroveService, data: BeirData, stsFile: string, progress: (n: number, total: number, t0: number) => void): Promise<void> {
+  const best = async (texts: string[]) => {
+    const out: number[] = [];
+    const t0 = performance.now();
+    for (const text of texts) {
+      const { hits } = await service.search({ text, k: 1, mode: 'meaning', exact: true });
+      out.push(hits[0]?.best.similarity ?? -1);
+      progress(out.length, texts.length, t0);
+    }
+    return out;
+  };
+  const claims = await best([...data.qrels.keys()].map((q) => data.queries.get(q)!));
+  const sentences = await best([...new Set(readSts(stsFile).pairs.map((p) => p.a))].slice(0, 500));
+  const share = (xs: number[], line: number) => Math.round((xs.filter((x) => x < line).length / xs.length) * 1000) / 10;
+  for (let line = 0.2; line < 0.551; line += 0.05) {
+    const l = Math.round(line * 100) / 100;
+    process.stdout.write(JSON.stringify({ line: l, answerable_flagged_pct: share(claims, l), off_topic_flagged_pct: share(sentences, l), answerable: claims.length, off_topic: sentences.length }) + '\n');
   }
 }

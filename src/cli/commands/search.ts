@@ -1,29 +1,88 @@
-/** `search "<query>" --db <file> [--k 10] [--json]`: search an index built by `index` or `watch`. */
+/**
+ * `search "<query>" --db <file> [--k 10] [--in <folder>]... [--type pdf,docx] [--after <date>]
+ * [--before <date>] [--sort relevance|date] [--mode hybrid|meaning|words] [--exact] [--json]`:
+ * search an index built by `index` or `watch`. `--` ends the options (`search -- --no-ff`).
+ */
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { SearchFilters, SearchResponse } from '../../shared/types';
 import { parseFlags, type Command } from '../command';
 import { openCliService, requireDb } from './index';
 
-const searchCommand: Command = async (args) => {
-  const { positional, flags } = parseFlags(args, ['json']);
-  const text = positional.join(' ').trim();
-  if (!text) {
-    process.stderr.write('usage: npm run trove -- search "<query>" --db <file> [--k 10] [--json]\n');
-    return 2;
+const USAGE =
+  'usage: npm run trove -- search "<query>" --db <file> [--k 10] [--in <folder>] [--type pdf,docx] [--after 2024-01-31] [--before 2024-12-31] [--sort relevance|date] [--mode hybrid|meaning|words] [--exact] [--json]\n';
+
+/** A date as typed (YYYY-MM-DD, local midnight, or any ISO time) → ms since epoch. */
+export function parseDate(flag: string, value: string): number {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const ms = day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])).getTime() : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new Error(`--${flag} must be a date such as 2024-01-31, not "${value}"`);
+  return ms;
+}
+
+/** --in/--type/--after/--before as the API's filters (undefined when none is given). */
+export function filtersFromFlags(flags: Map<string, string>, lists: Map<string, string[]>): SearchFilters | undefined {
+  const filters: SearchFilters = {};
+  const folders = lists.get('in');
+  if (folders) {
+    filters.folders = folders.map((f) => {
+      try {
+        return realpathSync(resolve(f));
+      } catch {
+        throw new Error(`--in ${f}: no such folder`);
+      }
+    });
   }
+  const types = flags.get('type');
+  if (types) filters.types = types.split(',').map((t) => t.trim().replace(/^\./, '').toLowerCase()).filter(Boolean);
+  if (flags.has('after')) filters.after = parseDate('after', flags.get('after')!);
+  if (flags.has('before')) filters.before = parseDate('before', flags.get('before')!);
+  return Object.keys(filters).length ? filters : undefined;
+}
+
+export function parseK(flags: Map<string, string>): number {
   const k = Number(flags.get('k') ?? 10);
   if (!Number.isInteger(k) || k < 1 || k > 100) throw new Error('--k must be a whole number from 1 to 100');
+  return k;
+}
+
+/** The response as a person reads it in a terminal. */
+export function printResponse(response: SearchResponse): void {
+  const out = (s: string) => process.stdout.write(s + '\n');
+  if (response.correction) out(`Showing results for "${response.correction.corrected}"; search instead for "${response.correction.original}" with --exact`);
+  if (response.unsupportedScript) {
+    const s = response.unsupportedScript;
+    out(`The active model does not read ${s.script} script${s.suggestedModel ? `; ${s.suggestedModel} does (npm run trove -- models use ${s.suggestedModel})` : ''}.`);
+  }
+  if (response.quality === 'none') out(`No good matches. Nearest files:`);
+  for (const [i, hit] of response.hits.entries()) {
+    const where = hit.best.location ? ` (${hit.best.location})` : '';
+    const h = hit.best.highlight;
+    const snippet = hit.best.text.slice(h.start, h.end).replace(/\s+/g, ' ').slice(0, 200);
+    const words = hit.best.matchedTerms.length ? `  [${hit.best.matchedTerms.join(', ')}]` : '';
+    out(`${i + 1}. ${hit.score.toFixed(3)}  ${hit.path}${where}${words}\n    ${snippet}`);
+  }
+  out(`${response.hits.length} of ${response.totalFiles} files, ${response.passagesSearched} passages searched in ${response.tookMs} ms`);
+}
+
+const searchCommand: Command = async (args) => {
+  const { positional, flags, lists } = parseFlags(args, ['json', 'exact']);
+  const text = positional.join(' ').trim();
+  if (!text) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const k = parseK(flags);
+  const sort = flags.get('sort') ?? 'relevance';
+  if (sort !== 'relevance' && sort !== 'date') throw new Error('--sort must be relevance or date');
+  const mode = flags.get('mode') ?? 'hybrid';
+  if (mode !== 'hybrid' && mode !== 'meaning' && mode !== 'words') throw new Error('--mode must be hybrid, meaning or words');
+  const filters = filtersFromFlags(flags, lists);
   const { service, embedder } = await openCliService(requireDb(flags), { reconcileOnStart: false, flags });
   try {
-    const response = await service.search({ text, k });
+    const response = await service.search({ text, k, filters, sort, mode, exact: flags.has('exact') });
     if (flags.has('json')) process.stdout.write(JSON.stringify(response) + '\n');
-    else {
-      for (const [i, hit] of response.hits.entries()) {
-        const where = hit.best.location ? ` (${hit.best.location})` : '';
-        const h = hit.best.highlight;
-        const snippet = hit.best.text.slice(h.start, h.end).replace(/\s+/g, ' ').slice(0, 200);
-        process.stdout.write(`${i + 1}. ${hit.score.toFixed(3)}  ${hit.path}${where}\n    ${snippet}\n`);
-      }
-      process.stdout.write(`${response.hits.length} files, ${response.passagesSearched} passages searched in ${response.tookMs} ms\n`);
-    }
+    else printResponse(response);
     return 0;
   } finally {
     await service.close();
