@@ -1,16 +1,27 @@
-/** Web pages saved to disk: the main text without navigation, the page title kept, headings as sections. */
+/**
+ * Web pages saved to disk: the main text without navigation, the page title kept, headings as sections.
+ * A page that is mostly links (a table of contents, an index page) keeps only its title: its link
+ * texts name every topic of the site and would outrank the pages that hold them. A browser's
+ * bookmarks export is the exception: there the links are the content.
+ */
 import iconv from 'iconv-lite';
 import { decodeText } from './decode-text';
 import { htmlToText } from './html-text';
 import type { ExtractedDocument, Extractor } from './types';
+
+/** Share of link text above which a page is a list of links (EPUB uses the same line for its contents pages). */
+const LINK_PAGE = 0.7;
+const BOOKMARKS = /NETSCAPE-Bookmark-file/i;
 
 export class HtmlExtractor implements Extractor {
   readonly fileTypes = ['html', 'htm', 'xhtml'] as const;
 
   async extract(bytes: Buffer, fileType: string): Promise<ExtractedDocument> {
     const html = decodeHtml(bytes);
-    const { doc, title } = htmlToText(html, { dropBoilerplate: true, xml: fileType === 'xhtml' });
-    return withTitle(doc.build(), title);
+    const { doc, title, linkShare } = htmlToText(html, { dropBoilerplate: true, xml: fileType === 'xhtml' });
+    const built = doc.build();
+    if (linkShare > LINK_PAGE && built.text.length > 300 && !BOOKMARKS.test(html.slice(0, 200))) return withTitle({ text: '', sections: [] }, title);
+    return withTitle(built, title);
   }
 }
 
