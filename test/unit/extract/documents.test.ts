@@ -141,6 +141,14 @@ describe('EPUB', () => {
 });
 
 describe('HTML', () => {
+  test('a page that is a table of contents (Debian Reference index) keeps only its title; a bookmarks export keeps its links', async () => {
+    const toc = await extract('real/debian-reference-index.en.html');
+    assert.equal(toc.text, 'Debian Reference', 'its 24,000 characters of chapter links would outrank the chapters');
+    const links = Array.from({ length: 30 }, (_, i) => `<DT><A HREF="https://example.org/${i}">Recipe ${i} for sourdough bread</A>`).join('\n');
+    const bookmarks = await extractBytes(Buffer.from(`<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<TITLE>Bookmarks</TITLE><DL><p>${links}</DL>`), 'html');
+    assert.match(bookmarks.text, /Recipe 29 for sourdough bread/);
+  });
+
   test('a real page: title and headings kept, DocBook navigation left out', async () => {
     const doc = await extract('real/debian-faq-ftparchives.en.html');
     assert.ok(doc.text.startsWith('Chapter 6. The Debian archives'));
