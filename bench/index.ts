@@ -54,15 +54,23 @@ row('index: share of wall time inside the model', `${(((stats1.modelMs - stats0.
 const dbBytes = ['index.sqlite', 'index.sqlite-wal'].reduce((s, f) => s + (statSync(join(dataDir, f), { throwIfNoEntry: false })?.size ?? 0), 0);
 row('database size', `${(dbBytes / 1024 / 1024).toFixed(1)} MB`);
 
-// 2. Search latency over real queries (SciFact claims), query embedding included.
+// 2. Search latency over real queries (SciFact claims), query embedding included: each mode in turn
+// for the same claim, so the machine's load falls on all three alike; hybrid's cost is the ratio.
 const queries = [...data.queries.values()].slice(0, 1000);
-const times: number[] = [];
+const modes = ['meaning', 'words', 'hybrid'] as const;
+const times = new Map<string, number[]>(modes.map((m) => [m, []]));
 for (const text of queries) {
-  t0 = performance.now();
-  await service.search({ text, k: 10 });
-  times.push(performance.now() - t0);
+  for (const mode of modes) {
+    t0 = performance.now();
+    await service.search({ text, k: 10, mode, exact: mode !== 'hybrid' });
+    times.get(mode)!.push(performance.now() - t0);
+  }
 }
-row(`search latency (${queries.length} claims, ${status.chunksIndexed} passages)`, `p50 ${pct(times, 50).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms`);
+for (const mode of modes) {
+  const t = times.get(mode)!;
+  row(`search latency, ${mode} (${queries.length} claims, ${status.chunksIndexed} passages)`, `p50 ${pct(t, 50).toFixed(1)} ms, p99 ${pct(t, 99).toFixed(1)} ms`);
+}
+row('hybrid / meaning latency (p50)', `${(pct(times.get('hybrid')!, 50) / pct(times.get('meaning')!, 50)).toFixed(2)}×`);
 
 // 2b. The same at 100,000+ passages: the real vectors repeated with small noise (ranking cost only).
 const base: { fileId: number; chunkId: number; v: Float32Array }[] = [];

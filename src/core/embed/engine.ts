@@ -92,6 +92,9 @@ export class EmbeddingEngine implements Embedder {
           interOpNumThreads: 1,
           graphOptimizationLevel: 'all',
           executionMode: 'sequential',
+          // Idle intra-op threads sleep instead of spinning: on a machine busy with other work (a
+          // desktop app indexing in the background) spinning threads burn the cores others need.
+          extra: { session: { intra_op: { allow_spinning: '0' } } },
         });
       } catch (err) {
         throw new ModelFileError(`the model graph fails to load: ${graph} (${(err as Error).message.split('\n')[0]})`, graph);
