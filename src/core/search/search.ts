@@ -28,6 +28,8 @@ const PASSAGES_PER_FILE = 4;
 const WEAK_FILES = 3;
 /** Weight of meaning against words (the SciFact measurement chose it; see the module comment). */
 export const DEFAULT_ALPHA = 0.5;
+/** Words of a query given to the keyword index. */
+const MAX_KEYWORDS = 64;
 /** Passages of one file this alike (shared words, Jaccard) show once. */
 const NEAR_DUPLICATE = 0.8;
 
@@ -47,9 +49,11 @@ export class FileSearch {
   /** For evaluation (`eval beir --fusion-table`): the fusion every search uses. */
   fusion: Fusion = { kind: 'convex', alpha: DEFAULT_ALPHA };
 
+  /** `indexedTypes`: the file types the index may hold (settings), for refusing a filter on a type it never holds. */
   constructor(
     private readonly corpus: Corpus,
     private readonly embedder: Embedder,
+    private readonly indexedTypes: () => string[],
   ) {
     this.speller = new Speller(corpus.store.words, () => corpus.changes);
   }
@@ -73,8 +77,10 @@ export class FileSearch {
     const searchable = (fileId: number) => this.corpus.isSearchable(fileId) && (!accept || accept.has(fileId));
 
     const vector = mode !== 'words' && parsed.meaningText ? (await this.embedder.encode([parsed.meaningText], { priority: 'high', role: 'query' }))[0] : null;
-    const dense = vector ? this.corpus.nearestPassages(vector, DEPTH, accept ? (f) => accept.has(f) : undefined) : [];
-    const positives = [...parsed.words, ...parsed.phrases];
+    // No file passes the filters: nothing to rank (and no full scan looking for an accepted row).
+    const dense = vector && accept?.size !== 0 ? this.corpus.nearestPassages(vector, DEPTH, accept ? (f) => accept.has(f) : undefined) : [];
+    // A pasted page of text: its first distinct words are plenty for bm25 (FTS5 evaluates every OR branch).
+    const positives = [...new Map([...parsed.words, ...parsed.phrases].map((w) => [w.tokens.join(' '), w])).values()].slice(0, MAX_KEYWORDS);
     const words = mode !== 'meaning' && positives.length ? this.corpus.store.words.passages(positives.map((w) => ftsPhrase(w.tokens)).join(' OR '), DEPTH, accept).filter((h) => searchable(h.fileId)) : [];
     const candidates = this.fuse(dense, words, vector);
     const named = mode !== 'meaning' ? this.namedFiles(parsed, text, k).filter(searchable) : [];
@@ -168,6 +174,9 @@ export class FileSearch {
         return row.id;
       });
     }
+    const known = new Set(this.indexedTypes());
+    const unknown = filters.types?.filter((t) => !known.has(t)) ?? [];
+    if (unknown.length) throw new InvalidArgumentsError(`search: Trove does not index files of type ${unknown.join(', ')} (it indexes ${[...known].join(', ')})`);
     return new Set(this.corpus.store.filesMatching({ folderIds, types: filters.types, after: filters.after, before: filters.before }));
   }
 

@@ -17,6 +17,7 @@ import { tokens } from './words';
 
 /** Words this short are left alone: too many real words lie one edit from each other. */
 const MIN_LENGTH = 3;
+const MAX_WORDS = 12;
 
 export class Speller {
   private byLength: Map<number, { term: string; doc: number }[]> | null = null;
@@ -34,6 +35,8 @@ export class Speller {
    * candidates (identifiers such as "--no-ff" or "v1.2" are searched as typed).
    */
   correct(text: string, units: string[]): string | null {
+    // A pasted paragraph is searched as typed: correcting is for queries a person types.
+    if (units.length > MAX_WORDS) return null;
     let out = text;
     let changed = false;
     for (const unit of units) {

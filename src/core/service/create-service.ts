@@ -35,7 +35,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
   events.setMaxListeners(0);
   const store = new IndexStore(options.dbPath ?? join(options.dataDir, 'index.sqlite'));
   const corpus = Corpus.open(store, { modelId: embedder.modelId, dimension: embedder.dimension, pipelineVersion: PIPELINE_VERSION });
-  const fileSearch = new FileSearch(corpus, embedder);
+  const fileSearch = new FileSearch(corpus, embedder, () => settings.get().fileTypes);
 
   let lastProgressAt = 0;
   let progressTimer: NodeJS.Timeout | null = null;
