@@ -85,10 +85,9 @@ export class FileSearch {
     const candidates = this.fuse(dense, words, vector);
     const named = mode !== 'meaning' ? this.namedFiles(parsed, text, k).filter(searchable) : [];
 
-    const groups = this.group(candidates, named);
+    const { groups, chunks, tokensOf } = this.group(candidates, named);
     const cutoff = noMatchBelow(this.embedder.modelId);
-    const chunks = this.corpus.store.chunksByIds(groups.flatMap((g) => g.passages.map((p) => p.chunkId)));
-    const matched = (chunkId: number) => matchedTerms(chunks.get(chunkId)?.text ?? '', parsed);
+    const matched = (chunkId: number) => matchedTerms(tokensOf(chunkId), parsed);
     const allWords = parsed.words.length + parsed.phrases.length;
     const good = (g: FileGroup) =>
       named.includes(g.fileId) ||
@@ -100,7 +99,7 @@ export class FileSearch {
     let shown = quality === 'good' ? goodGroups : groups.slice(0, WEAK_FILES);
     const files = this.corpus.store.filesByIds(shown.map((g) => g.fileId));
     if (query.sort === 'date') shown = [...shown].sort((a, b) => (files.get(b.fileId)?.mtimeMs ?? 0) - (files.get(a.fileId)?.mtimeMs ?? 0));
-    const hits = this.hits(shown.slice(0, k), files, chunks, folders, parsed, text);
+    const hits = this.hits(shown.slice(0, k), files, chunks, folders, (id) => matchedTerms(tokensOf(id), parsed), text);
     return {
       query: text,
       hits,
@@ -127,12 +126,11 @@ export class FileSearch {
     } else vector = meanDirection(stored.map((s) => s.vector), this.corpus.dimension);
     const accept = this.acceptedFiles(query.filters, folders, null);
     const dense = this.corpus.nearestPassages(vector, DEPTH, (f) => f !== file.id && (!accept || accept.has(f)));
-    const groups = this.group(this.fuse(dense, [], vector, { kind: 'convex', alpha: 1 }, true), []);
+    const { groups, chunks } = this.group(this.fuse(dense, [], vector, { kind: 'convex', alpha: 1 }, true), []);
     const files = this.corpus.store.filesByIds(groups.map((g) => g.fileId));
-    const chunks = this.corpus.store.chunksByIds(groups.flatMap((g) => g.passages.map((p) => p.chunkId)));
-    const source = query.chunkId !== undefined ? (chunks.get(query.chunkId) ?? this.corpus.store.chunksByIds([query.chunkId]).get(query.chunkId)) : undefined;
+    const source = query.chunkId !== undefined ? this.corpus.store.chunksByIds([query.chunkId]).get(query.chunkId) : undefined;
     const name = basename(file.path);
-    const hits = this.hits(groups.slice(0, k), files, chunks, folders, null, source?.text ?? '');
+    const hits = this.hits(groups.slice(0, k), files, chunks, folders, () => [], source?.text ?? '');
     return {
       query: name,
       hits,
@@ -230,21 +228,33 @@ export class FileSearch {
     return all.sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
   }
 
-  /** Candidates grouped by file, best file first; files found by name lead. Near-identical passages of one file show once. */
-  private group(candidates: Candidate[], named: number[]): FileGroup[] {
+  /**
+   * Candidates grouped by file, best file first; files found by name lead. Near-identical passages of
+   * one file show once. Returns the passages' rows and their tokens (computed once per search).
+   */
+  private group(candidates: Candidate[], named: number[]) {
     const groups = new Map<number, FileGroup>();
     for (const id of named) groups.set(id, { fileId: id, passages: [] });
-    const texts = this.corpus.store.chunksByIds(candidates.map((c) => c.chunkId));
-    const seen = new Map<number, Set<string>[]>();
+    const chunks = this.corpus.store.chunksByIds(candidates.map((c) => c.chunkId));
+    const tokenCache = new Map<number, string[]>();
+    const tokensOf = (id: number) => {
+      let t = tokenCache.get(id);
+      if (!t) tokenCache.set(id, (t = tokens(chunks.get(id)?.text ?? '')));
+      return t;
+    };
+    const kept = new Map<number, Set<string>[]>();
     for (const c of candidates) {
       let g = groups.get(c.fileId);
       if (!g) groups.set(c.fileId, (g = { fileId: c.fileId, passages: [] }));
       if (g.passages.length >= PASSAGES_PER_FILE) continue;
-      const set = new Set(tokens(texts.get(c.chunkId)?.text ?? ''));
-      const kept = seen.get(c.fileId) ?? [];
-      if (kept.some((s) => jaccard(s, set) >= NEAR_DUPLICATE)) continue;
-      kept.push(set);
-      seen.set(c.fileId, kept);
+      if (g.passages.length > 0) {
+        // Word sets only for files that already show a passage: most candidates are a file's first.
+        const sets = kept.get(c.fileId) ?? g.passages.map((p) => new Set(tokensOf(p.chunkId)));
+        const set = new Set(tokensOf(c.chunkId));
+        if (sets.some((other) => jaccard(other, set) >= NEAR_DUPLICATE)) continue;
+        sets.push(set);
+        kept.set(c.fileId, sets);
+      }
       g.passages.push(c);
     }
     // A file found by name but by no passage shows its first passage.
@@ -258,7 +268,9 @@ export class FileSearch {
     }
     const list = [...groups.values()];
     const lead = list.filter((g) => named.includes(g.fileId));
-    return [...lead, ...list.filter((g) => !named.includes(g.fileId))];
+    const missing = list.flatMap((g) => g.passages.map((p) => p.chunkId)).filter((id) => !chunks.has(id));
+    if (missing.length) for (const [id, c] of this.corpus.store.chunksByIds(missing)) chunks.set(id, c);
+    return { groups: [...lead, ...list.filter((g) => !named.includes(g.fileId))], chunks, tokensOf };
   }
 
   private hits(
@@ -266,11 +278,9 @@ export class FileSearch {
     files: Map<number, IndexedFileRow>,
     chunks: Map<number, { id: number; text: string; start: number; end: number; location: string | null }>,
     folders: FolderRow[],
-    parsed: ParsedQuery | null,
+    matchedTermsOf: (chunkId: number) => string[],
     highlightFor: string,
   ): SearchHit[] {
-    const missing = groups.flatMap((g) => g.passages.map((p) => p.chunkId)).filter((id) => !chunks.has(id));
-    if (missing.length) for (const [id, c] of this.corpus.store.chunksByIds(missing)) chunks.set(id, c);
     const folderById = new Map(folders.map((f) => [f.id, f.path]));
     const hits: SearchHit[] = [];
     for (const g of groups) {
@@ -287,7 +297,7 @@ export class FileSearch {
           end: c.end,
           score: p.score,
           similarity: p.similarity,
-          matchedTerms: parsed ? matchedTerms(c.text, parsed) : [],
+          matchedTerms: matchedTermsOf(c.id),
           location: c.location,
           highlight: highlightSpan(c.text, highlightFor),
         });
@@ -315,8 +325,7 @@ interface FileGroup {
 }
 
 /** The query's words and phrases (as typed) that occur in `text`. */
-function matchedTerms(text: string, parsed: ParsedQuery): string[] {
-  const have = tokens(text);
+function matchedTerms(have: string[], parsed: ParsedQuery): string[] {
   return [...parsed.words, ...parsed.phrases].filter((w) => containsPhrase(have, w.tokens)).map((w) => w.text);
 }
 
