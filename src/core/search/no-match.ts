@@ -5,7 +5,9 @@
  * Chosen per model on ../shared/eval data with `eval beir --cutoff` (SciFact's corpus): the share of
  * SciFact's test claims (each has a relevant abstract) whose best passage falls below the line, against
  * the share of STS-B sentences (news, captions, forums: nothing in a corpus of biomedical abstracts
- * answers them) that fall below it. The figures that chose each line are in the README's search section.
+ * answers them) that fall below it. Rule: the highest line that flags at most 2 % of answerable claims.
+ * all-MiniLM-L6-v2 (1,500-document SciFact subset, 300 claims, 500 STS-B dev sentences): 0.30 flags
+ * 0.7 % / 92.2 %, 0.35 flags 1.7 % / 96.0 %, 0.40 flags 3.3 % / 99.2 %.
  */
 const LINES: Record<string, number> = {
   'all-MiniLM-L6-v2': 0.35,
