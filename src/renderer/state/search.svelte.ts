@@ -121,7 +121,9 @@ export async function runSearch(): Promise<void> {
       ...(search.exact ? { exact: true } : {}),
     });
     if (mine !== sequence) return;
-    show(response, true);
+    // The same query asked again (filters, the index changed) keeps the file the user was on; a new
+    // query starts at its best result.
+    show(response, text === search.answered);
     search.answered = text;
   } catch (err) {
     if (mine !== sequence) return;
@@ -139,7 +141,7 @@ export function searchExactly(): void {
   void runSearch();
 }
 
-/** Puts an answer on screen: the selection stays on the same file when it is still there, else the first. */
+/** Puts an answer on screen: the selection stays on the same file when asked and it is still there, else the first. */
 function show(response: SearchResponse, keepSelection: boolean): void {
   const keep = keepSelection ? selectedHit()?.path : undefined;
   previews.clear();
@@ -147,6 +149,8 @@ function show(response: SearchResponse, keepSelection: boolean): void {
   search.error = null;
   const again = keep ? response.hits.findIndex((h) => h.path === keep) : -1;
   search.selected = again >= 0 ? again : response.hits.length ? 0 : -1;
+  // A file that is not in the new answer is not left in the preview while the new one loads.
+  if (search.preview && !response.hits.some((h) => h.path === search.preview!.path)) search.preview = null;
   void showPreview();
 }
 
