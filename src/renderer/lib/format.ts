@@ -53,3 +53,8 @@ export function formatBytes(n: number): string {
   if (n >= 1e3) return `${Math.round(n / 1e3)} KB`;
   return `${Math.round(n)} B`;
 }
+
+/** A file's modification day for people: "Jun 6, 2020", "2020年6月6日". */
+export function formatDay(ms: number, locale: 'en' | 'zh'): string {
+  return new Date(ms).toLocaleDateString(locale === 'zh' ? 'zh-CN' : 'en-US', { year: 'numeric', month: 'short', day: 'numeric' });
+}
