@@ -20,6 +20,8 @@ export interface SimilarSource {
   name: string;
   /** The passage shown when the user asked: used when comparing with that passage. */
   chunkId: number;
+  /** That passage's text and place in the file, shown while the list compares with it (the result card is gone by then). */
+  passage: { text: string; location: string | null };
   /** Compare with the whole file (mean of its passages) or with that one passage. */
   basis: 'file' | 'passage';
 }
@@ -164,7 +166,7 @@ export function refreshSearch(): void {
 /** List the files similar to `hit` (the whole file, or the passage shown), keeping the search to come back to. */
 export function showSimilar(hit: SearchHit, basis: SimilarSource['basis'] = 'file'): void {
   if (!search.similar) beforeSimilar = { response: search.response, selected: search.selected, error: search.error };
-  search.similar = { path: hit.path, name: hit.name, chunkId: hit.best.chunkId, basis };
+  search.similar = { path: hit.path, name: hit.name, chunkId: hit.best.chunkId, passage: { text: hit.best.text, location: hit.best.location }, basis };
   clearTimeout(timer);
   void runSimilar();
 }
