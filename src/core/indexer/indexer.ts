@@ -59,6 +59,13 @@ export class Indexer {
   /** Paths gone from disk: out of the search index at once, out of the store once the queue is empty. */
   private readonly removals = new Map<string, IndexJob>();
   private readonly retries = new Map<string, number>();
+  /** Paths of the batch being read and embedded (they are in neither queue meanwhile). */
+  private readonly inFlight = new Set<string>();
+  /**
+   * In-flight paths a later event withdrew (deleted, or refused): the batch must not write them when its
+   * vectors come back, or a file deleted while being embedded would stay indexed until the next start.
+   */
+  private readonly withdrawn = new Set<string>();
   private running: Promise<void> | null = null;
   private paused = false;
   private resumeGate: (() => void) | null = null;
@@ -89,6 +96,8 @@ export class Indexer {
 
   enqueue(job: IndexJob): void {
     this.removals.delete(job.path);
+    // Back on disk (re-created, or written again): the in-flight copy may be written; this job follows it.
+    this.withdrawn.delete(job.path);
     if (!this.upserts.has(job.path)) this.passTotal++;
     this.upserts.set(job.path, job);
     this.kick();
@@ -97,6 +106,7 @@ export class Indexer {
   /** The file is gone: hide it from searches now; its row waits in case it reappears under another name. */
   enqueueRemoval(job: IndexJob): void {
     if (this.upserts.delete(job.path)) this.passTotal--;
+    if (this.inFlight.has(job.path)) this.withdrawn.add(job.path);
     const row = this.deps.corpus.store.fileByPath(job.path);
     if (!row) return;
     if (this.deps.corpus.hide(row.id)) this.deps.onIndexChanged();
@@ -109,6 +119,7 @@ export class Indexer {
   refuse(job: IndexJob, reason: string): void {
     if (this.upserts.delete(job.path)) this.passTotal--;
     this.removals.delete(job.path);
+    if (this.inFlight.has(job.path)) this.withdrawn.add(job.path);
     this.fail(job, { size: 0, mtimeMs: 0, reason });
   }
 
@@ -174,8 +185,18 @@ export class Indexer {
         this.flushRemovals();
         return;
       }
-      for (const job of batch) this.upserts.delete(job.path);
-      await this.processBatch(batch);
+      for (const job of batch) {
+        this.upserts.delete(job.path);
+        this.inFlight.add(job.path);
+      }
+      try {
+        await this.processBatch(batch);
+      } finally {
+        for (const job of batch) {
+          this.inFlight.delete(job.path);
+          this.withdrawn.delete(job.path);
+        }
+      }
       this.deps.onProgress();
     }
   }
@@ -223,7 +244,7 @@ export class Indexer {
       } catch (err) {
         // The embedding process gave up (it already restarts and retries after a crash): say so per file.
         const reason = `could not compute the passages' vectors: ${err instanceof Error ? err.message : String(err)}`;
-        for (const { facts } of toEmbed) this.fail(facts, { ...facts, reason });
+        for (const { facts } of toEmbed) if (this.stillWanted(facts.path)) this.fail(facts, { ...facts, reason });
         this.meter.record(done + toEmbed.length, 0);
         return;
       }
@@ -232,6 +253,7 @@ export class Indexer {
       for (const { facts, chunks } of toEmbed) {
         const stored = chunks.map((c) => ({ ...c, vector: vectors[v++] }));
         if (!this.folderExists(facts.folderId)) continue; // the folder was removed while this batch was embedded
+        if (!this.stillWanted(facts.path)) continue;
         corpus.writeFile(facts, stored);
         this.totals.embedded++;
         this.totals.chunksEmbedded += chunks.length;
@@ -272,6 +294,7 @@ export class Indexer {
       this.totals.unchanged++;
       return null;
     }
+    if (!this.stillWanted(job.path)) return null;
     const twin = this.reusable(read.contentHash, job.path);
     if (twin) {
       const moved = this.removals.has(twin.path) || !existsSync(twin.path);
@@ -287,6 +310,7 @@ export class Indexer {
     }
     const extracted = await extractChunks(job.path, read.bytes, this.deps.extractors, this.deps.counter, this.deps.embedder.maxSeqLength);
     if ('reason' in extracted) {
+      if (!this.stillWanted(job.path)) return null;
       this.fail(job, { size: read.size, mtimeMs: read.mtimeMs, reason: extracted.reason }, read.contentHash);
       return null;
     }
@@ -297,6 +321,15 @@ export class Indexer {
     const { corpus } = this.deps;
     const twins = corpus.store.filesWithContent(contentHash, corpus.embeddingSetId, path);
     return twins.find((t) => this.removals.has(t.path) || !existsSync(t.path)) ?? twins[0];
+  }
+
+  /**
+   * Checked just before an in-flight file is written, in the same synchronous step as the write: it was
+   * not withdrawn by an event meanwhile, and it is still on disk (its deletion may not have been reported
+   * yet; if it is deleted after this check, the removal finds the row and takes it out).
+   */
+  private stillWanted(path: string): boolean {
+    return !this.withdrawn.has(path) && existsSync(path);
   }
 
   private folderExists(folderId: number): boolean {
@@ -311,8 +344,9 @@ export class Indexer {
   }
 
   private requeueFront(jobs: IndexJob[]): void {
+    for (const j of jobs) this.inFlight.delete(j.path);
     const rest = [...this.upserts.values()];
     this.upserts.clear();
-    for (const j of [...jobs, ...rest]) this.upserts.set(j.path, j);
+    for (const j of [...jobs.filter((j) => !this.withdrawn.has(j.path)), ...rest]) this.upserts.set(j.path, j);
   }
 }
