@@ -150,12 +150,24 @@ export interface IndexProgress {
   etaSeconds: number | null;
   /** The file being processed, or null. */
   currentFile: string | null;
+  /** How far the file in hand is, once there is something to count (a long document); null otherwise. */
+  currentFileProgress: FileProgress | null;
   /** Files in the index now (all folders). */
   filesIndexed: number;
   /** Passages in the index now (all folders). */
   chunksIndexed: number;
   /** Files that could not be indexed (see `problems()`). */
   problems: number;
+}
+
+/** Progress inside the file being indexed: pages while it is read, then passages while they are embedded. */
+export interface FileProgress {
+  /** What is counted: pages of the document read, or passages of the batch in hand embedded. */
+  unit: 'pages' | 'passages';
+  /** Pages or passages done. */
+  done: number;
+  /** Pages in the document, or passages in the batch. */
+  total: number;
 }
 
 /** A file that could not be indexed, and why. */

@@ -92,14 +92,21 @@ async function stepBulk(job: BulkJob): Promise<void> {
     const vectors = await engine.encodeIds(idx.map((i) => job.ids![i]), size, job.skip);
     idx.forEach((i, k) => (job.out[i] = vectors[k]));
     job.next += idx.length;
+    if (!bulk.includes(job)) return; // cancelled while this batch ran
     if (job.next >= job.order.length) {
-      bulk.shift();
+      drop(job.msg.id);
       send({ type: 'result', id: job.msg.id, vectors: job.out });
-    }
+    } else send({ type: 'progress', id: job.msg.id, done: job.next });
   } catch (err) {
-    bulk.shift();
+    drop(job.msg.id);
     send({ type: 'error', id: job.msg.id, message: (err as Error).message });
   }
+}
+
+/** Take a bulk request out of the queue (finished, failed or cancelled). */
+function drop(id: number): void {
+  const i = bulk.findIndex((j) => j.msg.id === id);
+  if (i >= 0) bulk.splice(i, 1);
 }
 
 async function pump(): Promise<void> {
@@ -117,6 +124,8 @@ async function pump(): Promise<void> {
 
 function receive(raw: unknown): void {
   const msg = raw as WorkerRequest;
+  // At once, not after the queue: the batch running now is the last one spent on a cancelled request.
+  if (msg.type === 'cancel') return drop(msg.id);
   if (msg.type === 'encode' && msg.priority !== 'high' && msg.texts.length > 0) {
     bulk.push({ msg, ids: null, skip: 0, order: [], next: 0, out: [] });
   } else {

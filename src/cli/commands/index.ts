@@ -32,12 +32,14 @@ export async function openCliService(
   return { service, embedder };
 }
 
-/** One progress line: state, files done/total, passages, rate, time left, and the file in hand. */
+/** One progress line: state, files done/total, passages, rate, time left, the file in hand and how far it is. */
 export function formatProgress(p: IndexProgress): string {
   const left = p.etaSeconds === null ? '' : `ETA ${formatDuration(p.etaSeconds)}`;
+  const inFile = p.currentFileProgress;
+  const within = !inFile ? '' : inFile.unit === 'pages' ? ` (page ${inFile.done}/${inFile.total} read)` : ` (${inFile.done}/${inFile.total} passages embedded)`;
   return (
     `${p.state} ${p.filesDone}/${p.filesTotal} files, ${p.chunksDone} passages, ${p.chunksPerSecond} passages/s` +
-    `${left ? `, ${left}` : ''}${p.currentFile ? `  ${p.currentFile}` : ''}`
+    `${left ? `, ${left}` : ''}${p.currentFile ? `  ${p.currentFile}${within}` : ''}`
   );
 }
 

@@ -1,7 +1,16 @@
-/** `watch <folder> --db <file>`: index, then keep the index in step with the folder until Ctrl-C. */
+/**
+ * `watch <folder> --db <file>`: index, then keep the index in step with the folder until Ctrl-C or
+ * SIGTERM. A signal stops within a second or two whatever is in hand: the document being read (its
+ * reading process is killed) and the passages being embedded (the request is withdrawn, the embedding
+ * process given a moment to exit and then killed). Nothing half-done is written; the next start
+ * picks up the files that were not finished.
+ */
 import { resolve } from 'node:path';
 import { parseFlags, type Command } from '../command';
 import { addFolderOrExplain, formatProgress, openCliService, requireDb } from './index';
+
+/** How long the embedding process may take to exit after a signal before it is killed. */
+const EMBEDDER_EXIT_MS = 500;
 
 const watchCommand: Command = async (args) => {
   const { positional, flags } = parseFlags(args, ['yes']);
@@ -10,22 +19,37 @@ const watchCommand: Command = async (args) => {
     process.stderr.write('usage: npm run trove -- watch <folder> --db <file> [--yes]\n');
     return 2;
   }
-  const { service, embedder } = await openCliService(requireDb(flags), { watch: true, flags });
-  let last = '';
-  service.on('progress', (p) => {
-    const line = p.state === 'idle' ? `idle: ${p.filesIndexed} files, ${p.chunksIndexed} passages, ${p.problems} problems` : formatProgress(p);
-    if (line !== last) process.stderr.write((process.stderr.isTTY ? '\r\x1b[K' : '') + line + (process.stderr.isTTY ? '' : '\n'));
-    last = line;
-  });
-  await addFolderOrExplain(service, resolve(folder), flags.has('yes'));
-  for (const f of await service.listFolders()) if (f.warning) process.stderr.write(`\n${f.path}: ${f.warning}\n`);
-  await new Promise<void>((done) => {
+  // Listen before anything slow starts (the model process, the first walk): a signal then still stops cleanly.
+  const signalled = new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
-  process.stderr.write('\n');
-  await service.close();
-  await embedder.close();
-  return 0;
+  // A second signal while stopping: leave at once (every write is a transaction, the index stays whole).
+  void signalled.then(() => {
+    const now = () => process.exit(130);
+    process.once('SIGINT', now);
+    process.once('SIGTERM', now);
+  });
+  const { service, embedder } = await openCliService(requireDb(flags), { watch: true, flags });
+  try {
+    let last = '';
+    service.on('progress', (p) => {
+      const line = p.state === 'idle' ? `idle: ${p.filesIndexed} files, ${p.chunksIndexed} passages, ${p.problems} problems` : formatProgress(p);
+      if (line !== last) process.stderr.write((process.stderr.isTTY ? '\r\x1b[K' : '') + line + (process.stderr.isTTY ? '' : '\n'));
+      last = line;
+    });
+    const adding = addFolderOrExplain(service, resolve(folder), flags.has('yes'));
+    adding.catch(() => {}); // a signal may end the wait first; a refusal is rethrown below otherwise
+    const first = await Promise.race([adding.then(() => 'added' as const), signalled.then(() => 'signal' as const)]);
+    if (first === 'added') {
+      for (const f of await service.listFolders()) if (f.warning) process.stderr.write(`\n${f.path}: ${f.warning}\n`);
+      await signalled;
+    }
+    process.stderr.write('\n');
+    return 0;
+  } finally {
+    await service.close();
+    await embedder.close(EMBEDDER_EXIT_MS);
+  }
 };
 export default watchCommand;

@@ -29,6 +29,7 @@ export class EmbedderCrashedError extends Error {
 
 interface Pending {
   message: Extract<WorkerRequest, { id: number }>;
+  onProgress?: (done: number) => void;
   attempts: number;
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
@@ -152,6 +153,7 @@ export class EmbedderProcess implements Embedder {
     if (!('id' in msg)) return;
     const p = this.pending.get(msg.id);
     if (!p) return;
+    if (msg.type === 'progress') return p.onProgress?.(msg.done);
     this.pending.delete(msg.id);
     if (msg.type === 'error') p.reject(new Error(msg.message));
     else if (msg.type === 'result') p.resolve(msg.vectors);
@@ -230,15 +232,34 @@ export class EmbedderProcess implements Embedder {
     }
   }
 
-  private async request(message: Extract<WorkerRequest, { id: number }>): Promise<unknown> {
+  private async request(
+    message: Extract<WorkerRequest, { id: number }>,
+    extra: { signal?: AbortSignal; onProgress?: (done: number) => void } = {},
+  ): Promise<unknown> {
+    const { signal, onProgress } = extra;
     if (this.closing) throw new Error('embedding process is stopped');
+    signal?.throwIfAborted();
     if (!this.handle && !this.cancelRestart) {
       this.failedStarts = 0;
       this.restart();
     }
     await this.whenReady();
+    signal?.throwIfAborted();
     return new Promise((resolve, reject) => {
-      this.pending.set(message.id, { message, attempts: 1, resolve, reject });
+      const onAbort = () => {
+        if (!this.pending.delete(message.id)) return;
+        this.handle?.send({ type: 'cancel', id: message.id });
+        reject(signal!.reason);
+      };
+      const settle = () => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(message.id, {
+        message,
+        attempts: 1,
+        onProgress,
+        resolve: (v) => (settle(), resolve(v)),
+        reject: (e) => (settle(), reject(e)),
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
       if (this.handle) this.handle.send(message);
       // else: a restart is under way and will send everything pending.
     });
@@ -248,8 +269,21 @@ export class EmbedderProcess implements Embedder {
     if (!Array.isArray(texts)) throw new TypeError('encode: texts must be an array of strings');
     const per = this.options.textsPerRequest ?? 256;
     const parts: Promise<unknown>[] = [];
-    for (let i = 0; i < texts.length; i += per) {
-      parts.push(this.request({ type: 'encode', id: this.nextId++, texts: texts.slice(i, i + per), batchSize: options.batchSize, priority: options.priority, role: options.role }));
+    const done: number[] = [];
+    for (let i = 0, k = 0; i < texts.length; i += per, k++) {
+      done.push(0);
+      const onProgress = options.onProgress
+        ? (n: number) => {
+            done[k] = n;
+            options.onProgress!(done.reduce((a, b) => a + b, 0));
+          }
+        : undefined;
+      const slice = texts.slice(i, i + per);
+      const part = this.request(
+        { type: 'encode', id: this.nextId++, texts: slice, batchSize: options.batchSize, priority: options.priority, role: options.role },
+        { signal: options.signal, onProgress },
+      );
+      parts.push(onProgress ? part.then((v) => (onProgress(slice.length), v)) : part);
     }
     return (await Promise.all(parts)).flat() as Float32Array[];
   }

@@ -10,6 +10,8 @@ export type WorkerRequest =
   | { type: 'encode'; id: number; texts: string[]; batchSize?: number; priority?: EncodePriority; role?: EncodeRole }
   | { type: 'warmup'; id: number }
   | { type: 'stats'; id: number }
+  /** Drop an encode request: its caller no longer wants the vectors. */
+  | { type: 'cancel'; id: number }
   | { type: 'shutdown' };
 
 export interface ModelSummary {
@@ -25,6 +27,8 @@ export type WorkerResponse =
   | { type: 'init-failed'; message: string }
   | { type: 'result'; id: number; vectors: Float32Array[] }
   | { type: 'done'; id: number; value?: unknown }
+  /** Texts of an encode request done so far (sent after each model batch). */
+  | { type: 'progress'; id: number; done: number }
   | { type: 'error'; id: number; message: string };
 
 /** The two ends a process transport offers; Node child processes and Electron utility processes both fit. */

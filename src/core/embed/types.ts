@@ -44,6 +44,10 @@ export interface EncodeOptions {
    * Unset: the model's default prompt, if any.
    */
   role?: EncodeRole;
+  /** Give up on the call (the indexer is stopping): the model stops working on it, the promise rejects. */
+  signal?: AbortSignal;
+  /** Called with the number of texts done so far, as a long call is worked through. */
+  onProgress?: (done: number) => void;
 }
 
 /** Counts word pieces the way the model's tokenizer does; used by the chunker. */

@@ -7,7 +7,7 @@
 import type { ImportFormat } from '../../shared/questions';
 import type { OpenedSource, ReadOptions, ReadProgress, SourceRow } from '../questions/source-rows';
 import { documentExtractors } from './document-extractors';
-import { ExtractionRefused, type ExtractedDocument, type Extractor } from './types';
+import { ExtractionRefused, type ExtractedDocument, type Extractor, type ReadingProgress } from './types';
 
 export interface ExtractRequest {
   id: number;
@@ -43,12 +43,16 @@ export type WorkerReply =
   | { id: number; ok: true; doc: ExtractedDocument }
   | { id: number; ok: false; refused: boolean; message: string }
   | { id: number; part: RowsPart }
+  /** Pages of a long document read so far (the reply with the text follows). */
+  | { id: number; reading: ReadingProgress }
   | { ready: true };
 
 /** Exit code meaning "over the memory budget" (the parent turns it into the reason shown to the user). */
 export const EXIT_OVER_MEMORY = 86;
 /** Rows per part: large enough that messages are few, small enough that one part is a few MB. */
 const PART_ROWS = 1000;
+/** Reading progress is sent at most this often: enough for a progress line, few messages for a long book. */
+const PROGRESS_MS = 100;
 
 const budgetMb = Number(process.env.TROVE_EXTRACT_MEMORY_MB) || 512;
 const byType = new Map<string, Extractor>();
@@ -74,7 +78,14 @@ async function extract(msg: ExtractRequest): Promise<WorkerReply> {
   const extractor = byType.get(msg.fileType);
   if (!extractor) throw new ExtractionRefused(`no reader for .${msg.fileType} files`);
   const bytes = Buffer.from(msg.bytes.buffer, msg.bytes.byteOffset, msg.bytes.byteLength);
-  return { id: msg.id, ok: true, doc: await extractor.extract(bytes, msg.fileType) };
+  let sentAt = 0;
+  const onProgress = (reading: ReadingProgress) => {
+    const now = Date.now();
+    if (now - sentAt < PROGRESS_MS && reading.done < reading.total) return;
+    sentAt = now;
+    process.send!({ id: msg.id, reading } satisfies WorkerReply);
+  };
+  return { id: msg.id, ok: true, doc: await extractor.extract(bytes, msg.fileType, { onProgress }) };
 }
 
 async function nextPart(id: number): Promise<WorkerReply> {

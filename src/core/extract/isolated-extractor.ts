@@ -16,7 +16,7 @@ import { DOCUMENT_FILE_TYPES } from './document-types';
 import type { ImportFormat } from '../../shared/questions';
 import type { ReadOptions, ReadProgress, SourceRow } from '../questions/source-rows';
 import type { RowsPart, WorkerReply, WorkerRequest } from './extract-worker';
-import { ExtractionRefused, type ExtractedDocument, type Extractor } from './types';
+import { ExtractionRefused, type ExtractedDocument, type ExtractOptions, type Extractor } from './types';
 
 const EXIT_OVER_MEMORY = 86; // extract-worker.ts; not imported so this process never loads the readers
 
@@ -102,21 +102,38 @@ export class IsolatedExtractor implements Extractor {
     this.slots = new Array(this.size).fill(null);
   }
 
-  extract(bytes: Buffer, fileType: string): Promise<ExtractedDocument> {
+  /**
+   * Read one document in a child. `options.signal` stops it at once: the child reading it is killed
+   * (a PDF.js page loop cannot be interrupted from outside), and the promise rejects with the reason.
+   */
+  extract(bytes: Buffer, fileType: string, options: ExtractOptions = {}): Promise<ExtractedDocument> {
     if (this.closed) return Promise.reject(new Error('the document reader was closed'));
+    const { signal, onProgress } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.queue.push({
+      const job: Job = {
         id,
         request: { id, fileType, bytes },
         reject,
         onReply(reply) {
           if ('part' in reply) return false;
+          if ('reading' in reply) {
+            onProgress?.(reply.reading);
+            return false;
+          }
+          signal?.removeEventListener('abort', onAbort);
           if (reply.ok) resolve(reply.doc);
           else reject(reply.refused ? new ExtractionRefused(reply.message) : new Error(reply.message));
           return true;
         },
-      });
+      };
+      const onAbort = () => {
+        reject(signal!.reason);
+        this.abandon(job);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(job);
       this.pump();
     });
   }
@@ -150,6 +167,7 @@ export class IsolatedExtractor implements Extractor {
           deliver(reply.part, null);
           return reply.part.done;
         }
+        if ('reading' in reply) return false;
         if (!reply.ok) deliver(null, reply.refused ? new ExtractionRefused(reply.message) : new Error(reply.message));
         return true;
       },
@@ -298,6 +316,8 @@ export class IsolatedExtractor implements Extractor {
       }
       const job = slot.job;
       if (!job || job.id !== msg.id) return;
+      // Pages read so far: the file's time budget keeps running.
+      if ('reading' in msg) return void job.onReply(msg);
       if (slot.timer) clearTimeout(slot.timer);
       slot.timer = null;
       if (!job.onReply(msg)) return;

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DocumentBuilder } from './document-builder';
-import { ExtractionRefused, type ExtractedDocument, type Extractor } from './types';
+import { ExtractionRefused, type ExtractedDocument, type ExtractOptions, type Extractor } from './types';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | null = null;
@@ -37,7 +37,7 @@ interface Line {
 export class PdfExtractor implements Extractor {
   readonly fileTypes = ['pdf'] as const;
 
-  async extract(bytes: Buffer): Promise<ExtractedDocument> {
+  async extract(bytes: Buffer, _fileType = 'pdf', options: ExtractOptions = {}): Promise<ExtractedDocument> {
     if (bytes.subarray(0, 1024).indexOf('%PDF-') < 0) throw new ExtractionRefused('not a PDF (no %PDF header)');
     const { getDocument } = await loadPdfJs();
     const task = getDocument({
@@ -69,9 +69,12 @@ export class PdfExtractor implements Extractor {
         } finally {
           page.cleanup();
         }
+        options.onProgress?.({ done: n, total: doc.numPages });
+        options.signal?.throwIfAborted();
       }
       return buildText(pages);
     } catch (err) {
+      if (options.signal?.aborted) throw err;
       throw refusalFor(err);
     } finally {
       await doc.destroy().catch(() => {});

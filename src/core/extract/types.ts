@@ -22,11 +22,26 @@ export interface ExtractedDocument {
   pageStarts?: number[];
 }
 
+/** How far the reading of one document is (paged formats report pages). */
+export interface ReadingProgress {
+  /** Pages read so far. */
+  done: number;
+  /** Pages in the document. */
+  total: number;
+}
+
+export interface ExtractOptions {
+  /** Stop reading (the indexer is shutting down); the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called as a long document is read, so a 300-page manual does not look stuck. */
+  onProgress?: (progress: ReadingProgress) => void;
+}
+
 export interface Extractor {
   /** Lower-case extensions without the dot that this extractor handles. */
   readonly fileTypes: readonly string[];
   /** Extract the text of a file; throws ExtractionRefused with a reason a person can act on. */
-  extract(bytes: Buffer, fileType: string): Promise<ExtractedDocument>;
+  extract(bytes: Buffer, fileType: string, options?: ExtractOptions): Promise<ExtractedDocument>;
 }
 
 /** The file was read but holds nothing Trove can index; `message` is the reason shown to the user. */

@@ -13,6 +13,7 @@ import { isWithin } from '../sources/folder-paths';
 import { ProgressMeter } from './progress-meter';
 import { extractChunks, readFileSafely } from './prepare-file';
 import type { Chunk } from '../chunk/chunker';
+import type { FileProgress } from '../../shared/types';
 
 export interface IndexJob {
   path: string;
@@ -55,6 +56,8 @@ export class Indexer {
   readonly totals: IndexTotals = { embedded: 0, reused: 0, unchanged: 0, failed: 0, removed: 0, chunksEmbedded: 0, embedMs: 0 };
   readonly meter = new ProgressMeter();
   currentFile: string | null = null;
+  /** Pages read or passages embedded of the file in hand (the progress line of a 300-page manual). */
+  currentFileProgress: FileProgress | null = null;
   private readonly upserts = new Map<string, IndexJob>();
   /** Paths gone from disk: out of the search index at once, out of the store once the queue is empty. */
   private readonly removals = new Map<string, IndexJob>();
@@ -70,6 +73,8 @@ export class Indexer {
   private paused = false;
   private resumeGate: (() => void) | null = null;
   private stopped = false;
+  /** Aborted by stop(): the document being read and the passages being embedded are given up at once. */
+  private readonly stopping = new AbortController();
   private idleWaiters: (() => void)[] = [];
   private passTotal = 0;
   private lastRemovalAt = 0;
@@ -145,9 +150,13 @@ export class Indexer {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Finish the batch in hand, then stop. */
+  /**
+   * Stop now: the batch in hand is given up (its reading process killed, its embedding request
+   * withdrawn) and nothing of it is written; its files are found again by the next start's scan.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort(new Error('indexing stopped'));
     this.resume();
     await this.running;
   }
@@ -163,6 +172,7 @@ export class Indexer {
       .finally(() => {
         this.running = null;
         this.currentFile = null;
+        this.currentFileProgress = null;
         this.passTotal = 0;
         if (this.queued > 0 && !this.stopped) this.kick();
         else for (const w of this.idleWaiters.splice(0)) w();
@@ -191,6 +201,9 @@ export class Indexer {
       }
       try {
         await this.processBatch(batch);
+      } catch (err) {
+        if (this.stopping.signal.aborted) return; // given up by stop(): not a failure of these files
+        throw err;
       } finally {
         for (const job of batch) {
           this.inFlight.delete(job.path);
@@ -218,8 +231,11 @@ export class Indexer {
     const toEmbed: { facts: FileFacts; chunks: Chunk[] }[] = [];
     let chunkCount = 0;
     let done = 0;
+    let reported = 0; // passages already counted by the embedding's progress
+    const signal = this.stopping.signal;
     for (const job of batch) {
       this.currentFile = job.path;
+      this.currentFileProgress = null;
       const facts = await this.prepare(job);
       // Chunking is synchronous: give searches and events a turn between files.
       await new Promise((r) => setImmediate(r));
@@ -239,9 +255,16 @@ export class Indexer {
       const texts = toEmbed.flatMap((f) => f.chunks.map((c) => c.text));
       const t0 = performance.now();
       let vectors: Float32Array[];
+      const onProgress = (n: number) => {
+        this.meter.passages(n - reported);
+        reported = n;
+        this.currentFileProgress = { unit: 'passages', done: n, total: texts.length };
+        this.deps.onProgress();
+      };
       try {
-        vectors = await this.deps.embedder.encode(texts, { role: 'passage' });
+        vectors = await this.deps.embedder.encode(texts, { role: 'passage', signal, onProgress });
       } catch (err) {
+        if (signal.aborted) throw err;
         // The embedding process gave up (it already restarts and retries after a crash): say so per file.
         const reason = `could not compute the passages' vectors: ${err instanceof Error ? err.message : String(err)}`;
         for (const { facts } of toEmbed) if (this.stillWanted(facts.path)) this.fail(facts, { ...facts, reason });
@@ -260,7 +283,7 @@ export class Indexer {
       }
       this.deps.onIndexChanged();
     }
-    this.meter.record(done + toEmbed.length, chunkCount);
+    this.meter.record(done + toEmbed.length, chunkCount - reported);
   }
 
   /** Decide what a file needs; returns facts+chunks when it must be embedded, else handles it here. */
@@ -308,7 +331,13 @@ export class Indexer {
       this.deps.onIndexChanged();
       return null;
     }
-    const extracted = await extractChunks(job.path, read.bytes, this.deps.extractors, this.deps.counter, this.deps.embedder.maxSeqLength);
+    const extracted = await extractChunks(job.path, read.bytes, this.deps.extractors, this.deps.counter, this.deps.embedder.maxSeqLength, {
+      signal: this.stopping.signal,
+      onProgress: (p) => {
+        this.currentFileProgress = { unit: 'pages', ...p };
+        this.deps.onProgress();
+      },
+    });
     if ('reason' in extracted) {
       if (!this.stillWanted(job.path)) return null;
       this.fail(job, { size: read.size, mtimeMs: read.mtimeMs, reason: extracted.reason }, read.contentHash);

@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 import { chunkDocument, type Chunk } from '../chunk/chunker';
 import type { TokenCounter } from '../embed/types';
 import type { ExtractorRegistry } from '../extract/extractors';
-import { ExtractionRefused } from '../extract/types';
+import { ExtractionRefused, type ExtractOptions } from '../extract/types';
 import { fileType } from '../sources/folder-rules';
 import { NOT_REGULAR_FILE, reasonFor } from '../sources/classify-entry';
 
@@ -62,15 +62,17 @@ export async function extractChunks(
   extractors: ExtractorRegistry,
   counter: TokenCounter,
   maxTokens: number,
+  options: ExtractOptions = {},
 ): Promise<{ chunks: Chunk[] } | { reason: string }> {
   const type = fileType(path);
   const extractor = extractors.forType(type) ?? extractors.forType('txt')!;
   try {
-    const doc = await extractor.extract(bytes, type);
+    const doc = await extractor.extract(bytes, type, options);
     const chunks = chunkDocument(doc, counter, { maxTokens });
     if (chunks.length === 0) return { reason: 'no text to index (only whitespace or markup)' };
     return { chunks };
   } catch (err) {
+    if (options.signal?.aborted) throw err; // stopped, not the file's fault: nothing to record
     if (err instanceof ExtractionRefused) return { reason: err.message };
     return { reason: `could not extract text: ${err instanceof Error ? err.message : String(err)}` };
   }

@@ -16,6 +16,15 @@ export class ProgressMeter {
 
   record(files: number, chunks: number, now = Date.now()): void {
     this.filesDone += files;
+    this.update(chunks, now);
+  }
+
+  /** Passages embedded inside a batch not yet finished (a long file reports them as the model works through it). */
+  passages(chunks: number, now = Date.now()): void {
+    if (chunks > 0) this.update(chunks, now);
+  }
+
+  private update(chunks: number, now: number): void {
     this.chunksDone += chunks;
     const seconds = Math.max(0.001, (now - this.lastAt) / 1000);
     const instant = chunks / seconds;

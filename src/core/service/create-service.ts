@@ -94,6 +94,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
       chunksPerSecond: active && indexer.busy ? indexer.meter.chunksPerSecond() : 0,
       etaSeconds: active && indexer.busy ? indexer.meter.etaSeconds(filesTotal - indexer.meter.filesDone) : null,
       currentFile: indexer.currentFile,
+      currentFileProgress: indexer.currentFileProgress,
       filesIndexed: counts.files,
       chunksIndexed: counts.chunks,
       problems: counts.problems,
