@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { BankQuestion, PairDecision, QuestionBank } from '../../shared/questions';
 import { migrate } from './migrations';
 import { openSqlite } from '../store/sqlite';
-import { vectorToBlob } from '../vectors/blob';
+import { blobToVector, vectorToBlob } from '../vectors/blob';
+import { dot } from '../embed/similarity';
 
 export const DB_FILE = 'questions.db';
 
@@ -223,17 +224,44 @@ export class BankStore {
     return out;
   }
 
-  /** Merge b into a: a keeps its text, takes b's answer if it has none; b is removed. */
+  /**
+   * Merge b into a: a keeps its text, takes b's answer if it has none; b is removed. Both texts and
+   * their similarity are kept in merged_pairs, in the same transaction, as training data.
+   */
   merge(bankId: number, keepId: number, dropId: number): void {
     this.db.transaction(() => {
       const rows = this.questions([keepId, dropId]);
       const keep = rows.get(keepId);
       const drop = rows.get(dropId);
       if (!keep || !drop) throw new QuestionsError(`question ${keep ? dropId : keepId} is not in the bank`);
+      const vector = this.db.prepare('SELECT vector FROM questions WHERE id = ?').pluck();
+      // Scored as the Duplicates list scores pairs: the dot product of the stored vectors (cosine when normalised).
+      const score = dot(blobToVector(vector.get(keepId) as Buffer), blobToVector(vector.get(dropId) as Buffer));
+      this.db
+        .prepare('INSERT INTO merged_pairs (bank_id, kept_question, merged_question, score, merged_at) VALUES (?, ?, ?, ?, ?)')
+        .run(bankId, keep.question, drop.question, score, Date.now());
       if (!keep.answer && drop.answer) this.db.prepare('UPDATE questions SET answer = ? WHERE id = ? AND bank_id = ?').run(drop.answer, keepId, bankId);
       this.db.prepare('DELETE FROM questions WHERE id = ? AND bank_id = ?').run(dropId, bankId);
       this.touch(bankId);
     })();
+  }
+
+  /** Every merge of a bank, oldest first: the kept and the removed question's texts and their similarity then. */
+  mergedPairs(bankId: number): Array<{ kept: string; merged: string; score: number }> {
+    return this.db
+      .prepare('SELECT kept_question AS kept, merged_question AS merged, score FROM merged_pairs WHERE bank_id = ? ORDER BY id')
+      .all(bankId) as Array<{ kept: string; merged: string; score: number }>;
+  }
+
+  /** Pairs reviewed as "keep both" or "dismiss", with the questions' current texts, oldest decision first. */
+  separatePairs(bankId: number): Array<{ a: string; b: string; decision: 'keep' | 'dismiss' }> {
+    return this.db
+      .prepare(
+        `SELECT qa.question AS a, qb.question AS b, r.decision FROM pair_reviews r
+         JOIN questions qa ON qa.id = r.a_id JOIN questions qb ON qb.id = r.b_id
+         WHERE r.bank_id = ? AND r.decision IN ('keep', 'dismiss') ORDER BY r.decided_at, r.a_id, r.b_id`,
+      )
+      .all(bankId) as Array<{ a: string; b: string; decision: 'keep' | 'dismiss' }>;
   }
 
   close(): void {

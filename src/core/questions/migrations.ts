@@ -61,6 +61,26 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'merged pairs kept as training data',
+    up(db) {
+      db.exec(`
+        -- A merge removes the second question, and its pair_reviews row with it. The pair's texts stay
+        -- here: a merged pair is the surest "same question" example a bank has (questions export-pairs).
+        CREATE TABLE merged_pairs (
+          id INTEGER PRIMARY KEY,
+          bank_id INTEGER NOT NULL REFERENCES banks(id) ON DELETE CASCADE,
+          kept_question TEXT NOT NULL,
+          merged_question TEXT NOT NULL,
+          -- Their similarity when merged (as Duplicates scored it): mined hard negatives must score below it.
+          score REAL NOT NULL,
+          merged_at INTEGER NOT NULL
+        );
+        CREATE INDEX merged_pairs_bank ON merged_pairs(bank_id);
+      `);
+    },
+  },
 ];
 
 /** Bring `db` up to the newest version; returns the versions applied. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { BankStore, openQuestionsDb } from '../../../src/core/questions/bank-store';
 import { migrate, migrations, type Migration } from '../../../src/core/questions/migrations';
+import { vectorToBlob } from '../../../src/core/vectors/blob';
 
 const dir = mkdtempSync(join(tmpdir(), 'trove-qmig-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +19,7 @@ describe('questions.db migrations', () => {
     const db = openQuestionsDb(join(dir, 'new'));
     assert.equal(db.pragma('user_version', { simple: true }), migrations.at(-1)!.version);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-    assert.deepEqual(tables(db), ['banks', 'pair_reviews', 'questions']);
+    assert.deepEqual(tables(db), ['banks', 'merged_pairs', 'pair_reviews', 'questions']);
     db.close();
   });
 
@@ -45,7 +46,7 @@ describe('questions.db migrations', () => {
     const ins = db.prepare("INSERT INTO questions (bank_id, question, content_hash, question_hash, vector) VALUES (1, ?, 'h', 'h', x'00')");
     ins.run('a');
     ins.run('b');
-    assert.deepEqual(migrate(db), [2]);
+    assert.deepEqual(migrate(db, migrations.slice(0, 2)), [2]);
     assert.equal((db.prepare('SELECT count(*) AS n FROM questions').get() as { n: number }).n, 2);
     const store = new BankStore(db);
     store.setReview(1, 2, 1, 'keep');
@@ -56,10 +57,31 @@ describe('questions.db migrations', () => {
     db.close();
   });
 
+  test('3: a merge on a version-2 file keeps both texts and their score after the question is gone', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, migrations.slice(0, 2));
+    db.prepare("INSERT INTO banks (name, model_id, created_at, updated_at) VALUES ('b', 'm', 0, 0)").run();
+    const ins = db.prepare("INSERT INTO questions (bank_id, question, content_hash, question_hash, vector) VALUES (1, ?, 'h', 'h', ?)");
+    ins.run('How do I reset my password?', vectorToBlob(Float32Array.of(0.6, 0.8)));
+    ins.run('I forgot my password', vectorToBlob(Float32Array.of(0.8, 0.6)));
+    assert.deepEqual(migrate(db), [3]);
+    const store = new BankStore(db);
+    store.setReview(1, 1, 2, 'keep');
+    store.merge(1, 1, 2);
+    assert.equal((db.prepare('SELECT count(*) AS n FROM questions').get() as { n: number }).n, 1);
+    const [merged] = store.mergedPairs(1);
+    assert.deepEqual({ ...merged, score: Number(merged.score.toFixed(4)) }, { kept: 'How do I reset my password?', merged: 'I forgot my password', score: 0.96 });
+    assert.deepEqual(store.separatePairs(1), [], 'the review went with the merged question');
+    store.deleteBank('b');
+    assert.deepEqual(store.mergedPairs(1), [], 'a deleted bank takes its merges along');
+    db.close();
+  });
+
   test('a failing migration leaves the previous version and schema', () => {
     const db = new Database(':memory:');
     const broken: Migration = {
-      version: 3,
+      version: migrations.at(-1)!.version + 1,
       name: 'broken',
       up(d) {
         d.exec('CREATE TABLE half_done (x)');
@@ -67,7 +89,7 @@ describe('questions.db migrations', () => {
       },
     };
     assert.throws(() => migrate(db, [...migrations, broken]), /boom/);
-    assert.equal(db.pragma('user_version', { simple: true }), 2);
+    assert.equal(db.pragma('user_version', { simple: true }), migrations.at(-1)!.version);
     assert.ok(!tables(db).includes('half_done'));
     db.close();
   });
