@@ -79,11 +79,16 @@ export const HELP: Record<string, CommandHelp> = {
     example: 'npm run serve -- --folder ~/Documents --port 8080',
   },
   questions: {
-    summary: 'question banks: import, ask, dupes, clusters, review, banks, export, sync',
-    usage: ['questions <import|ask|dupes|clusters|review|banks|rename|delete|export|sync|eval-sts> ... [--data <dir>] [--json]'],
+    summary: 'question banks: import, ask, dupes, clusters, review, export-pairs, banks, export, sync',
+    usage: [
+      'questions <import|ask|dupes|clusters|review|banks|rename|delete|export|sync|eval-sts> ... [--data <dir>] [--json]',
+      'questions export-pairs <bank> --out pairs.csv [--hard-negatives N]',
+    ],
     flags: [
       ['--data <dir>', 'where banks live (default $TROVE_DATA_DIR, else the app data folder)'],
       ['--bank <name>', 'the bank to work on'],
+      ['--out <file>', 'export-pairs: the CSV of reviewed pairs (sentence1,sentence2,score: merged 1.0, kept both or dismissed 0.0)'],
+      ['--hard-negatives <n>', 'export-pairs: also n questions per merged pair that are close but were not merged (0.0)'],
       ['--json', 'print results as JSON'],
     ],
     example: 'npm run trove -- questions import faq.csv --bank faq --question-col Question --answer-col Answer',

@@ -4,7 +4,7 @@
  * everywhere, so no node:* and no electron.
  */
 import { z } from 'zod';
-import type { BankQuestion, DuplicatePair, ExportFormat, ImportReport, PairDecision, QuestionBank, QuestionGroups, QuestionMatch } from './questions';
+import type { BankQuestion, DuplicatePair, ExportFormat, ImportReport, PairDecision, QuestionBank, QuestionGroups, QuestionMatch, TrainingPairsSummary } from './questions';
 
 /** Largest file `importBank` accepts (before base64). */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
@@ -35,6 +35,22 @@ export interface BankExport {
   rows: number;
 }
 
+/** Most hard negatives `exportTrainingPairs` mines per merged pair. */
+export const MAX_HARD_NEGATIVES = 20;
+
+/** A bank's reviewed pairs as fine-tuning data, for the UI to offer as a download. */
+export interface TrainingPairsExport extends TrainingPairsSummary {
+  /** Suggested file name: the bank's name and "-pairs.csv". */
+  fileName: string;
+  /** Always "text/csv". */
+  mimeType: string;
+  /**
+   * The file, UTF-8 CSV with the header sentence1,sentence2,score: merged pairs 1.0, pairs kept as two
+   * questions or dismissed 0.0, mined hard negatives 0.0. tools/model/finetune.py reads it as it is.
+   */
+  content: string;
+}
+
 export interface QuestionsApi {
   /** Every question bank, by name. */
   listBanks(): Promise<QuestionBank[]>;
@@ -52,6 +68,12 @@ export interface QuestionsApi {
   cancelImport(bank: string): Promise<boolean>;
   /** Every question of a bank (with answers and ids) as a CSV or JSONL file, to save or re-import. */
   exportBank(bank: string, format: ExportFormat): Promise<BankExport>;
+  /**
+   * The bank's reviewed duplicate pairs as training data for tools/model/finetune.py, plus
+   * `hardNegatives` (default 0, at most 20) mined per merged pair. Fails with a message saying what to
+   * do when the bank has no reviewed pairs.
+   */
+  exportTrainingPairs(bank: string, hardNegatives?: number): Promise<TrainingPairsExport>;
   /** The `k` (default 5, at most 50) questions of a bank closest to `text`, best first, with scores and answers. */
   askQuestion(bank: string, text: string, k?: number): Promise<QuestionMatch[]>;
   /** Add one question (and optional answer) to a bank; returns it as stored. */
@@ -109,6 +131,7 @@ export const questionsSchemas = {
   ]),
   cancelImport: z.tuple([bankName]),
   exportBank: z.tuple([bankName, z.enum(['csv', 'jsonl'])]),
+  exportTrainingPairs: z.tuple([bankName, z.number().int().min(0).max(MAX_HARD_NEGATIVES, `at most ${MAX_HARD_NEGATIVES} hard negatives per merged pair`).optional()]),
   askQuestion: z.tuple([bankName, questionText, z.number().int().min(1).max(50).optional()]),
   addQuestion: z.tuple([bankName, questionText, z.string().max(MAX_QUESTION_CHARS, `answer is longer than ${MAX_QUESTION_CHARS} characters`).optional()]),
   findDuplicates: z.tuple([bankName, similarity.optional()]),

@@ -223,6 +223,44 @@ export interface ClustersOptions {
   minSize?: number;
 }
 
+/**
+ * A labelled pair of questions for fine-tuning (tools/model/finetune.py), from the bank's reviews:
+ * a merge says "the same question" (score 1.0); "keep both" and "dismiss" say the reviewer looked and
+ * found two different questions (0.0); a mined hard negative is a question close to a merged one that
+ * was not merged with it (0.0).
+ */
+export interface TrainingPair {
+  sentence1: string;
+  sentence2: string;
+  /** 1 (same question) or 0 (different questions). */
+  score: 0 | 1;
+  /** Where the label comes from. */
+  kind: 'merged' | 'kept' | 'dismissed' | 'hard-negative';
+}
+
+/** Scores written for each review decision by `questions export-pairs`. */
+export const DECISION_SCORES = { merge: 1, keep: 0, dismiss: 0 } as const satisfies Record<PairDecision, 0 | 1>;
+
+export interface TrainingPairsOptions {
+  /**
+   * Hard negatives mined per merged pair (default 0): the bank's questions closest to the kept
+   * question that were not merged with it and score below the merged pair, labelled 0.0.
+   */
+  hardNegatives?: number;
+}
+
+/** How many pairs of each kind an export of training pairs wrote. */
+export interface TrainingPairsSummary {
+  /** All pairs written. */
+  pairs: number;
+  /** From merges (score 1.0). */
+  merged: number;
+  /** From "keep both" and "dismiss" reviews (score 0.0). */
+  different: number;
+  /** Mined from the bank (score 0.0). */
+  hardNegatives: number;
+}
+
 /** Export file formats (by default chosen by the file extension: .jsonl/.json → JSONL, else CSV). */
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -251,6 +289,13 @@ export interface QuestionService {
   groups(bank: string, options?: ClustersOptions): Promise<QuestionGroups>;
   /** Write the duplicate pairs (score, both ids and questions, decision) to CSV/JSONL; returns rows written. */
   exportDuplicates(bank: string, file: string, options?: DuplicatesOptions, format?: ExportFormat): Promise<number>;
+  /**
+   * The bank's reviewed duplicate pairs as fine-tuning data (see TrainingPair), plus any mined hard
+   * negatives. Throws QuestionsError when the bank has no reviewed pairs.
+   */
+  trainingPairs(bank: string, options?: TrainingPairsOptions): Promise<TrainingPair[]>;
+  /** Write trainingPairs as CSV with the header sentence1,sentence2,score (finetune.py's input). */
+  exportTrainingPairs(bank: string, file: string, options?: TrainingPairsOptions): Promise<TrainingPairsSummary>;
   /** Write the clusters, one row per member (cluster, size, label, rank, id, question); returns rows written. */
   exportClusters(bank: string, file: string, options?: ClustersOptions, format?: ExportFormat): Promise<number>;
   /** Stop using the database (the embedder is the caller's to close). */

@@ -1,5 +1,5 @@
 /**
- * `npm run trove -- questions <import|ask|dupes|clusters|banks|rename|delete|export|sync|eval-sts> ...`:
+ * `npm run trove -- questions <import|ask|dupes|clusters|review|export-pairs|banks|rename|delete|export|sync|eval-sts> ...`:
  * question banks from the command line, the same service the app uses.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,9 @@ const usage = `usage: npm run trove -- questions <command> [--data <dir>] [--jso
   dupes --bank <name> [--threshold 0.85] [--top-k 100] [--out pairs.csv|.jsonl]
   clusters --bank <name> [--threshold 0.75] [--min-size 3] [--out clusters.csv|.jsonl]
   review --bank <name> <id-a> <id-b> keep|merge|dismiss|clear
+  export-pairs <bank> --out pairs.csv [--hard-negatives N]
+                              reviewed pairs as fine-tuning data (tools/model/finetune.py): sentence1,sentence2,score
+                              with merged 1.0, kept both or dismissed 0.0, and N mined hard negatives (0.0) per merged pair
   banks | rename <from> <to> | delete <name> | export --bank <name> <file.csv|file.jsonl> | sync --bank <name>
   eval-sts <sts-test.csv>     accuracy@1 and MRR@10 of STS-B pairs with gold >= 4.0
   calibrate <sts-dev.csv>     the "same question" cut-off from labelled pairs (best balanced accuracy for gold >= 4.0)
@@ -154,6 +157,22 @@ const questions: Command = async (args) => {
       const [a, b, d] = positional;
       if (!a || !b || !['keep', 'merge', 'dismiss', 'clear'].includes(d)) break;
       await withService(dataDir, (s) => s.reviewPair(needBank(), Number(a), Number(b), d === 'clear' ? null : (d as 'keep' | 'merge' | 'dismiss')));
+      return 0;
+    }
+    case 'export-pairs': {
+      const name = positional[0] ?? bank;
+      const outFile = flags.get('out');
+      if (!name || !outFile) break;
+      const hard = num(flags, 'hard-negatives', 0);
+      if (!Number.isInteger(hard) || hard < 0) throw new Error(`--hard-negatives must be a whole number of pairs, got "${flags.get('hard-negatives')}"`);
+      const summary = await withService(dataDir, (s) => s.exportTrainingPairs(name, outFile, { hardNegatives: hard }));
+      if (json) out(summary);
+      else
+        process.stdout.write(
+          `${summary.pairs} pairs written to ${outFile}: ${summary.merged} merged (score 1.0), ${summary.different} kept both or dismissed (0.0)` +
+            (hard > 0 ? `, ${summary.hardNegatives} hard negatives mined from the bank (0.0)` : '') +
+            '\n',
+        );
       return 0;
     }
     case 'dupes': {

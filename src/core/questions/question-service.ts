@@ -23,6 +23,8 @@ import {
   UNCLUSTERED_LISTED,
   type QuestionMatch,
   type QuestionService,
+  type TrainingPair,
+  type TrainingPairsOptions,
 } from '../../shared/questions';
 import type { Embedder } from '../embed/types';
 import { BankStore, openQuestionsDb, QuestionsError } from './bank-store';
@@ -34,6 +36,7 @@ import { IsolatedExtractor } from '../extract/isolated-extractor';
 import { formatOf } from './import-format';
 import type { OpenedSource } from './source-rows';
 import { paraphraseMiningAbove } from './paraphrase-mining';
+import { buildTrainingPairs } from './training-pairs';
 import { VectorIndex } from '../vectors/vector-index';
 import { VectorKernels } from './vector-kernels';
 
@@ -234,6 +237,16 @@ export function createQuestionService(options: QuestionServiceOptions): Question
       return writeRecords(file, exportFormatOf(file, format), ['score', 'a_id', 'a_question', 'b_id', 'b_question', 'decision'], rows);
     },
 
+    trainingPairs,
+
+    async exportTrainingPairs(name, file, opts = {}) {
+      const pairs = await trainingPairs(name, opts);
+      const rows = pairs.map((p) => ({ sentence1: p.sentence1, sentence2: p.sentence2, score: p.score.toFixed(1) }));
+      await writeRecords(file, 'csv', ['sentence1', 'sentence2', 'score'], rows);
+      const count = (kind: TrainingPair['kind'][]) => pairs.filter((p) => kind.includes(p.kind)).length;
+      return { pairs: pairs.length, merged: count(['merged']), different: count(['kept', 'dismissed']), hardNegatives: count(['hard-negative']) };
+    },
+
     async exportClusters(name, file, opts = {}, format?: ExportFormat) {
       const groups = await clusters(name, opts);
       const rows = groups.flatMap((c, k) =>
@@ -273,6 +286,21 @@ export function createQuestionService(options: QuestionServiceOptions): Question
       return;
     }
     store.setReview(bank.id, a, b, decision);
+  }
+
+  async function trainingPairs(name: string, opts: TrainingPairsOptions = {}): Promise<TrainingPair[]> {
+    const bank = store.getBank(name);
+    const reviewed = { merged: store.mergedPairs(bank.id), separate: store.separatePairs(bank.id) };
+    const hard = opts.hardNegatives ?? 0;
+    const idx = hard > 0 && reviewed.merged.length > 0 ? await index(name) : null;
+    return buildTrainingPairs(bank.name, reviewed, hard, {
+      embedder,
+      nearest(vector, k) {
+        const hits = idx!.search(vector, k);
+        const rows = store.questions(hits.map((h) => h.id));
+        return hits.map((h) => ({ ...h, question: rows.get(h.id)!.question }));
+      },
+    });
   }
 
   async function clusters(name: string, opts: ClustersOptions = {}): Promise<QuestionCluster[]> {

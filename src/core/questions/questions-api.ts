@@ -67,6 +67,17 @@ export function createQuestionsApi(service: QuestionService, onProgress?: (p: Im
       }
     },
 
+    async exportTrainingPairs(bank, hardNegatives) {
+      const dir = await mkdtemp(join(tmpdir(), 'trove-export-'));
+      try {
+        const file = join(dir, exportFileName(`${bank}-pairs`, 'csv'));
+        const summary = await service.exportTrainingPairs(bank, file, { hardNegatives: hardNegatives ?? 0 });
+        return { fileName: basename(file), mimeType: 'text/csv', content: await readFile(file, 'utf8'), ...summary };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+
     async importBank(fileName, contentBase64, options) {
       const bytes = decodeUpload(contentBase64);
       const bank = options.bank.trim();

@@ -4,7 +4,8 @@
  */
 import { DEFAULT_SAME_THRESHOLD, type DuplicatePair, type ExportFormat, type ImportProgress, type ImportReport, type PairDecision, type QuestionBank, type QuestionGroups, type QuestionMatch } from '../../shared/questions';
 import type { BankImportOptions } from '../../shared/questions-api';
-import { MAX_IMPORT_BYTES } from '../../shared/questions-api';
+import type { TrainingPairsSummary } from '../../shared/questions';
+import { MAX_HARD_NEGATIVES, MAX_IMPORT_BYTES } from '../../shared/questions-api';
 import { bytesToBase64 } from '../lib/question-matching';
 import { getHost } from './app.svelte';
 import { attempt } from './errors.svelte';
@@ -38,6 +39,10 @@ export const questions = $state({
   clusters: null as QuestionGroups | null,
   clustering: false,
   exporting: false,
+  /** Hard negatives mined per merged pair when exporting training pairs. */
+  hardNegatives: 0,
+  /** What the last export of training pairs wrote (cleared when the bank changes). */
+  pairsExported: null as (TrainingPairsSummary & { fileName: string }) | null,
 });
 
 /** Clusters are found again this long after the threshold or the minimum size last moved. */
@@ -75,6 +80,7 @@ export function chooseBank(name: string): void {
   questions.bank = name;
   questions.duplicates = null;
   questions.clusters = null;
+  questions.pairsExported = null;
   if (questions.text.trim()) void ask();
   else questions.matches = [];
 }
@@ -189,20 +195,40 @@ export function regroupSoon(): void {
   clusterTimer = setTimeout(() => void findClusters(), CLUSTER_DEBOUNCE_MS);
 }
 
-/** Save the bank as a file through the browser's download (the same in the desktop app and the web host). */
+/** Hand a file to the browser's download (the same in the desktop app and the web host). */
+function download(file: { fileName: string; mimeType: string; content: string }): void {
+  const url = URL.createObjectURL(new Blob([file.content], { type: `${file.mimeType};charset=utf-8` }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** Save the bank as a file. */
 export async function exportBank(format: ExportFormat): Promise<void> {
   questions.exporting = true;
   try {
     const file = await attempt(() => getHost().api.exportBank(questions.bank, format));
+    if (file) download(file);
+  } finally {
+    questions.exporting = false;
+  }
+}
+
+/** Save the reviewed pairs as fine-tuning data (sentence1,sentence2,score) and say what was written. */
+export async function exportTrainingPairs(): Promise<void> {
+  questions.exporting = true;
+  try {
+    // An emptied number field reads as null: export without hard negatives rather than fail.
+    const hard = Math.min(MAX_HARD_NEGATIVES, Math.max(0, Math.floor(Number(questions.hardNegatives) || 0)));
+    const file = await attempt(() => getHost().api.exportTrainingPairs(questions.bank, hard));
     if (!file) return;
-    const url = URL.createObjectURL(new Blob([file.content], { type: `${file.mimeType};charset=utf-8` }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = file.fileName;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    download(file);
+    const { fileName, pairs, merged, different, hardNegatives } = file;
+    questions.pairsExported = { fileName, pairs, merged, different, hardNegatives };
   } finally {
     questions.exporting = false;
   }
