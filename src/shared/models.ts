@@ -78,6 +78,8 @@ export interface ModelEntry {
   current: boolean;
   /** Where it came from: shipped with Trove, downloaded from the hub, added from a folder, or built locally. */
   source: 'shipped' | 'hub' | 'folder' | 'local';
+  /** The model this one was fine-tuned from (its manifest's `base`, written by tools/model/finetune.py); null otherwise. */
+  base: string | null;
   /** Hugging Face repository and pinned revision, for catalogued models. */
   repo: string | null;
   revision: string | null;

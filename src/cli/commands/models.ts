@@ -27,13 +27,14 @@ function table(models: ModelEntry[]): string {
     m.current ? '*' : ' ',
     m.name,
     m.installed ? m.source : m.downloadable ? 'not downloaded' : 'not installed',
+    m.base ?? '',
     String(m.dimension || '?'),
     m.similarity,
     m.languages.join(',') || '?',
     m.bytes ? mb(m.bytes) : '',
     m.licence ?? '',
   ]);
-  const head = [' ', 'name', 'state', 'dim', 'similarity', 'languages', 'size', 'licence'];
+  const head = [' ', 'name', 'state', 'fine-tuned from', 'dim', 'similarity', 'languages', 'size', 'licence'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
 }

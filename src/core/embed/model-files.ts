@@ -43,6 +43,13 @@ export interface ModelManifest {
   checks?: ModelCheck[];
   /** Allowed difference for `checks` (default 0.02). */
   checksTolerance?: number;
+  /** The model this one was fine-tuned from (tools/model/finetune.py writes it). */
+  base?: string;
+  /** Where the weights came from (tools/model/export.py); `finetuned` marks a fine-tuned `model`. */
+  derivedFrom?: { model?: string; finetuned?: boolean };
+  /** Languages it was trained for and its licence (tools/model writes them; the catalogue knows its own). */
+  languages?: string[];
+  licence?: string;
 }
 
 /** A model file is missing, damaged or not what the manifest says. The message names the path. */

@@ -174,6 +174,9 @@ export class ModelLibrary {
       let dimension = entry?.dimension ?? 0;
       let similarity = entry?.similarity ?? 'cosine';
       let bytes = entry?.bytes ?? 0;
+      let base: string | null = null;
+      let languages = [...(entry?.languages ?? [])];
+      let licence = entry?.licence ?? null;
       if (inst) {
         try {
           const m = readSentenceModel(inst.dir);
@@ -182,6 +185,10 @@ export class ModelLibrary {
           similarity = m.similarity;
           label = m.manifest?.label ?? label;
           bytes = Object.values(m.manifest?.files ?? {}).reduce((a, f) => a + f.bytes, 0) || bytes;
+          const derived = m.manifest?.derivedFrom;
+          base = typeof m.manifest?.base === 'string' ? m.manifest.base : derived?.finetuned && typeof derived.model === 'string' ? derived.model : null;
+          if (!entry && Array.isArray(m.manifest?.languages)) languages = m.manifest.languages.filter((l) => typeof l === 'string');
+          if (!entry && typeof m.manifest?.licence === 'string') licence = m.manifest.licence;
         } catch {
           // A damaged folder still shows, as not installed; using it gives the engine's message.
         }
@@ -190,14 +197,15 @@ export class ModelLibrary {
         name,
         label,
         id,
-        languages: [...(entry?.languages ?? [])],
+        languages,
         dimension,
         similarity,
-        licence: entry?.licence ?? null,
+        licence,
         bytes,
         installed: !!inst && id !== null,
         current: name === current,
         source: inst?.source ?? (entry?.local ? 'local' : entry?.shipped ? 'shipped' : 'hub'),
+        base,
         repo: entry?.repo ?? null,
         revision: entry?.revision ?? null,
         downloadable: !!entry?.repo && !entry.shipped,
