@@ -26,6 +26,7 @@ checkpoint is used: ONNX cannot be trained).
 """
 import argparse
 import csv
+import io
 import json
 import random
 import shutil
@@ -57,7 +58,8 @@ def read_pairs(path: Path):
         rows = [(s1, s2, score / 5.0) for score, s1, s2 in sts_rows(path)]
         return _checked(rows, path)
     dialect = "excel-tab" if "\t" in lines[0] else "excel"
-    reader = csv.DictReader(lines, dialect=dialect)
+    # The whole text, not its lines: a quoted question may hold a line break (Trove writes RFC 4180).
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     cols = {c.strip().lower(): c for c in (reader.fieldnames or [])}
     missing = [c for c in ("sentence1", "sentence2") if c not in cols]
     if missing:
@@ -172,6 +174,9 @@ def main():
     ap.add_argument("--no-golden", action="store_true")
     ap.add_argument("--q4", action="store_true", help="export with 4-bit weights (BERT only): a small folder")
     ap.add_argument("--max-pairs", type=int, help="train on the first N pairs only (quick runs, test fixtures)")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch threads (default 1: on a busy machine two OpenMP threads spinning against other "
+                         "processes made a training step 4x slower than one thread; raise it on an idle machine)")
     args = ap.parse_args()
 
     train = read_pairs(args.train)
@@ -196,6 +201,7 @@ def main():
                                        SentenceTransformerTrainingArguments)
     from sentence_transformers.sentence_transformer.losses import (CosineSimilarityLoss,
                                                                    MultipleNegativesRankingLoss)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     model = SentenceTransformer(str(src), device="cpu")
     too_long = sum(1 for a, b, _ in train
@@ -222,8 +228,10 @@ def main():
         shutil.rmtree(work)
     targs = SentenceTransformerTrainingArguments(
         output_dir=str(work), num_train_epochs=max(epochs), per_device_train_batch_size=args.batch_size,
-        learning_rate=args.lr, warmup_ratio=0.1, seed=args.seed, eval_strategy="epoch", save_strategy="epoch",
-        save_total_limit=len(epochs) + 1, load_best_model_at_end=True,
+        # warmup_steps below 1 is a share of all steps (transformers 5 renamed warmup_ratio to it).
+        learning_rate=args.lr, warmup_steps=0.1, seed=args.seed, eval_strategy="epoch", save_strategy="epoch",
+        # Every epoch's checkpoint is kept until the end, so any offered epoch can be the one exported.
+        save_total_limit=None, load_best_model_at_end=True,
         metric_for_best_model=f"eval_{dev_eval.primary_metric}", greater_is_better=True,
         logging_steps=50, report_to=[], use_cpu=True, dataloader_num_workers=0,
     )
@@ -231,14 +239,13 @@ def main():
     t0 = time.time()
     trainer.train()
     train_secs = time.time() - t0
-    history = [(round(h["epoch"]), h[f"eval_{dev_eval.primary_metric}"] * 100) for h in trainer.state.log_history
-               if f"eval_{dev_eval.primary_metric}" in h]
-    allowed = [h for h in history if h[0] in epochs]
-    best_epoch, _ = max(allowed, key=lambda h: h[1])
-    if best_epoch != max(history, key=lambda h: h[1])[0]:
+    metric = f"eval_{dev_eval.primary_metric}"
+    evals = [(round(h["epoch"]), h[metric] * 100, h["step"]) for h in trainer.state.log_history if metric in h]
+    history = [(e, s) for e, s, _ in evals]
+    best_epoch, _, best_step = max((h for h in evals if h[0] in epochs), key=lambda h: h[1])
+    if best_epoch != max(evals, key=lambda h: h[1])[0]:
         # The trainer's best is at an epoch not offered: reload the checkpoint of the best offered one.
-        step = [c for c in sorted(work.glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))][best_epoch - 1]
-        model = SentenceTransformer(str(step), device="cpu")
+        model = SentenceTransformer(str(work / f"checkpoint-{best_step}"), device="cpu")
     after_dev = evaluate(model, dev, "held-out")[0]
     after_test = evaluate(model, test, "test")[0] if test else None
     print(f"after: held-out Spearman {after_dev:.2f}" + (f", test {after_test:.2f}" if test else "")
@@ -271,17 +278,23 @@ def main():
                   label=f"{args.name} (fine-tuned from {base_name})",
                   licence=base_manifest.get("licence", "same as the base model"), languages=languages,
                   derived_from={"model": base_name, "checkpoint": str(ckpt), "finetuned": True},
-                  licence_text=f"Fine-tuned from {base_name}; its licence applies:\n\n"
-                               + ((RESOURCES / base_name / "LICENSE").read_text()
-                                  if (RESOURCES / base_name / "LICENSE").exists() else base_manifest.get("licence", "")),
+                  licence_text=f"Fine-tuned from {base_name}; its licence applies:\n\n" + base_licence(base_name, src, base_manifest),
                   origin=f"# Origin\n\n- Fine-tuned from {base_name} by `tools/model/finetune.py` (see TRAINING.md); "
                          f"exported with torch {{torch}}, inputs {{inputs}}.\n",
-                  golden=not args.no_golden, extra_manifest={"training": training},
+                  golden=not args.no_golden, extra_manifest={"base": base_name, "training": training},
                   training_md=training_markdown(training, args), q4=args.q4)
     if out.exists():
         shutil.rmtree(out)
     staging.rename(out)
     print(f"model folder: {out}\nadd it to Trove: npm run trove -- models add {out}")
+
+
+def base_licence(base_name: str, src: Path, base_manifest: dict) -> str:
+    """The base's LICENSE: the shipped folder's, else the checkpoint's own, else the manifest's licence name."""
+    for f in (RESOURCES / base_name / "LICENSE", Path(src) / "LICENSE"):
+        if f.exists():
+            return f.read_text()
+    return base_manifest.get("licence", "")
 
 
 def training_markdown(t, args) -> str:
