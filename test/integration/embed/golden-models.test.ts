@@ -2,7 +2,7 @@
  * Every model made here against its golden fixture made by sentence-transformers itself
  * (tools/model/golden.py → test/fixtures/golden/<name>/embeddings.json): passages with the passage
  * prompt, queries with the query prompt, English and Chinese. A model shipped under resources/models
- * must be there; one kept in a cache outside git (too big to commit) is looked for in
+ * (or kept there for tests, in test-fixtures/) must be there; one kept in a cache outside git (too big to commit) is looked for in
  * TROVE_MODEL_CACHE (default ~/.cache/trove-models, where tools/model builds it) and skipped, saying
  * so, when absent.
  */
@@ -29,8 +29,7 @@ const names = readdirSync(goldenDir, { withFileTypes: true })
   .map((e) => e.name);
 
 function modelDir(name: string): string | null {
-  const shipped = join(shippedModelsDir(), name);
-  if (existsSync(shipped)) return shipped;
+  for (const shipped of [join(shippedModelsDir(), name), join(shippedModelsDir(), 'test-fixtures', name)]) if (existsSync(shipped)) return shipped;
   const cache = process.env.TROVE_MODEL_CACHE ?? join(homedir(), '.cache', 'trove-models');
   return existsSync(join(cache, name)) ? join(cache, name) : null;
 }

@@ -25,6 +25,7 @@ test('ships the model as an extra resource where the main process looks for it',
   const mainPaths = readFileSync(join(root, 'src', 'main', 'paths.ts'), 'utf8');
   assert.match(mainPaths, /process\.resourcesPath, 'models'\)/);
   assert.ok(readFileSync(join(root, 'resources', 'models', 'all-MiniLM-L6-v2', 'manifest.json')).length > 0);
+  assert.ok((models as { filter?: string[] }).filter?.includes('!test-fixtures/**'), 'the test fixture models stay out of the installer');
 });
 
 test('unpacks native modules (onnxruntime-node, better-sqlite3) from the asar', () => {
