@@ -4,7 +4,7 @@
  * import a CSV of real STS-B sentences through the file picker (with progress while it runs), export
  * the bank as a download, ask a paraphrase and get its question first with the answer, move the
  * same-question threshold along its scale, dismiss a duplicate pair (still dismissed after a reload),
- * merge another, and see every question in the clusters view, regrouped in place as the threshold
+ * merge another, export both decisions as training pairs, and see every question in the clusters view, regrouped in place as the threshold
  * and minimum size change.
  */
 import assert from 'node:assert/strict';
@@ -159,6 +159,13 @@ describe('Questions view in a browser', { timeout: 10 * 60_000 }, () => {
       const reviewed = page.locator('li.pair[data-decision="dismiss"]', { hasText: pairs[0].second });
       await reviewed.waitFor();
       assert.match((await reviewed.textContent()) ?? '', /dismissed/);
+
+      // Training pairs: the merge (whose second question has left the bank) as 1.0, the dismissal as 0.0.
+      const [pairsFile] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export training pairs' }).click()]);
+      assert.equal(pairsFile.suggestedFilename(), 'sts-faq-pairs.csv');
+      const lines = readFileSync((await pairsFile.path())!, 'utf8').trim().split('\r\n');
+      assert.deepEqual(lines, ['sentence1,sentence2,score', `${csvField(pairs[1].first)},${csvField(pairs[1].second)},1.0`, `${csvField(pairs[0].first)},${csvField(pairs[0].second)},0.0`]);
+      await page.getByTestId('pairs-exported').filter({ hasText: 'sts-faq-pairs.csv: 2 pairs (1 merged = 1.0, 1 kept both or dismissed = 0.0, 0 hard negatives = 0.0)' }).waitFor();
 
       // Clusters: every question is shown, in a group or in "In no group", without pressing anything.
       await page.getByRole('tab', { name: 'Clusters' }).click();
