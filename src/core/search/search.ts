@@ -28,6 +28,14 @@ const PASSAGES_PER_FILE = 4;
 const WEAK_FILES = 3;
 /** Weight of meaning against words (the SciFact measurement chose it; see the module comment). */
 export const DEFAULT_ALPHA = 0.5;
+/** Above the no-match line by this much, the typed query is a strong match and is not corrected. */
+const STRONG_MARGIN = 0.15;
+/** How much closer (cosine) the corrected query's best passage must be for the correction to be shown. */
+const CORRECTION_GAIN = 0.05;
+/** Lucene's English stop words (EnglishAnalyzer.ENGLISH_STOP_WORDS_SET). */
+const STOP_WORDS = new Set(
+  'a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with'.split(' '),
+);
 /** Words of a query given to the keyword index. */
 const MAX_KEYWORDS = 64;
 /** Passages of one file this alike (shared words, Jaccard) show once. */
@@ -58,21 +66,35 @@ export class FileSearch {
     this.speller = new Speller(corpus.store.words, () => corpus.changes);
   }
 
+  /**
+   * A word that no passage holds may be a typo ("stahs") or simply a word these files do not use
+   * ("binds" among ten abstracts). So the query is searched as typed first, and the spelling
+   * correction is searched too only when some word is unknown; the correction is shown only when it
+   * finds clearly closer passages (or the typed words found nothing good and it does).
+   */
   async search(query: SearchQuery, folders: FolderRow[]): Promise<SearchResponse> {
     const t0 = performance.now();
+    const mode = query.mode ?? 'hybrid';
+    const text = query.text.trim();
+    const typed = await this.answer(text, query, folders);
+    // A query whose typed words already found close passages is not second-guessed (nor searched twice).
+    const cutoff = noMatchBelow(this.embedder.modelId);
+    const strong = typed.quality === 'good' && bestSimilarity(typed) >= cutoff + STRONG_MARGIN;
+    const corrected = query.exact || mode === 'meaning' || strong ? null : this.speller.correct(text, parseQuery(text).units);
+    let response = typed;
+    if (corrected) {
+      const fixed = await this.answer(corrected, query, folders);
+      const better = (typed.quality === 'none' && fixed.quality === 'good') || bestSimilarity(fixed) >= bestSimilarity(typed) + CORRECTION_GAIN;
+      if (better) response = { ...fixed, correction: { original: text, corrected } };
+    }
+    return { ...response, tookMs: Math.round((performance.now() - t0) * 10) / 10 };
+  }
+
+  /** One query as given, without spelling correction. */
+  private async answer(text: string, query: SearchQuery, folders: FolderRow[]): Promise<SearchResponse> {
     const k = query.k ?? 10;
     const mode = query.mode ?? 'hybrid';
-    let text = query.text.trim();
-    let parsed = parseQuery(text);
-    let correction: SearchResponse['correction'] = null;
-    if (!query.exact && mode !== 'meaning') {
-      const corrected = this.speller.correct(text, parsed.units);
-      if (corrected) {
-        correction = { original: text, corrected };
-        text = corrected;
-        parsed = parseQuery(text);
-      }
-    }
+    const parsed = parseQuery(text);
     const accept = this.acceptedFiles(query.filters, folders, parsed);
     const searchable = (fileId: number) => this.corpus.isSearchable(fileId) && (!accept || accept.has(fileId));
 
@@ -80,7 +102,11 @@ export class FileSearch {
     // No file passes the filters: nothing to rank (and no full scan looking for an accepted row).
     const dense = vector && accept?.size !== 0 ? this.corpus.nearestPassages(vector, DEPTH, accept ? (f) => accept.has(f) : undefined) : [];
     // A pasted page of text: its first distinct words are plenty for bm25 (FTS5 evaluates every OR branch).
-    const positives = [...new Map([...parsed.words, ...parsed.phrases].map((w) => [w.tokens.join(' '), w])).values()].slice(0, MAX_KEYWORDS);
+    // Stop words ("the", "of") match nearly every passage and weigh almost nothing in bm25: they are
+    // left out of the keyword query unless the query is nothing but stop words ("to be or not to be").
+    const content = parsed.words.filter((w) => !(w.tokens.length === 1 && STOP_WORDS.has(w.tokens[0])));
+    const keywordWords = content.length ? content : parsed.words;
+    const positives = [...new Map([...keywordWords, ...parsed.phrases].map((w) => [w.tokens.join(' '), w])).values()].slice(0, MAX_KEYWORDS);
     const words = mode !== 'meaning' && positives.length ? this.corpus.store.words.passages(positives.map((w) => ftsPhrase(w.tokens)).join(' OR '), DEPTH, accept).filter((h) => searchable(h.fileId)) : [];
     const candidates = this.fuse(dense, words, vector);
     const named = mode !== 'meaning' ? this.namedFiles(parsed, text, k).filter(searchable) : [];
@@ -93,7 +119,8 @@ export class FileSearch {
       named.includes(g.fileId) ||
       parsed.phrases.length > 0 ||
       (g.passages[0].similarity ?? -Infinity) >= cutoff ||
-      (allWords > 0 && g.passages.some((p) => matched(p.chunkId).length >= allWords));
+      // Only passages the keyword index returned can hold every word (the others need no tokenising).
+      (allWords > 0 && g.passages.some((p) => p.words !== null && matched(p.chunkId).length >= allWords));
     const goodGroups = groups.filter(good);
     const quality = goodGroups.length > 0 || groups.length === 0 ? 'good' : 'none';
     let shown = quality === 'good' ? goodGroups : groups.slice(0, WEAK_FILES);
@@ -103,10 +130,10 @@ export class FileSearch {
     return {
       query: text,
       hits,
-      tookMs: Math.round((performance.now() - t0) * 10) / 10,
+      tookMs: 0,
       passagesSearched: this.corpus.size,
       totalFiles: quality === 'good' ? goodGroups.length : hits.length,
-      correction,
+      correction: null,
       quality,
       unsupportedScript: unsupportedScript(parsed.meaningText, this.embedder.modelId),
     };
@@ -126,7 +153,13 @@ export class FileSearch {
     } else vector = meanDirection(stored.map((s) => s.vector), this.corpus.dimension);
     const accept = this.acceptedFiles(query.filters, folders, null);
     const dense = this.corpus.nearestPassages(vector, DEPTH, (f) => f !== file.id && (!accept || accept.has(f)));
-    const { groups, chunks } = this.group(this.fuse(dense, [], vector, { kind: 'convex', alpha: 1 }, true), []);
+    const grouped = this.group(this.fuse(dense, [], vector, { kind: 'convex', alpha: 1 }, true), []);
+    // The same line as search: files below it are not "similar", only nearest.
+    const cutoff = noMatchBelow(this.embedder.modelId);
+    const close = grouped.groups.filter((g) => (g.passages[0].similarity ?? -Infinity) >= cutoff);
+    const quality = close.length > 0 || grouped.groups.length === 0 ? 'good' : 'none';
+    const groups = quality === 'good' ? close : grouped.groups.slice(0, WEAK_FILES);
+    const chunks = grouped.chunks;
     const files = this.corpus.store.filesByIds(groups.map((g) => g.fileId));
     const source = query.chunkId !== undefined ? this.corpus.store.chunksByIds([query.chunkId]).get(query.chunkId) : undefined;
     const name = basename(file.path);
@@ -136,9 +169,9 @@ export class FileSearch {
       hits,
       tookMs: Math.round((performance.now() - t0) * 10) / 10,
       passagesSearched: this.corpus.size,
-      totalFiles: groups.length,
+      totalFiles: quality === 'good' ? groups.length : hits.length,
       correction: null,
-      quality: 'good',
+      quality,
       unsupportedScript: null,
     };
   }
@@ -327,6 +360,11 @@ interface FileGroup {
 /** The query's words and phrases (as typed) that occur in `text`. */
 function matchedTerms(have: string[], parsed: ParsedQuery): string[] {
   return [...parsed.words, ...parsed.phrases].filter((w) => containsPhrase(have, w.tokens)).map((w) => w.text);
+}
+
+/** The highest similarity among the passages shown (−∞ when none has one, as in "words" mode). */
+function bestSimilarity(r: SearchResponse): number {
+  return Math.max(-Infinity, ...r.hits.flatMap((h) => [h.best, ...h.more]).map((p) => p.similarity ?? -Infinity));
 }
 
 function jaccard(a: Set<string>, b: Set<string>): number {

@@ -79,6 +79,10 @@ describe('hybrid search on real documents (CLI)', () => {
     assert.ok(names(r).slice(0, 3).includes('git-stash.html'), names(r).join(', '));
     const exact = await search('--exact', 'stahs my chnages');
     assert.equal(exact.correction, null, '--exact searches the words as typed');
+    // Words these pages never use, spelled right, are not "corrected" into words they do use.
+    const spelledRight = await search('temporarily save uncommitted changes without committing');
+    assert.equal(spelledRight.correction, null, JSON.stringify(spelledRight.correction));
+    assert.equal(names(spelledRight)[0], 'git-stash.html');
   });
 
   test('-word leaves out every file holding the word', async () => {
