@@ -3,7 +3,7 @@
  * real pipeline and print the figures issues 3 and 9 ask for (hybrid search at 100k passages included). Figures, not pass/fail: compare runs on the same machine.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbedderProcess } from '../src/core/embed/embedder-process';
@@ -20,7 +20,9 @@ import { parseFlags } from '../src/cli/command';
 const { flags } = parseFlags(process.argv.slice(2));
 const SCIFACT = flags.get('scifact') ?? join(import.meta.dirname, '..', '..', 'shared', 'eval', 'scifact');
 const data = readBeir(SCIFACT);
-const docs = data.docs.slice(0, Number(flags.get('docs') ?? data.docs.length));
+const from = flags.get('from');
+// With --from, the documents that index holds (eval beir --docs keeps judged ones first); else the first N.
+const docs = from ? data.docs.filter((d) => existsSync(join(from, 'docs', `${d.id}.txt`))) : data.docs.slice(0, Number(flags.get('docs') ?? data.docs.length));
 const work = mkdtempSync(join(tmpdir(), 'trove-bench-'));
 const docsDir = join(work, 'docs');
 const dataDir = join(work, 'data');
@@ -28,18 +30,18 @@ mkdirSync(docsDir);
 for (const d of docs) writeFileSync(join(docsDir, `${d.id}.txt`), docFileText(d));
 // --from <dir>: start from an index built by `eval beir --keep <dir>` (a copy; the original is untouched),
 // so that a busy machine measures search without embedding SciFact again.
-if (flags.has('from')) {
-  const source = new Database(join(flags.get('from')!, 'data', 'index.sqlite'), { readonly: true, fileMustExist: true });
+if (from) {
+  const source = new Database(join(from, 'data', 'index.sqlite'), { readonly: true, fileMustExist: true });
   const copy = join(dataDir, 'index.sqlite');
   mkdirSync(dataDir, { recursive: true });
   // Its files are under the other folder: point folder and paths at this one.
   source.prepare('VACUUM INTO ?').run(copy);
   source.close();
   const db = new Database(copy);
-  const [from] = db.prepare('SELECT path FROM folders').pluck().all() as string[];
+  const [oldFolder] = db.prepare('SELECT path FROM folders').pluck().all() as string[];
   db.transaction(() => {
     db.prepare('UPDATE folders SET path = ?').run(docsDir);
-    db.prepare('UPDATE files SET path = ? || substr(path, ?)').run(docsDir, from.length + 1);
+    db.prepare('UPDATE files SET path = ? || substr(path, ?)').run(docsDir, oldFolder.length + 1);
   })();
   db.close();
 }
