@@ -13,7 +13,7 @@ const LINES: Record<string, number> = {
   'all-MiniLM-L6-v2': 0.35,
 };
 
-/** The line for a model id ("owner/name" or a catalogue name); -Infinity for a model not calibrated. */
+/** The line for a model id ("owner/name", a catalogue name, either with "@variant"); -Infinity for a model not calibrated. */
 export function noMatchBelow(modelId: string): number {
-  return LINES[modelId.split('/').at(-1) ?? ''] ?? -Infinity;
+  return LINES[modelId.split('@')[0].split('/').at(-1) ?? ''] ?? -Infinity;
 }

@@ -24,7 +24,7 @@ export function queryScript(text: string): string | null {
 
 /** The catalogue entry of a model id ("sentence-transformers/all-MiniLM-L6-v2" or a catalogue name). */
 function catalogueEntry(modelId: string) {
-  const name = modelId.split('/').at(-1);
+  const name = modelId.split('@')[0].split('/').at(-1);
   return CATALOGUE.find((m) => m.name === name || m.repo === modelId);
 }
 
