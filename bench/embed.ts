@@ -1,15 +1,17 @@
 /**
  * npm run bench:embed — embedding throughput on 2,000+ real texts (SciFact abstracts), printing
  * texts/s and tokens/s for:
- *   (a) Trove's engine through its process boundary (EmbedderProcess → child process),
+ *   (a) Trove's engine through its process boundary (EmbedderProcess → child process), with the model's
+ *       default weights and, when those are a quantised variant, again with fp32 (a'),
  *   (b) the floor: bare onnxruntime-node session.run on the same pre-tokenised, sorted, padded batches,
  *   (c) sentence-transformers on CPU with its defaults (when the tooling venv exists; else skipped),
  * then a/b, a/c and the embedding process's peak RSS.
  * Options: --n <texts> (default 2000), --python <path> (default $TROVE_PYTHON or ../.venv-trove/bin/python).
  *
- * With `--model <name|folder>` (repeat it, or separate names by commas) it instead compares models:
- * each model embeds the same texts as passages through its embedding process, one after the other in
- * this one run, and a table gives texts/s, tokens/s and each model's speed relative to the first.
+ * With `--model <name|folder>[@variant]` (repeat it, or separate names by commas) it instead compares
+ * models or variants of one (`--model all-MiniLM-L6-v2@exact,all-MiniLM-L6-v2@int8`): each embeds the
+ * same texts as passages through its embedding process, one after the other in this one run, and a
+ * table gives texts/s, tokens/s, each one's speed relative to the first and its process's peak RSS.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,11 +51,12 @@ async function compareModels(names: string[]): Promise<void> {
   console.log(`corpus: ${texts.length} SciFact abstracts as passages; ${availableParallelism()} cores; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const rows: Array<{ name: string; id: string; seconds: number; tokens: number; rss: number }> = [];
   for (const name of names) {
-    const modelDir = library.resolve(name);
-    const counter = EmbeddingEngine.create({ modelDir, skipCheck: true });
+    // "name@exact" / "name@int8": a variant of the model, compared like another model.
+    const { dir: modelDir, variant } = library.resolveChoice(name);
+    const counter = EmbeddingEngine.create({ modelDir, variant, skipCheck: true });
     const tokens = (await counter.tokenize(texts, 'passage')).ids.reduce((a, x) => a + x.length, 0);
     await counter.close();
-    const proc = await EmbedderProcess.start({ modelDir });
+    const proc = await EmbedderProcess.start({ modelDir, variant });
     await proc.encode(texts.slice(0, 64), { role: 'passage' }); // warm-up: model load and its check
     const t0 = performance.now();
     const vs = await proc.encode(texts, { role: 'passage' });
@@ -109,8 +112,8 @@ async function floor(): Promise<number> {
 }
 
 // (a) Trove through its process boundary, from raw strings (tokenising included).
-async function trove(): Promise<{ seconds: number; peakRss: number }> {
-  const proc = await EmbedderProcess.start();
+async function trove(variant?: string): Promise<{ seconds: number; peakRss: number }> {
+  const proc = await EmbedderProcess.start({ variant });
   await proc.encode(texts.slice(0, 64)); // warm-up: model load
   const t0 = performance.now();
   const vs = await proc.encode(texts);
@@ -137,18 +140,23 @@ function sentenceTransformers(): number | string {
   }
 }
 
+const defaultVariant = readManifest(defaultModelDir()).default;
 const b = await floor();
 const a = await trove();
+// The default weights against fp32 ("exact") in the same run, when the default is a quantised variant.
+const exact = defaultVariant === 'fp32' ? null : await trove('fp32');
 const c = sentenceTransformers();
 const row = (name: string, s: number) =>
   `| ${name.padEnd(44)} | ${(texts.length / s).toFixed(1).padStart(8)} | ${(tokens / s).toFixed(0).padStart(9)} | ${s.toFixed(1).padStart(6)} |`;
 console.log('');
 console.log(`| ${'path'.padEnd(44)} |  texts/s |  tokens/s |      s |`);
 console.log(`|${'-'.repeat(46)}|---------:|----------:|-------:|`);
-console.log(row('(a) Trove engine via embedding process', a.seconds));
+console.log(row(`(a) Trove engine via embedding process, ${defaultVariant}`, a.seconds));
+if (exact) console.log(row("(a') Trove engine via embedding process, fp32", exact.seconds));
 console.log(row('(b) floor: bare onnxruntime-node session.run', b));
 if (typeof c === 'number') console.log(row('(c) sentence-transformers (PyTorch CPU)', c));
 console.log('');
 console.log(`a/b = ${(b / a.seconds).toFixed(3)}  (Trove throughput as a share of the floor; goal ≥ 0.9)`);
 console.log(typeof c === 'number' ? `a/c = ${(c / a.seconds).toFixed(2)}  (Trove vs sentence-transformers; goal > 1, 2× or better)` : `a/c: ${c}`);
-console.log(`embedding process peak RSS: ${(a.peakRss / 2 ** 20).toFixed(0)} MB`);
+if (exact) console.log(`a/a' = ${(exact.seconds / a.seconds).toFixed(2)}  (default ${defaultVariant} vs fp32 texts/s; goal ≥ 1.4)`);
+console.log(`embedding process peak RSS: ${(a.peakRss / 2 ** 20).toFixed(0)} MB${exact ? ` (${defaultVariant}), ${(exact.peakRss / 2 ** 20).toFixed(0)} MB (fp32)` : ''}`);

@@ -14,7 +14,7 @@ export interface CommandHelp {
 }
 
 const DB = ['--db <file>', 'the index database (created if missing; settings.json goes beside it)'] as [string, string];
-const MODEL = ['--model <name|folder>', 'embed with this model (default: the one chosen with `models use`)'] as [string, string];
+const MODEL = ['--model <name|folder>[@variant]', 'embed with this model; @exact: its fp32 weights, @int8: its int8 ones (default: the one chosen with `models use`)'] as [string, string];
 
 export const HELP: Record<string, CommandHelp> = {
   index: {

@@ -22,6 +22,8 @@ export interface OpenTroveOptions {
   dataDir: string;
   /** The model folder (default: the one chosen in the data folder's model manager, else the shipped model). */
   modelDir?: string;
+  /** Its weights, e.g. "int8" or "exact" (default: the model manager's choice for its model, else the manifest's default). */
+  variant?: string;
   /** Where the shipped models are (default: the project's resources/models). */
   shippedModelsDir?: string;
   /** How to start the embedding process (default: a Node child process). */
@@ -34,8 +36,9 @@ export type TroveAppService = TroveService & QuestionsApi & ModelsApi;
 export async function openTrove(options: OpenTroveOptions): Promise<TroveAppService> {
   const library = new ModelLibrary({ dataDir: options.dataDir, shippedDir: options.shippedModelsDir });
   const modelDir = options.modelDir ?? library.currentDir();
+  const variant = options.modelDir ? options.variant : (options.variant ?? library.currentVariant());
   const [embedder, tokenCounter] = await Promise.all([
-    EmbedderProcess.start({ modelDir, launch: options.launch }),
+    EmbedderProcess.start({ modelDir, variant, launch: options.launch }),
     loadTokenCounter(modelDir),
   ]);
   try {
@@ -55,7 +58,7 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
     const modelsApi = createModelsApi(library, {
       validate: (dir) => defaultValidator(dir, options.launch),
       dbPath: join(options.dataDir, 'index.sqlite'),
-      startEmbedder: (dir) => EmbedderProcess.start({ modelDir: dir, launch: options.launch }),
+      startEmbedder: (dir, v) => EmbedderProcess.start({ modelDir: dir, variant: v, launch: options.launch }),
     });
     return Object.assign(service, createQuestionsApi(questions, (p) => imports.emit('importProgress', p)), modelsApi, {
       on<E extends EventName>(event: E, listener: TroveListener<E>): () => void {

@@ -34,6 +34,11 @@ export interface CatalogueModel {
   shipped?: boolean;
   /** Made on this machine by the repo's tools (tools/model), not downloadable. */
   local?: boolean;
+  /**
+   * Weights on offer besides fp32 ("exact"), made by tools/model (e.g. int8 by quantize_dynamic); the
+   * model folder's manifest names their files and which one loads by default.
+   */
+  variants?: readonly string[];
 }
 
 /** A download that is going on or stopped. */
@@ -76,6 +81,10 @@ export interface ModelEntry {
   installed: boolean;
   /** The model Trove embeds with. */
   current: boolean;
+  /** Its weights on disk ("exact (fp32)", "int8 (faster)" …); the default one loads unless another is chosen. */
+  variants: Array<{ name: string; label: string; default: boolean }>;
+  /** The variant in use (current model) or loaded by default (others); null until installed. */
+  variant: string | null;
   /** Where it came from: shipped with Trove, downloaded from the hub, added from a folder, or built locally. */
   source: 'shipped' | 'hub' | 'folder' | 'local';
   /** The model this one was fine-tuned from (its manifest's `base`, written by tools/model/finetune.py); null otherwise. */
@@ -148,7 +157,7 @@ const modelName = z
   .string()
   .min(1, 'model name is empty')
   .max(200, 'model name is longer than 200 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'model name may hold letters, digits, ".", "_", "-" and "/"')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/@-]*$/, 'model name may hold letters, digits, ".", "_", "-", "/" and "@" (before a variant)')
   .refine((n) => !n.split('/').includes('..'), 'model name may not contain ".."');
 const folderPath = z
   .string()

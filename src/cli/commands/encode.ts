@@ -1,12 +1,12 @@
 import { createInterface } from 'node:readline';
 import { EmbedderProcess } from '../../core/embed/embedder-process';
 import { parseFlags, type Command } from '../command';
-import { chosenModelDir } from '../model-choice';
+import { chosenModel } from '../model-choice';
 
 /** `encode`: one text per line on stdin → one JSON vector per line on stdout, in order. */
 const encode: Command = async (args) => {
   const { flags } = parseFlags(args);
-  const embedder = await EmbedderProcess.start({ modelDir: chosenModelDir(flags) });
+  const embedder = await EmbedderProcess.start(chosenModel(flags));
   try {
     let batch: string[] = [];
     const flush = async () => {

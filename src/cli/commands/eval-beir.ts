@@ -26,7 +26,7 @@ import { internals } from '../../core/service/create-service';
 import { createTroveService, type TroveService } from '../../core/trove-service';
 import type { SearchMode } from '../../shared/types';
 import { parseFlags } from '../command';
-import { chosenModelDir } from '../model-choice';
+import { chosenModel } from '../model-choice';
 import { formatProgressLine, throttledLines } from '../progress-lines';
 import { formatProgress } from './index';
 
@@ -77,7 +77,7 @@ export async function evalBeir(args: string[]): Promise<number> {
     const docsDir = join(work, 'docs');
     mkdirSync(docsDir, { recursive: true });
     for (const doc of data.docs) writeFileSync(join(docsDir, `${doc.id}.txt`), docFileText(doc));
-    return await run(data, work, docsDir, chosenModelDir(flags), report);
+    return await run(data, work, docsDir, chosenModel(flags), report);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -88,8 +88,8 @@ export async function evalBeir(args: string[]): Promise<number> {
 type Report = { kind: 'ndcg'; mode: SearchMode | undefined } | { kind: 'fusion' } | { kind: 'cutoff'; sts: string };
 type BeirData = ReturnType<typeof readBeir>;
 
-async function run(data: BeirData, work: string, docsDir: string, modelDir: string, report: Report): Promise<number> {
-  const [embedder, tokenCounter] = await Promise.all([EmbedderProcess.start({ modelDir }), loadTokenCounter(modelDir)]);
+async function run(data: BeirData, work: string, docsDir: string, model: { modelDir: string; variant?: string }, report: Report): Promise<number> {
+  const [embedder, tokenCounter] = await Promise.all([EmbedderProcess.start(model), loadTokenCounter(model.modelDir)]);
   const service = await createTroveService({ dataDir: join(work, 'data'), embedder, tokenCounter, watch: false });
   try {
     const t0 = performance.now();

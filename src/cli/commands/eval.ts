@@ -1,7 +1,7 @@
 import { EmbedderProcess } from '../../core/embed/embedder-process';
 import { evalSts, readSts } from '../../core/eval/sts';
 import { parseFlags, type Command } from '../command';
-import { chosenModelDir } from '../model-choice';
+import { chosenModel } from '../model-choice';
 
 const usage =
   'usage: npm run trove -- eval sts <file.tsv|csv> [--model <name|folder>] | eval beir <scifact folder> [--model <name|folder>]\n' +
@@ -23,7 +23,7 @@ const evalCommand: Command = async ([kind, ...rest]) => {
   const file = readSts(target);
   for (const s of file.skipped.slice(0, 5)) process.stderr.write(`skipped line ${s.line}: ${s.reason}\n`);
   if (file.skipped.length > 5) process.stderr.write(`… and ${file.skipped.length - 5} more skipped lines\n`);
-  const embedder = await EmbedderProcess.start({ modelDir: chosenModelDir(flags) });
+  const embedder = await EmbedderProcess.start(chosenModel(flags));
   try {
     const result = await evalSts(embedder, file.pairs);
     process.stdout.write(JSON.stringify({ model: embedder.modelId, layout: file.layout, ...result, skipped: file.skipped.length }) + '\n');

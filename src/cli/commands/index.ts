@@ -9,7 +9,7 @@ import { internals } from '../../core/service/create-service';
 import { createTroveService, type TroveService } from '../../core/trove-service';
 import type { IndexProgress } from '../../shared/types';
 import { parseFlags, type Command } from '../command';
-import { chosenModelDir } from '../model-choice';
+import { chosenModel } from '../model-choice';
 import { throttledLines } from '../progress-lines';
 import { formatDuration } from '../../shared/durations';
 
@@ -19,8 +19,8 @@ export async function openCliService(
   options: { watch?: boolean; reconcileOnStart?: boolean; flags?: Map<string, string> } = {},
 ): Promise<{ service: TroveService; embedder: EmbedderProcess }> {
   const dbPath = resolve(db);
-  const modelDir = chosenModelDir(options.flags);
-  const [embedder, tokenCounter] = await Promise.all([EmbedderProcess.start({ modelDir }), loadTokenCounter(modelDir)]);
+  const { modelDir, variant } = chosenModel(options.flags);
+  const [embedder, tokenCounter] = await Promise.all([EmbedderProcess.start({ modelDir, variant }), loadTokenCounter(modelDir)]);
   const service = await createTroveService({
     dataDir: dirname(dbPath),
     dbPath,

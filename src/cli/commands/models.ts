@@ -11,8 +11,9 @@ import { modelLibrary } from '../model-choice';
 const usage = `usage: npm run trove -- models <command>
   list                      the catalogue and installed models (--json for JSON)
   get <name>                download a catalogued model from the hub (resumes; --endpoint <url> for a mirror)
-  use <name|folder> [--db <index>]
-                            embed with this model from now on; with --db, move that index to it now
+  use <name|folder>[@variant] [--db <index>]
+                            embed with this model from now on (@exact: its fp32 weights, @int8: int8);
+                            with --db, move that index to it now
                             by re-embedding its stored passages (resumes after an interruption)
   remove <name>             delete a downloaded or added model
   add <folder> [--name n]   check a sentence-transformers ONNX folder and add it
@@ -32,18 +33,19 @@ function table(models: ModelEntry[]): string {
     m.similarity,
     m.languages.join(',') || '?',
     m.bytes ? mb(m.bytes) : '',
+    m.variants.map((v) => (v.name === m.variant ? `[${v.name}]` : v.name)).join(' '),
     m.licence ?? '',
   ]);
-  const head = [' ', 'name', 'state', 'fine-tuned from', 'dim', 'similarity', 'languages', 'size', 'licence'];
+  const head = [' ', 'name', 'state', 'fine-tuned from', 'dim', 'similarity', 'languages', 'size', 'variants', 'licence'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
 }
 
 /** Re-embed an index's stored passages with another model, progress on stderr every few seconds. */
-async function moveIndex(db: string, modelDir: string, batch: number): Promise<number> {
+async function moveIndex(db: string, model: { dir: string; variant?: string }, batch: number): Promise<number> {
   const { EmbedderProcess } = await import('../../core/embed/embedder-process');
   const { reembedIndex } = await import('../../core/corpus/reembed');
-  const embedder = await EmbedderProcess.start({ modelDir });
+  const embedder = await EmbedderProcess.start({ modelDir: model.dir, variant: model.variant });
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
@@ -112,11 +114,12 @@ const models: Command = async (args) => {
       if (!positional[0]) break;
       const db = flags.get('db');
       if (db) {
-        const code = await moveIndex(resolve(db), library.resolve(positional[0]), Number(flags.get('batch') ?? 64));
+        const code = await moveIndex(resolve(db), library.resolveChoice(positional[0]), Number(flags.get('batch') ?? 64));
         if (code !== 0) return code;
       }
       library.use(positional[0]);
-      process.stdout.write(`now embedding with ${library.currentName()}\n`);
+      const variant = library.currentVariant();
+      process.stdout.write(`now embedding with ${library.currentName()}${variant ? ` (${variant})` : ''}\n`);
       return 0;
     }
     case 'remove':

@@ -13,7 +13,7 @@ import { defaultDataDir } from '../../core/questions/app-data-dir';
 import { createQuestionService } from '../../core/questions/question-service';
 import { parseFlags, type Command } from '../command';
 import { formatProgressLine, throttledLines } from '../progress-lines';
-import { chosenModelDir } from '../model-choice';
+import { chosenModel } from '../model-choice';
 
 const usage = `usage: npm run trove -- questions <command> [--data <dir>] [--json]
   import <file> --bank <name> [--question-col C] [--answer-col C] [--id-col C] [--format csv|tsv|txt|json|jsonl|xlsx|md] [--sheet S] [--no-header|--header]
@@ -41,7 +41,7 @@ function num(flags: Map<string, string>, name: string, fallback: number): number
 }
 
 async function withService<T>(dataDir: string, fn: (s: QuestionService) => Promise<T>): Promise<T> {
-  const embedder = await EmbedderProcess.start({ modelDir: chosenModelDir(modelFlags) });
+  const embedder = await EmbedderProcess.start(chosenModel(modelFlags));
   const service = createQuestionService({ dataDir, embedder });
   try {
     return await fn(service);
@@ -80,7 +80,7 @@ async function evalSts(file: string): Promise<number> {
 
 /** The cut-off from labelled pairs: one line per candidate on stderr, the choice as JSON on stdout. */
 async function calibrate(file: string): Promise<number> {
-  const embedder = await EmbedderProcess.start({ modelDir: chosenModelDir(modelFlags) });
+  const embedder = await EmbedderProcess.start(chosenModel(modelFlags));
   try {
     const choice = await chooseSameThreshold(embedder, readSts(file).pairs);
     const f = (v: number) => v.toFixed(3);

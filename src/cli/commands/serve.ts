@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from '../command';
 import { parseFlags } from '../command';
 import { openTrove } from '../../core/open-trove';
-import { chosenModelDir } from '../model-choice';
+import { chosenModel } from '../model-choice';
 import { startWebHost } from '../../web/server';
 
 const usage = 'usage: npm run serve -- [--folder <dir>]... [--port N] [--data <dir>] [--renderer <dir>]';
@@ -49,7 +49,7 @@ const serve: Command = async (args) => {
   }
 
   // The data folder's model manager chooses the model unless --model names one.
-  const service = await openTrove({ dataDir, modelDir: flags.has('model') ? chosenModelDir(flags) : undefined });
+  const service = await openTrove({ dataDir, ...(flags.has('model') ? chosenModel(flags) : {}) });
   const known = new Set((await service.listFolders()).map((f) => f.path));
   for (const f of wanted) if (!known.has(f)) await service.addFolder(f);
   const host = await startWebHost({ service, rendererDir, port });

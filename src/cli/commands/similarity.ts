@@ -1,7 +1,7 @@
 import { EmbedderProcess } from '../../core/embed/embedder-process';
 import { dot } from '../../core/embed/similarity';
 import { parseFlags, type Command } from '../command';
-import { chosenModelDir } from '../model-choice';
+import { chosenModel } from '../model-choice';
 
 /** `similarity "<text a>" "<text b>" [--model m]`: the model's similarity (cosine or dot) of the two texts, as queries. */
 const similarity: Command = async (raw) => {
@@ -10,7 +10,7 @@ const similarity: Command = async (raw) => {
     process.stderr.write('usage: npm run trove -- similarity "<text a>" "<text b>" [--model <name|folder>]\n');
     return 2;
   }
-  const embedder = await EmbedderProcess.start({ modelDir: chosenModelDir(flags) });
+  const embedder = await EmbedderProcess.start(chosenModel(flags));
   try {
     const [a, b] = await embedder.encode(args, { role: 'query' });
     process.stdout.write(`${dot(a, b).toFixed(4)}\n`);

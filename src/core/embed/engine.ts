@@ -20,7 +20,7 @@ import type { EncodeOptions, EncodeRole, Embedder, SimilarityFunction } from './
 export interface EngineOptions {
   /** A sentence-transformers folder with an ONNX graph (default: the shipped model). */
   modelDir?: string;
-  /** Which weights (default: the manifest's default; the shipped model has fp32 only). */
+  /** Which weights (default: the manifest's default); "exact" is fp32. */
   variant?: ModelVariant;
   /** onnxruntime intra-op threads (default: all cores). */
   threads?: number;
@@ -108,13 +108,14 @@ export class EmbeddingEngine implements Embedder {
       }
       const loaded: Loaded = { session, tokenizer, wantsTokenTypes: session.inputNames.includes('token_type_ids'), output };
       if (!this.skipCheck) {
-        const checks = manifest?.checks ?? PUBLISHED_CHECKS[this.modelId] ?? [];
+        const own = manifest?.variantChecks?.[this.variant];
+        const checks = own?.checks ?? manifest?.checks ?? PUBLISHED_CHECKS[this.model.baseId] ?? [];
         const sim = this.similarity === 'dot' ? dot : cosineOf;
         await checkModel((texts) => this.run(loaded, texts.map((t) => tokenizer.ids(t)), DEFAULT_BATCH_SIZE, 0), {
           file: graph,
           similarity: sim,
           checks,
-          tolerance: manifest?.checksTolerance ?? 0.02,
+          tolerance: own?.tolerance ?? manifest?.checksTolerance ?? 0.02,
         }).catch(async (err: unknown) => {
           await session.release();
           throw err;

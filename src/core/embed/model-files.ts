@@ -12,6 +12,27 @@ export const DEFAULT_MODEL_NAME = 'all-MiniLM-L6-v2';
 /** Which weights of a model: "fp32", "int8", "q4" (4-bit) … as its manifest names them. */
 export type ModelVariant = string;
 
+/** The full-precision weights; people choose them as "exact" (Settings, `--model name@exact`). */
+export const EXACT_VARIANT = 'fp32';
+
+/** "exact" is the name people use for the fp32 weights. */
+export function variantName(variant: string): ModelVariant {
+  return variant === 'exact' ? EXACT_VARIANT : variant;
+}
+
+/**
+ * A model choice as the CLI and the model manager take it: a name or folder, optionally followed by
+ * "@variant" ("all-MiniLM-L6-v2@exact", "all-MiniLM-L6-v2@int8"). An "@" inside a folder path is
+ * part of the path: only a last segment without a path separator counts as the variant.
+ */
+export function splitModelChoice(choice: string): { name: string; variant?: ModelVariant } {
+  const at = choice.lastIndexOf('@');
+  if (at <= 0) return { name: choice };
+  const variant = choice.slice(at + 1);
+  if (!/^[A-Za-z0-9_.-]+$/.test(variant)) return { name: choice };
+  return { name: choice.slice(0, at), variant: variantName(variant) };
+}
+
 /** A pair of texts and the similarity sentence-transformers gives them with this model. */
 export interface ModelCheck {
   a: string;
@@ -37,7 +58,10 @@ export interface ModelManifest {
   queryPromptName?: string | null;
   passagePromptName?: string | null;
   variants: Partial<Record<ModelVariant, string>>;
+  /** The variant loaded when none is chosen (the int8 one when it passed the task-quality gate). */
   default: ModelVariant;
+  /** What each variant is called in Settings, e.g. { fp32: "exact (fp32)", int8: "int8 (faster)" }. */
+  variantLabels?: Partial<Record<ModelVariant, string>>;
   files: Record<string, { sha256: string; bytes: number }>;
   /** Fixed pairs checked on load: a model whose files were swapped and re-hashed still fails these. */
   checks?: ModelCheck[];
@@ -50,6 +74,11 @@ export interface ModelManifest {
   /** Languages it was trained for and its licence (tools/model writes them; the catalogue knows its own). */
   languages?: string[];
   licence?: string;
+  /**
+   * Fixed pairs for a quantised variant, measured on its own graph: its similarities are not the fp32
+   * ones (int8 all-MiniLM-L6-v2 gives 0.639 where fp32 gives 0.666), yet a swapped file must still fail.
+   */
+  variantChecks?: Partial<Record<ModelVariant, { checks: ModelCheck[]; tolerance: number }>>;
 }
 
 /** A model file is missing, damaged or not what the manifest says. The message names the path. */

@@ -7,15 +7,21 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ModelFileError, readManifestIfAny, type ModelManifest, type ModelVariant } from './model-files';
+import { EXACT_VARIANT, ModelFileError, readManifestIfAny, variantName, type ModelManifest, type ModelVariant } from './model-files';
 import type { PoolingMode, SimilarityFunction } from './types';
 
 /** Everything the engine needs to embed like sentence-transformers, read from one folder. */
 export interface SentenceModel {
   /** The folder. */
   dir: string;
-  /** Stable id (manifest id, else the folder name); vectors of different ids never mix. */
+  /**
+   * Stable id (manifest id, else the folder name), with "@variant" for any weights but fp32
+   * ("sentence-transformers/all-MiniLM-L6-v2@int8"): vectors of different ids never mix, and a
+   * quantised variant's vectors are not the fp32 ones, so they get their own index.
+   */
   id: string;
+  /** The manifest id (else folder name) without the variant: the model whatever its weights. */
+  baseId: string;
   /** Vector length after pooling. */
   dimension: number;
   /** Tokens per input including the special tokens; longer inputs are truncated. */
@@ -100,14 +106,18 @@ function readPooling(dir: string, modules: ModuleEntry[]): { mode: PoolingMode; 
 }
 
 /** The ONNX file: the manifest's variant, else onnx/model.onnx or model.onnx. */
-function findOnnx(dir: string, manifest: ModelManifest | null, variant?: ModelVariant): { file: string; variant: ModelVariant } {
+function findOnnx(dir: string, manifest: ModelManifest | null, chosen?: ModelVariant): { file: string; variant: ModelVariant } {
+  const variant = chosen === undefined ? undefined : variantName(chosen);
   if (manifest) {
     const v = variant ?? manifest.default;
     const file = manifest.variants[v];
     if (!file) throw new ModelFileError(`model ${manifest.id} has no "${v}" variant (has: ${Object.keys(manifest.variants).join(', ')})`, join(dir, 'manifest.json'));
     return { file, variant: v };
   }
-  for (const file of ['onnx/model.onnx', 'model.onnx']) if (existsSync(join(dir, file))) return { file, variant: variant ?? 'fp32' };
+  if (variant !== undefined && variant !== EXACT_VARIANT) {
+    throw new ModelFileError(`model folder ${dir} has no manifest, so no "${variant}" variant (only its one graph, fp32)`, join(dir, 'manifest.json'));
+  }
+  for (const file of ['onnx/model.onnx', 'model.onnx']) if (existsSync(join(dir, file))) return { file, variant: EXACT_VARIANT };
   throw new ModelFileError(`no ONNX graph in ${dir} (looked for onnx/model.onnx and model.onnx; export the model to ONNX first)`, join(dir, 'onnx', 'model.onnx'));
 }
 
@@ -149,9 +159,11 @@ export function readSentenceModel(dir: string, variant?: ModelVariant): Sentence
     const path = join(dir, 'manifest.json');
     throw new ModelFileError(`dimension mismatch: ${path} says ${manifest.dimension}, the pooling config says ${pooling.dimension}`, path);
   }
+  const baseId = manifest?.id ?? basename(dir);
   return {
     dir,
-    id: manifest?.id ?? basename(dir),
+    id: onnx.variant === EXACT_VARIANT ? baseId : `${baseId}@${onnx.variant}`,
+    baseId,
     dimension: pooling.dimension,
     maxSeqLength,
     lowerCase: sbert.do_lower_case === true,

@@ -31,6 +31,8 @@ export const CATALOGUE: readonly CatalogueModel[] = [
     similarity: 'cosine',
     licence: 'Apache-2.0',
     shipped: true,
+    // int8: tools/model/minilm_int8.py (per-channel dynamic quantisation of the MatMuls); fp32 is "exact".
+    variants: ['fp32', 'int8'],
   },
   {
     name: 'all-mpnet-base-v2',
@@ -95,6 +97,9 @@ export const CATALOGUE: readonly CatalogueModel[] = [
     licence: 'MIT',
     prompts: { query: 'query: ', passage: 'passage: ' },
     local: true,
+    // Its only weights are 4-bit, so its vectors are stored as "intfloat/multilingual-e5-small@q4": an
+    // index built with it never mixes with one built by the downloaded fp32 multilingual-e5-small.
+    variants: ['q4'],
   },
 ];
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { CatalogueModel, ModelDownload, ModelEntry, ModelsOverview } from '../../shared/models';
-import { DEFAULT_MODEL_NAME, ModelFileError, shippedModelsDir, type ModelManifest } from '../embed/model-files';
+import { DEFAULT_MODEL_NAME, ModelFileError, shippedModelsDir, splitModelChoice, type ModelManifest, type ModelVariant } from '../embed/model-files';
 import type { WorkerLauncher } from '../embed/protocol';
 import { readSentenceModel } from '../embed/sentence-model';
 import { CATALOGUE } from './catalogue';
@@ -139,16 +139,43 @@ export class ModelLibrary {
     return out;
   }
 
-  /** Name of the model in use: TROVE_MODEL (name or folder), else the saved choice, else the shipped model. */
-  currentName(): string {
+  /** The choice in use: TROVE_MODEL (name or folder, optionally "@variant"), else the saved choice, else the shipped model. */
+  private currentChoice(): string {
     const saved = process.env.TROVE_MODEL ?? this.state().current;
-    return saved && (this.installed().has(saved) || existsSync(saved)) ? saved : DEFAULT_MODEL_NAME;
+    const name = saved && splitModelChoice(saved).name;
+    return saved && name && (this.installed().has(name) || existsSync(name)) ? saved : DEFAULT_MODEL_NAME;
+  }
+
+  /** Name of the model in use (without its variant). */
+  currentName(): string {
+    return splitModelChoice(this.currentChoice()).name;
+  }
+
+  /** The variant chosen for the model in use; undefined: the manifest's default. */
+  currentVariant(): ModelVariant | undefined {
+    if (process.env.TROVE_MODEL_DIR) return undefined;
+    return splitModelChoice(this.currentChoice()).variant;
   }
 
   /** Folder of the model in use (TROVE_MODEL_DIR still wins, for tests and development). */
   currentDir(): string {
     if (process.env.TROVE_MODEL_DIR) return resolve(process.env.TROVE_MODEL_DIR);
     return this.resolve(this.currentName());
+  }
+
+  /** Folder and variant of a choice such as "all-MiniLM-L6-v2", "all-MiniLM-L6-v2@exact" or a folder path. */
+  resolveChoice(choice: string): { dir: string; variant?: ModelVariant } {
+    const { name, variant } = splitModelChoice(choice);
+    let dir: string;
+    try {
+      dir = this.resolve(name);
+    } catch (err) {
+      // A folder whose own name holds an "@" (not a variant after all).
+      if (variant === undefined || !existsSync(choice)) throw err;
+      return { dir: this.resolve(choice) };
+    }
+    if (variant !== undefined) readSentenceModel(dir, variant); // an unknown variant fails here, naming the manifest
+    return { dir, variant };
   }
 
   /** A model's folder from its name (catalogue name, folder name or repository) or a folder path. */
@@ -177,9 +204,12 @@ export class ModelLibrary {
       let base: string | null = null;
       let languages = [...(entry?.languages ?? [])];
       let licence = entry?.licence ?? null;
+      let variants: ModelEntry['variants'] = (entry?.variants ?? []).map((v, i) => ({ name: v, label: v, default: i === 0 }));
+      let variant: string | null = null;
       if (inst) {
         try {
-          const m = readSentenceModel(inst.dir);
+          const chosen = name === current ? this.currentVariant() : undefined;
+          const m = readSentenceModel(inst.dir, chosen);
           id = m.id;
           dimension = m.dimension;
           similarity = m.similarity;
@@ -189,6 +219,13 @@ export class ModelLibrary {
           base = typeof m.manifest?.base === 'string' ? m.manifest.base : derived?.finetuned && typeof derived.model === 'string' ? derived.model : null;
           if (!entry && Array.isArray(m.manifest?.languages)) languages = m.manifest.languages.filter((l) => typeof l === 'string');
           if (!entry && typeof m.manifest?.licence === 'string') licence = m.manifest.licence;
+          variant = m.variant;
+          const manifest = m.manifest;
+          variants = Object.keys(manifest?.variants ?? { [m.variant]: m.onnxFile }).map((v) => ({
+            name: v,
+            label: manifest?.variantLabels?.[v] ?? v,
+            default: v === (manifest?.default ?? m.variant),
+          }));
         } catch {
           // A damaged folder still shows, as not installed; using it gives the engine's message.
         }
@@ -204,6 +241,8 @@ export class ModelLibrary {
         bytes,
         installed: !!inst && id !== null,
         current: name === current,
+        variants,
+        variant,
         source: inst?.source ?? (entry?.local ? 'local' : entry?.shipped ? 'shipped' : 'hub'),
         base,
         repo: entry?.repo ?? null,
@@ -217,11 +256,13 @@ export class ModelLibrary {
     return { current, endpoint: this.endpoint, models, switching: null };
   }
 
-  /** Choose the model to embed with; it must be installed and readable. */
-  use(name: string): void {
-    const dir = this.resolve(name);
-    readSentenceModel(dir);
-    this.save({ current: this.installed().has(name) ? name : dir });
+  /** Choose the model (and optionally its variant: "name@int8", "name@exact") to embed with; it must be installed and readable. */
+  use(choice: string): void {
+    const { dir, variant } = this.resolveChoice(choice);
+    readSentenceModel(dir, variant);
+    const name = splitModelChoice(choice).name;
+    const base = this.installed().has(name) ? name : dir;
+    this.save({ current: variant === undefined ? base : `${base}@${variant}` });
   }
 
   /** Delete a downloaded or added model. */

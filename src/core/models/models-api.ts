@@ -16,20 +16,20 @@ export interface ModelsApiOptions {
   validate: (dir: string) => Promise<unknown>;
   /** The index whose passages follow the chosen model (none: the choice applies at once). */
   dbPath?: string;
-  /** Starts an embedder for a model folder (an embedding process in the app). */
-  startEmbedder?: (dir: string) => Promise<Embedder>;
+  /** Starts an embedder for a model folder and variant (an embedding process in the app). */
+  startEmbedder?: (dir: string, variant?: string) => Promise<Embedder>;
 }
 
 export function createModelsApi(library: ModelLibrary, options: ModelsApiOptions): ModelsApi {
   let switching: ModelSwitch | null = null;
   const overview = async (): Promise<ModelsOverview> => ({ ...library.overview(), switching: switching && { ...switching } });
 
-  async function moveIndex(name: string, dir: string): Promise<void> {
+  async function moveIndex(name: string, dir: string, variant: string | undefined): Promise<void> {
     const state: ModelSwitch = { to: name, state: 'embedding', done: 0, total: 0, passagesPerSecond: 0, etaSeconds: null };
     switching = state;
     let embedder: Embedder | null = null;
     try {
-      embedder = await options.startEmbedder!(dir);
+      embedder = await options.startEmbedder!(dir, variant);
       await reembedIndex(options.dbPath!, embedder, { onProgress: (p) => Object.assign(state, p) });
       library.use(name);
       state.state = 'done';
@@ -53,10 +53,11 @@ export function createModelsApi(library: ModelLibrary, options: ModelsApiOptions
     },
     async useModel(name) {
       if (switching?.state === 'embedding') throw new Error(`the index is still moving to ${switching.to}; wait for it to finish`);
-      const dir = library.resolve(name);
+      // "name@exact" / "name@int8" choose the weights too; a variant's vectors are re-embedded like another model's.
+      const { dir, variant } = library.resolveChoice(name);
       // Prove the model runs before it is chosen: a broken one must not replace a working one.
       await options.validate(dir);
-      if (options.dbPath && options.startEmbedder && existsSync(options.dbPath)) void moveIndex(name, dir);
+      if (options.dbPath && options.startEmbedder && existsSync(options.dbPath)) void moveIndex(name, dir, variant);
       else library.use(name);
       return overview();
     },
