@@ -1,0 +1,144 @@
+"""Make the int8 variant of the shipped all-MiniLM-L6-v2 from its committed fp32 graph.
+
+Dynamic int8 quantisation with onnxruntime's own quantiser (`quantize_dynamic`): weights of the MatMul
+nodes become int8 with one scale per output column (per-channel), activations are quantised on the fly.
+Only MatMul is quantised: the embedding Gathers and the attention's Softmax/LayerNorm stay fp32 (int8
+embeddings save 10 MB but cost accuracy on short texts; the MatMuls are where the time goes).
+
+The input is resources/models/all-MiniLM-L6-v2/onnx/model.onnx, checked against the sha256 its manifest
+lists, so the same fp32 file and the same onnxruntime version give the same int8 file (the script
+prints its sha256; run it twice to see).
+
+Writes:
+- resources/models/all-MiniLM-L6-v2/onnx/model_qint8.onnx and the manifest's "int8" variant
+  (`--default int8` also makes it the variant Trove loads unless told "exact"/fp32).
+- test/fixtures/golden/all-MiniLM-L6-v2/int8.json: the golden texts' int8 vectors from python
+  onnxruntime (the tests compare Trove's int8 output with them), and the worst and mean cosine of the
+  int8 vectors to sentence-transformers' fp32 vectors (test/fixtures/golden/embeddings.json).
+
+    /work/venv/bin/python tools/model/minilm_int8.py --compare    # per-channel vs per-tensor, nothing written
+    /work/venv/bin/python tools/model/minilm_int8.py [--default int8|fp32]
+"""
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import onnxruntime
+from onnxruntime.quantization import QuantType, quantize_dynamic
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import EVAL, GOLDEN, RESOURCES, require_sha256, sha256, write_json, write_manifest  # noqa: E402
+from onnx_encoder import FolderEncoder, sts_spearman  # noqa: E402
+
+FOLDER = RESOURCES / "all-MiniLM-L6-v2"
+FP32 = "onnx/model.onnx"
+INT8 = "onnx/model_qint8.onnx"
+FIXTURE = GOLDEN / "all-MiniLM-L6-v2" / "int8.json"
+# The pairs Trove checks fp32 all-MiniLM-L6-v2 with on load (src/core/embed/model-check.ts PUBLISHED_CHECKS):
+# the int8 graph is checked on the same pairs against its own similarities, tightly (python and node
+# onnxruntime agree to ~1e-4), so a damaged or swapped int8 file is refused like a damaged fp32 one.
+CHECK_PAIRS = [("The weather is lovely today.", "It's so sunny outside!"),
+               ("The weather is lovely today.", "He drove to the stadium.")]
+# Encoded in one batch after model-check.ts's three sanity sentences, as Trove encodes them: int8
+# activations are quantised with one scale per batch, so a text's vector depends (by ~0.01 in cosine)
+# on what else is in its batch.
+CHECK_BATCH_HEAD = ["A man is playing a guitar.", "A man plays the guitar.",
+                    "The stock market fell sharply after the announcement."]
+CHECK_TOLERANCE = 0.01
+
+
+def quantise(src: Path, dest: Path, per_channel: bool) -> None:
+    quantize_dynamic(str(src), str(dest), per_channel=per_channel, reduce_range=False, weight_type=QuantType.QInt8,
+                     op_types_to_quantize=["MatMul"])
+
+
+class VariantEncoder(FolderEncoder):
+    """FolderEncoder on a graph that need not be listed in the manifest yet."""
+
+    def __init__(self, graph: Path, threads: int = 2):
+        super().__init__(FOLDER, "fp32", threads)
+        opts = onnxruntime.SessionOptions()
+        opts.intra_op_num_threads = threads
+        self.sess = onnxruntime.InferenceSession(str(graph), opts, providers=["CPUExecutionProvider"])
+
+
+def golden_figures(enc: FolderEncoder) -> tuple[np.ndarray, list, np.ndarray]:
+    g = json.loads((GOLDEN / "embeddings.json").read_text(encoding="utf-8"))
+    got = enc.encode(g["texts"])
+    ref = np.asarray(g["vectors"], np.float32)
+    cos = (got * ref).sum(1) / (np.linalg.norm(got, axis=1) * np.linalg.norm(ref, axis=1))
+    return got, g["texts"], cos
+
+
+def speed(enc: FolderEncoder, texts: list) -> float:
+    enc.encode(texts[:64])
+    t0 = time.perf_counter()
+    enc.encode(texts)
+    return len(texts) / (time.perf_counter() - t0)
+
+
+def scifact_texts(n: int) -> list:
+    lines = (EVAL / "scifact" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()[:n]
+    return [(d["title"] + " " + d["text"]) for d in map(json.loads, lines)]
+
+
+def compare() -> None:
+    """Per-channel vs per-tensor, against fp32, in one run (python onnxruntime, 2 threads)."""
+    texts = scifact_texts(400)
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = [("fp32", FOLDER / FP32)]
+        for per_channel in (True, False):
+            dest = Path(tmp) / f"int8-{'channel' if per_channel else 'tensor'}.onnx"
+            quantise(FOLDER / FP32, dest, per_channel)
+            rows.append((f"int8 per-{'channel' if per_channel else 'tensor'}", dest))
+        base = None
+        for name, graph in rows:
+            enc = VariantEncoder(graph)
+            _, _, cos = golden_figures(enc)
+            rho, _, _ = sts_spearman(enc, EVAL / "stsb" / "sts-test.csv")
+            tps = speed(enc, texts)
+            base = base or tps
+            print(f"{name:22} {graph.stat().st_size / 1e6:6.1f} MB  golden cosine min {cos.min():.4f} mean {cos.mean():.4f}"
+                  f"  STS-B {rho:.2f}  {tps:.1f} texts/s ({tps / base:.2f}x fp32)")
+
+
+def build(default: str) -> None:
+    manifest = json.loads((FOLDER / "manifest.json").read_text())
+    require_sha256(FOLDER / FP32, manifest["files"][FP32]["sha256"])
+    quantise(FOLDER / FP32, FOLDER / INT8, per_channel=True)
+    print(f"{INT8}: sha256 {sha256(FOLDER / INT8)}, {(FOLDER / INT8).stat().st_size / 1e6:.1f} MB")
+    enc = VariantEncoder(FOLDER / INT8)
+    vectors, texts, cos = golden_figures(enc)
+    print(f"int8 vs sentence-transformers fp32 on {len(texts)} golden texts: min {cos.min():.4f} mean {cos.mean():.4f}")
+    write_json(FIXTURE, {
+        "model": manifest["id"], "variant": "int8",
+        "producer": f"python onnxruntime {onnxruntime.__version__} on {INT8} (tools/model/minilm_int8.py)",
+        "cosineToFp32": {"min": round(float(cos.min()), 6), "mean": round(float(cos.mean()), 6),
+                         "worstText": texts[int(cos.argmin())]},
+        "texts": texts, "vectors": [[round(float(x), 6) for x in v] for v in vectors],
+    })
+    fields = {k: v for k, v in manifest.items() if k not in ("files", "sizeBytes")}
+    fields["variants"] = {"fp32": FP32, "int8": INT8}
+    fields["default"] = default
+    fields["variantLabels"] = {"fp32": "exact (fp32)", "int8": "int8 (faster)"}
+    pairs = enc.encode(CHECK_BATCH_HEAD + [t for pair in CHECK_PAIRS for t in pair])[len(CHECK_BATCH_HEAD):]
+    fields["variantChecks"] = {"int8": {"checks": [
+        {"a": a, "b": b, "similarity": round(float(pairs[2 * i] @ pairs[2 * i + 1]), 4)}
+        for i, (a, b) in enumerate(CHECK_PAIRS)], "tolerance": CHECK_TOLERANCE}}
+    write_manifest(FOLDER, **fields)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--compare", action="store_true", help="per-channel vs per-tensor vs fp32; writes nothing")
+    ap.add_argument("--default", choices=["fp32", "int8"], default="fp32")
+    args = ap.parse_args()
+    compare() if args.compare else build(args.default)
+
+
+if __name__ == "__main__":
+    main()
