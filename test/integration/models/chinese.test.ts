@@ -2,14 +2,16 @@
  * Chinese end to end with the multilingual model built here (resources/models/multilingual-e5-small-q4):
  * a folder of Chinese and English documents made of real sentences from the Chinese STS-B and the
  * English STS-B (../shared/eval), indexed by the real pipeline into a real SQLite file. An English
- * query finds the Chinese document first, a Chinese query the English one; a question bank of
- * Chinese questions finds a Chinese paraphrase first.
+ * query finds the Chinese document first; a Chinese query ranks the English document that answers it
+ * first among the English ones (not above every Chinese one: the model's own language bias, measured
+ * below); a question bank of Chinese questions finds a Chinese paraphrase first.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EmbeddingEngine } from '../../../src/core/embed/engine';
+import { dot } from '../../../src/core/embed/similarity';
 import { shippedModelsDir } from '../../../src/core/embed/model-files';
 import { loadTokenCounter } from '../../../src/core/embed/tokenizer';
 import type { TokenCounter } from '../../../src/core/embed/types';
@@ -62,8 +64,7 @@ test('the queries and documents are the real sentences this test means', () => {
   assert.match(chineseQuery, /斑马/);
 });
 
-let fromChineseTop: string | undefined;
-let fromChineseHits = '';
+let fromChineseHits: Array<[string, number]> = [];
 
 test('an English query finds the Chinese passage first', async () => {
   const folder = join(work, 'docs');
@@ -75,19 +76,35 @@ test('an English query finds the Chinese passage first', async () => {
     await service.whenIdle();
     assert.equal((await service.status()).filesIndexed, 10);
     const fromEnglish = await service.search({ text: englishQuery, k: 10 });
-    assert.equal(fromEnglish.hits[0]?.name, 'zh-panda.txt', JSON.stringify(fromEnglish.hits.map((h) => [h.name, h.score])));
+    // Both searches before any assertion: the next test reads the Chinese one whatever this one finds.
     const fromChinese = await service.search({ text: chineseQuery, k: 10 });
-    fromChineseTop = fromChinese.hits[0]?.name;
-    fromChineseHits = JSON.stringify(fromChinese.hits.slice(0, 3).map((h) => [h.name, Number(h.score.toFixed(3))]));
+    fromChineseHits = fromChinese.hits.map((h) => [h.name, Number(h.score.toFixed(3))]);
+    assert.equal(fromEnglish.hits[0]?.name, 'zh-panda.txt', JSON.stringify(fromEnglish.hits.map((h) => [h.name, h.score])));
   } finally {
     await service.close();
   }
 });
 
-// Measured 2026-12-02 with the 4-bit e5: a Chinese query scores every Chinese document ~0.87–0.88 whatever
-// its topic, above its own English translation (~0.84), so Chinese → English fails in a mixed folder.
-test('a Chinese query finds the English passage first', { todo: 'language bias of multilingual-e5-small (4-bit): Chinese queries prefer any Chinese document' }, () => {
-  assert.equal(fromChineseTop, 'en-zebras.txt', fromChineseHits);
+// A Chinese query scores every Chinese document ~0.88 whatever its topic, above the English passage that
+// answers it (0.84), so in a mixed folder Chinese → English does not come first. That is the model, not its
+// 4-bit rounding: tools/model/e5_q4_bias.py adds fresh draws of the rounding error (uniform within ±half a
+// 4-bit step, every weight and embedding): the zebras passage minus the best Chinese document is -0.044
+// as shipped and -0.040 ± 0.005 over four draws, never above -0.035 (2026-12-02). No fp32 checkpoint of
+// multilingual-e5-small can be had here to compare directly, and an int8 one made from these weights would
+// carry the same rounding, so shipping one would not change this.
+// What the model does across languages, and a user searching English files in Chinese sees: the English
+// passage that answers the query comes first among the English documents, well clear of the others.
+test('a Chinese query ranks the English passage that answers it first among the English documents', async () => {
+  const english = fromChineseHits.filter(([name]) => name.startsWith('en-'));
+  assert.equal(english.length, 5, JSON.stringify(fromChineseHits));
+  assert.equal(english[0][0], 'en-zebras.txt', JSON.stringify(english));
+  // The model's own scores (no search machinery): measured 0.836 for the zebras passage, 0.798 for the next English one.
+  const [q] = await engine.encode([chineseQuery], { role: 'query' });
+  const names = Object.keys(docs).filter((n) => n.startsWith('en-'));
+  const vs = await engine.encode(names.map((n) => docs[n]), { role: 'passage' });
+  const scores = Object.fromEntries(names.map((n, i) => [n, dot(q, vs[i])]));
+  const next = Math.max(...names.filter((n) => n !== 'en-zebras.txt').map((n) => scores[n]));
+  assert.ok(scores['en-zebras.txt'] - next >= 0.02, JSON.stringify(scores));
 });
 
 test('a Chinese question bank finds a Chinese paraphrase first', async () => {
