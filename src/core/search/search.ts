@@ -108,7 +108,7 @@ export class FileSearch {
     const keywordWords = content.length ? content : parsed.words;
     const positives = [...new Map([...keywordWords, ...parsed.phrases].map((w) => [w.tokens.join(' '), w])).values()].slice(0, MAX_KEYWORDS);
     const words = mode !== 'meaning' && positives.length ? this.corpus.store.words.passages(positives.map((w) => ftsPhrase(w.tokens)).join(' OR '), DEPTH, accept).filter((h) => searchable(h.fileId)) : [];
-    const candidates = this.fuse(dense, words, vector);
+    const candidates = this.fuse(dense, words, vector, this.fusion, false, this.bestPossibleBm25(positives));
     const named = mode !== 'meaning' ? this.namedFiles(parsed, text, k).filter(searchable) : [];
 
     const { groups, chunks, tokensOf } = this.group(candidates, named);
@@ -219,6 +219,21 @@ export class FileSearch {
     return this.corpus.store.words.filesNamed(byName + pathLike, k);
   }
 
+  /**
+   * An upper bound of FTS5's bm25 for a passage holding every word the index knows of these:
+   * Σ idf·(k1 + 1), with FTS5's idf = ln((N − n + 0.5)/(n + 0.5)) (at least 1e-6) and k1 = 1.2. A
+   * phrase counts with its rarest word's count. Words no passage holds cannot be matched and add nothing.
+   */
+  private bestPossibleBm25(words: { tokens: string[] }[]): number {
+    const n = this.corpus.size;
+    let sum = 0;
+    for (const w of words) {
+      const df = Math.min(...w.tokens.map((t) => this.corpus.store.words.passagesWith(t)));
+      if (df > 0) sum += Math.max(1e-6, Math.log((n - df + 0.5) / (df + 0.5))) * 2.2;
+    }
+    return sum;
+  }
+
   /** Both candidate lists as one, each passage scored by the fusion; passages found by words alone get their exact similarity. */
   private fuse(
     dense: { chunkId: number; fileId: number; score: number }[],
@@ -226,6 +241,7 @@ export class FileSearch {
     vector: Float32Array | null,
     fusion: Fusion = this.fusion,
     meaningOnly = false,
+    bm25Bound = 0,
   ): Candidate[] {
     const byId = new Map<number, Candidate>();
     dense.forEach((d) => byId.set(d.chunkId, { chunkId: d.chunkId, fileId: d.fileId, similarity: d.score, words: null, score: 0 }));
@@ -251,10 +267,13 @@ export class FileSearch {
     } else {
       const hi = dense[0].score;
       const lo = dense.at(-1)!.score;
-      const top = words[0].score;
+      // bm25 is scaled by what a passage holding every query word could score, not by the best
+      // passage's score: else a passage matching only "down" of "a panda slides down a slide" gets the
+      // full keyword weight whenever no passage holds the rarer words.
+      const top = Math.max(bm25Bound, words[0].score);
       for (const c of all) {
         const meaning = hi > lo ? Math.min(1, Math.max(0, ((c.similarity ?? lo) - lo) / (hi - lo))) : 1;
-        const word = c.words !== null && top > 0 ? c.words / top : 0;
+        const word = c.words !== null && top > 0 ? Math.min(1, c.words / top) : 0;
         c.score = fusion.alpha * meaning + (1 - fusion.alpha) * word;
       }
     }
