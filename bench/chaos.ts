@@ -312,7 +312,8 @@ async function storm(): Promise<Set<string>> {
   const editable = texts.slice(stormDeletes);
   const ops: (() => void)[] = [];
   for (let i = 0; i < stormCreates; i++) ops.push(() => void addTexts(1));
-  for (let i = 0; i < stormEdits && editable.length; i++) {
+  const edits = editable.length ? stormEdits : 0;
+  for (let i = 0; i < edits; i++) {
     const p = pick(editable);
     ops.push(() => {
       writeFileSync(p, `${readFileSync(p, 'utf8')}\n\nEdited in the storm: ${docFileText(abstracts[nextAbstract++ % abstracts.length]).slice(0, 400)}`);
@@ -327,7 +328,7 @@ async function storm(): Promise<Set<string>> {
     ops[i]();
     if (i % 25 === 24) await sleep(20 + random() * 200);
   }
-  log(`storm: ${stormCreates} creates, ${Math.min(stormEdits, editable.length ? stormEdits : 0)} edits, ${deletes.length} deletes, a ${stormRenameDir}-file directory renamed`);
+  log(`storm: ${stormCreates} creates, ${edits} edits, ${deletes.length} deletes, a ${stormRenameDir}-file directory renamed`);
   return touched;
 }
 
