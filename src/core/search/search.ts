@@ -36,6 +36,10 @@ const CORRECTION_GAIN = 0.05;
 const STOP_WORDS = new Set(
   'a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with'.split(' '),
 );
+/** A word in more than this share of passages is too common to rank by (see withoutCommonWords). */
+const COMMON_SHARE = 0.05;
+/** Passages from which common words are left out of the keyword query. */
+const PRUNE_FROM = 20_000;
 /** Words of a query given to the keyword index. */
 const MAX_KEYWORDS = 64;
 /** Passages of one file this alike (shared words, Jaccard) show once. */
@@ -106,7 +110,8 @@ export class FileSearch {
     // left out of the keyword query unless the query is nothing but stop words ("to be or not to be").
     const content = parsed.words.filter((w) => !(w.tokens.length === 1 && STOP_WORDS.has(w.tokens[0])));
     const keywordWords = content.length ? content : parsed.words;
-    const positives = [...new Map([...keywordWords, ...parsed.phrases].map((w) => [w.tokens.join(' '), w])).values()].slice(0, MAX_KEYWORDS);
+    const distinct = [...new Map([...keywordWords, ...parsed.phrases].map((w) => [w.tokens.join(' '), w])).values()].slice(0, MAX_KEYWORDS);
+    const positives = this.withoutCommonWords(distinct, parsed.phrases);
     const words = mode !== 'meaning' && positives.length ? this.corpus.store.words.passages(positives.map((w) => ftsPhrase(w.tokens)).join(' OR '), DEPTH, accept).filter((h) => searchable(h.fileId)) : [];
     const candidates = this.fuse(dense, words, vector, this.fusion, false, this.bestPossibleBm25(positives));
     const named = mode !== 'meaning' ? this.namedFiles(parsed, text, k).filter(searchable) : [];
@@ -217,6 +222,22 @@ export class FileSearch {
     const byName = `name : (${parsed.words.map((w) => ftsPhrase(w.tokens)).join(' AND ')})`;
     const pathLike = /[/\\]/.test(text) && tokens(text).length > 0 ? ` OR path : ${ftsPhrase(tokens(text))}` : '';
     return this.corpus.store.words.filesNamed(byName + pathLike, k);
+  }
+
+  /**
+   * FTS5 scores every passage that matches any word: a word in more than a twentieth of the passages
+   * makes that most of the index while adding little to bm25 (idf below ln 19). Such words are left
+   * out of the keyword query while a rarer word remains (quoted phrases always stay). On the SciFact
+   * subset (every word kept there, forced for the measurement) nDCG@10 was 78.72 with the rule and
+   * 78.58 without: the rule costs no quality.
+   */
+  private withoutCommonWords<W extends { tokens: string[] }>(words: W[], phrases: W[]): W[] {
+    const n = this.corpus.size;
+    // A small index ranks every match in a few milliseconds: keep every word there.
+    if (n < PRUNE_FROM) return words;
+    const df = (w: W) => Math.min(...w.tokens.map((t) => this.corpus.store.words.passagesWith(t)));
+    const rare = words.filter((w) => phrases.includes(w) || df(w) <= n * COMMON_SHARE);
+    return rare.length ? rare : words;
   }
 
   /**
