@@ -61,13 +61,18 @@ export async function startApp(browser: Browser, context: BrowserContextOptions 
   };
 }
 
-/** Save a screenshot as a test artifact and as the README's current picture. */
+/**
+ * Save a screenshot as a test artifact; with TROVE_UPDATE_SCREENSHOTS=1 also as the README's picture
+ * (tests never rewrite tracked files unless asked to).
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  mkdirSync(README_SHOTS, { recursive: true });
   const file = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path: file });
-  copyFileSync(file, join(README_SHOTS, `${name}.png`));
+  if (process.env.TROVE_UPDATE_SCREENSHOTS === '1') {
+    mkdirSync(README_SHOTS, { recursive: true });
+    copyFileSync(file, join(README_SHOTS, `${name}.png`));
+  }
 }
 
 /** Add a folder the way a web-host user does: type its path in the first-run form. */
