@@ -179,7 +179,7 @@ service = await createTroveService({ dataDir: bigDir, embedder, tokenCounter: co
   store.db.prepare('VACUUM INTO ?').run(copyPath);
   await service.close();
   const plain = new Database(copyPath);
-  plain.exec('DROP TABLE chunk_vocab; DROP TABLE chunk_words; DROP TABLE file_words; VACUUM');
+  plain.exec('DROP TABLE chunk_vocab; DROP TABLE chunk_words; DROP TABLE chunk_stems; DROP TABLE file_words; VACUUM');
   plain.close();
   row(`database size at ${corpus.size} passages`, `${(withFts / 1024 / 1024).toFixed(0)} MB with FTS5, ${(statSync(copyPath).size / 1024 / 1024).toFixed(0)} MB without`);
 }

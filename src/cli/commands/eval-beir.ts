@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbedderProcess } from '../../core/embed/embedder-process';
 import { loadTokenCounter } from '../../core/embed/tokenizer';
-import { docFileText, ndcgAtK, readBeir } from '../../core/eval/beir';
+import { docFileText, ndcgAtK, queryKinds, readBeir } from '../../core/eval/beir';
 import { readSts } from '../../core/eval/sts';
 import type { Fusion } from '../../core/search/search';
 import { internals } from '../../core/service/create-service';
@@ -110,10 +110,15 @@ async function run(data: BeirData, work: string, docsDir: string, model: { model
       process.stdout.write(JSON.stringify({ ndcg_at_10: ndcg, mode: report.mode, queries: data.qrels.size, files: status.filesIndexed }) + '\n');
     } else if (report.kind === 'ndcg') {
       // The default search (hybrid) beside each index alone, on the same index in the same run.
-      const ndcg = await ndcgOf(service, data, 'hybrid', progress);
-      const dense = await ndcgOf(service, data, 'meaning', progress);
-      const keyword = await ndcgOf(service, data, 'words', progress);
+      const perMode = {
+        hybrid: await ndcgPerQuery(service, data, 'hybrid', progress),
+        dense: await ndcgPerQuery(service, data, 'meaning', progress),
+        keyword: await ndcgPerQuery(service, data, 'words', progress),
+      };
+      const [ndcg, dense, keyword] = [perMode.hybrid, perMode.dense, perMode.keyword].map((m) => mean([...m.values()]));
       process.stdout.write(JSON.stringify({ ndcg_at_10: ndcg, dense, keyword, queries: data.qrels.size, files: status.filesIndexed }) + '\n');
+      // Second line: the same figures per kind of query (no kind may lose more than a point to meaning-only).
+      process.stdout.write(JSON.stringify({ by_kind: byKind(data, perMode) }) + '\n');
     } else if (report.kind === 'fusion') {
       const search = internals(service).fileSearch;
       const fusions: [string, SearchMode, Fusion][] = [
@@ -149,18 +154,33 @@ function subset(data: BeirData, docs: string | undefined): BeirData {
 
 /** nDCG@10 (×100) of the test queries in one search mode. */
 async function ndcgOf(service: TroveService, data: BeirData, mode: SearchMode, progress: (n: number, total: number, t0: number) => void): Promise<number> {
-  let sum = 0;
-  let n = 0;
+  return mean([...(await ndcgPerQuery(service, data, mode, progress)).values()]);
+}
+
+const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10000) / 100;
+
+/** nDCG@10 (0–1) of each test query in one search mode. */
+async function ndcgPerQuery(service: TroveService, data: BeirData, mode: SearchMode, progress: (n: number, total: number, t0: number) => void): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
   const t0 = performance.now();
   for (const [qid, relevant] of data.qrels) {
     const text = data.queries.get(qid);
     if (!text) throw new Error(`query ${qid} is judged but missing from queries.jsonl`);
     // exact: a spelling correction would change the benchmark's own queries.
     const { hits } = await service.search({ text, k: 10, mode, exact: true });
-    sum += ndcgAtK(hits.map((h) => h.name.replace(/\.txt$/, '')), relevant, 10);
-    progress(++n, data.qrels.size, t0);
+    out.set(qid, ndcgAtK(hits.map((h) => h.name.replace(/\.txt$/, '')), relevant, 10));
+    progress(out.size, data.qrels.size, t0);
   }
-  return Math.round((sum / n) * 10000) / 100;
+  return out;
+}
+
+/** Each kind of query's nDCG@10 (×100) in every mode, and how many queries it holds. */
+function byKind(data: BeirData, perMode: Record<string, Map<string, number>>): Record<string, Record<string, number>> {
+  const kinds = new Map<string, string[]>();
+  for (const qid of data.qrels.keys()) for (const kind of queryKinds(data.queries.get(qid)!)) kinds.set(kind, [...(kinds.get(kind) ?? []), qid]);
+  return Object.fromEntries(
+    [...kinds].map(([kind, qids]) => [kind, { queries: qids.length, ...Object.fromEntries(Object.entries(perMode).map(([mode, m]) => [mode, mean(qids.map((q) => m.get(q)!))])) }]),
+  );
 }
 
 /** For each candidate line: the share of answerable queries and of off-topic sentences whose best passage is below it. */

@@ -59,3 +59,14 @@ export function ndcgAtK(ranked: string[], relevant: Map<string, number>, k = 10)
   const idcg = ideal.reduce((s, rel, i) => s + rel / Math.log2(i + 2), 0);
   return idcg > 0 ? dcg / idcg : 0;
 }
+
+/**
+ * The kinds of query a fusion could help or hurt differently: queries holding names, numbers or
+ * symbols (gene names such as "IL-6", "p53", doses, percentages) lean on exact words; plain-word ones
+ * on meaning; short ones give the keyword side little to go on. A query belongs to one kind of each pair.
+ */
+export function queryKinds(text: string): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const named = words.some((w) => /\d/.test(w) || /[A-Z]{2,}/.test(w) || /[a-z][A-Z]/.test(w));
+  return [named ? 'names, numbers or symbols' : 'plain words', words.length <= 8 ? 'short (8 words or fewer)' : 'long (more than 8 words)'];
+}

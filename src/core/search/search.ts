@@ -27,7 +27,7 @@ const PASSAGES_PER_FILE = 4;
 /** Files shown under "No good matches". */
 const WEAK_FILES = 3;
 /** Weight of meaning against words (the SciFact measurement chose it; see the module comment). */
-export const DEFAULT_ALPHA = 0.5;
+export const DEFAULT_ALPHA = 0.3;
 /** Above the no-match line by this much, the typed query is a strong match and is not corrected. */
 const STRONG_MARGIN = 0.15;
 /** How much closer (cosine) the corrected query's best passage must be for the correction to be shown. */
@@ -241,16 +241,20 @@ export class FileSearch {
   }
 
   /**
-   * An upper bound of FTS5's bm25 for a passage holding every word the index knows of these:
+   * An upper bound of FTS5's bm25 for a passage holding every one of these words:
    * Σ idf·(k1 + 1), with FTS5's idf = ln((N − n + 0.5)/(n + 0.5)) (at least 1e-6) and k1 = 1.2. A
-   * phrase counts with its rarest word's count. Words no passage holds cannot be matched and add nothing.
+   * phrase counts with its rarest word's count.
    */
   private bestPossibleBm25(words: { tokens: string[] }[]): number {
     const n = this.corpus.size;
     let sum = 0;
     for (const w of words) {
-      const df = Math.min(...w.tokens.map((t) => this.corpus.store.words.passagesWith(t)));
-      if (df > 0) sum += Math.max(1e-6, Math.log((n - df + 0.5) / (df + 0.5))) * 2.2;
+      // Counted on the stems, as bm25 ranks them ("mutations" counts every passage with "mutation").
+      // A word no passage holds counts too, at the idf it would have: a passage matching only the
+      // query's common words ("一个", "down") is a weak keyword match when its key word is nowhere
+      // (斑马 "zebra" asked in Chinese of a folder that says it only in English).
+      const df = Math.min(...w.tokens.map((t) => this.corpus.store.words.passagesWithStem(ftsPhrase([t]))));
+      sum += Math.max(1e-6, Math.log((n - df + 0.5) / (df + 0.5))) * 2.2;
     }
     return sum;
   }

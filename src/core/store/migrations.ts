@@ -92,6 +92,28 @@ export const migrations: Migration[] = [
       }
     },
   },
+  {
+    version: 3,
+    name: 'stemmed keyword index (FTS5 porter) for ranking, filled from the stored passages',
+    up(db) {
+      // Ranking by word stems: "mutations" finds "mutation", "regulates" finds "regulated". On the full
+      // SciFact corpus the keyword side scored nDCG@10 57.97 on exact words (the fusion 67.78); with
+      // stems see the README's table. chunk_words stays for what must be exact: a quoted phrase, a
+      // -word, the vocabulary spelling correction suggests words from (stems are not words).
+      db.exec(`
+        CREATE VIRTUAL TABLE chunk_stems USING fts5(text, content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2');
+        CREATE TRIGGER chunk_stems_delete AFTER DELETE ON chunks BEGIN DELETE FROM chunk_stems WHERE rowid = old.id; END;
+      `);
+      const chunk = db.prepare('INSERT INTO chunk_stems (rowid, text) VALUES (?, ?)');
+      const page = db.prepare('SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT 5000');
+      for (let last = 0; ; ) {
+        const rows = page.all(last) as { id: number; text: string }[];
+        if (rows.length === 0) break;
+        for (const c of rows) chunk.run(c.id, indexText(c.text));
+        last = rows.at(-1)!.id;
+      }
+    },
+  },
 ];
 
 /** Bring `db` up to the newest version; returns the versions applied. */

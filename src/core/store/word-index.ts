@@ -17,19 +17,24 @@ export interface WordHit {
 
 export class WordIndex {
   private readonly insertChunk: Database.Statement<[number, string]>;
+  private readonly insertStems: Database.Statement<[number, string]>;
   private readonly insertFile: Database.Statement<[number, string, string]>;
   private readonly deleteFile: Database.Statement<[number]>;
   private rankedStmt: Database.Statement | null = null;
+  private stemCountStmt: Database.Statement | null = null;
 
   constructor(private readonly db: Database.Database) {
     this.insertChunk = db.prepare('INSERT INTO chunk_words (rowid, text) VALUES (?, ?)');
+    this.insertStems = db.prepare('INSERT INTO chunk_stems (rowid, text) VALUES (?, ?)');
     this.insertFile = db.prepare('INSERT INTO file_words (rowid, name, path) VALUES (?, ?, ?)');
     this.deleteFile = db.prepare('DELETE FROM file_words WHERE rowid = ?');
   }
 
   /** Called inside the transaction that inserts the chunk. */
   addChunk(chunkId: number, text: string): void {
-    this.insertChunk.run(chunkId, indexText(text));
+    const spaced = indexText(text);
+    this.insertChunk.run(chunkId, spaced);
+    this.insertStems.run(chunkId, spaced);
   }
 
   /** Called inside the transaction that inserts or moves the file row. */
@@ -39,7 +44,8 @@ export class WordIndex {
   }
 
   /**
-   * The best `limit` passages for an FTS5 query by bm25, optionally only in files `within` (ids).
+   * The best `limit` passages for an FTS5 query by bm25 over word stems (chunk_stems: "mutations"
+   * matches "mutation"), optionally only in files `within` (ids).
    * A malformed query is the caller's bug (queries are built from quoted phrases), so it throws.
    */
   passages(match: string, limit: number, within: Set<number> | null): WordHit[] {
@@ -47,18 +53,24 @@ export class WordIndex {
       return this.db
         .prepare(
           `SELECT c.id AS chunkId, c.file_id AS fileId, -w.rank AS score
-           FROM chunk_words w JOIN chunks c ON c.id = w.rowid
-           WHERE chunk_words MATCH ? AND c.file_id IN (SELECT value FROM json_each(?)) ORDER BY w.rank LIMIT ?`,
+           FROM chunk_stems w JOIN chunks c ON c.id = w.rowid
+           WHERE chunk_stems MATCH ? AND c.file_id IN (SELECT value FROM json_each(?)) ORDER BY w.rank LIMIT ?`,
         )
         .all(match, JSON.stringify([...within]), limit) as WordHit[];
     }
     // Ranked inside FTS5 first, joined after: the join would otherwise run for every matching passage.
     this.rankedStmt ??= this.db.prepare(
       `SELECT c.id AS chunkId, c.file_id AS fileId, r.score AS score
-       FROM (SELECT rowid, -rank AS score FROM chunk_words WHERE chunk_words MATCH ? ORDER BY rank LIMIT ?) r
+       FROM (SELECT rowid, -rank AS score FROM chunk_stems WHERE chunk_stems MATCH ? ORDER BY rank LIMIT ?) r
        JOIN chunks c ON c.id = r.rowid ORDER BY r.score DESC`,
     );
     return this.rankedStmt.all(match, limit) as WordHit[];
+  }
+
+  /** How many passages hold a word's stem (an FTS5 phrase of one token), as bm25 counts it. */
+  passagesWithStem(phrase: string): number {
+    this.stemCountStmt ??= this.db.prepare('SELECT count(*) FROM chunk_stems WHERE chunk_stems MATCH ?').pluck();
+    return this.stemCountStmt.get(phrase) as number;
   }
 
   /** Ids of files with at least one passage matching `match`. */

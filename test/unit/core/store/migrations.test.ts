@@ -65,6 +65,29 @@ describe('store migrations', () => {
     store.close();
   });
 
+  test('migration 3 ranks by stems, filled from the stored passages of a version-2 index; exact words stay exact', () => {
+    const f = file();
+    const v2 = new Database(f);
+    migrate(v2, migrations.slice(0, 2));
+    v2.prepare("INSERT INTO folders (path, added_at) VALUES ('/f', 0)").run();
+    v2.prepare("INSERT INTO embedding_sets (model_id, dimension, pipeline_version) VALUES ('m', 2, 1)").run();
+    const fileId = v2.prepare("INSERT INTO files (folder_id, path, size, mtime_ms, content_hash, state, embedding_set_id, updated_at) VALUES (1, '/f/a.txt', 3, 1, 'h', 'indexed', 1, 0)").run().lastInsertRowid;
+    const text = 'The mutation regulated expression of the gene.';
+    const chunkId = v2.prepare('INSERT INTO chunks (file_id, seq, start, end, text) VALUES (?, 0, 0, 9, ?)').run(fileId, text).lastInsertRowid;
+    v2.prepare('INSERT INTO chunk_words (rowid, text) VALUES (?, ?)').run(chunkId, text); // as a version-2 Trove wrote it
+    v2.close();
+
+    const store = new IndexStore(f);
+    const found = (match: string) => store.words.passages(match, 10, null).length;
+    assert.equal(found('"mutations" OR "regulates"'), 1, 'inflected forms find the passage by their stems');
+    assert.equal(store.words.passagesWithStem('"mutations"'), 1);
+    assert.equal(store.words.filesContaining('"mutations"').size, 0, 'a required word or phrase must occur as typed');
+    assert.equal(store.words.filesContaining('"mutation"').size, 1);
+    store.deleteFile('/f/a.txt');
+    assert.equal(found('"mutation"'), 0, 'deleting the file deletes its stems');
+    store.close();
+  });
+
   test('reopening does not re-run migrations', () => {
     const f = file();
     openDatabase(f).close();
