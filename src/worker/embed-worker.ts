@@ -95,7 +95,7 @@ async function stepBulk(job: BulkJob): Promise<void> {
     if (!bulk.includes(job)) return; // cancelled while this batch ran
     if (job.next >= job.order.length) {
       drop(job.msg.id);
-      send({ type: 'result', id: job.msg.id, vectors: job.out });
+      send({ type: 'result', id: job.msg.id, vectors: engine.finish(job.msg.texts, job.out, job.msg.role) });
     } else send({ type: 'progress', id: job.msg.id, done: job.next });
   } catch (err) {
     drop(job.msg.id);

@@ -14,6 +14,7 @@ import { checkModel, PUBLISHED_CHECKS } from './model-check';
 import { pool } from './pooling';
 import { promptFor, readSentenceModel, type SentenceModel } from './sentence-model';
 import { dot } from './similarity';
+import { LANGUAGE_MEANS_FILE, LanguageBalance } from './language-balance';
 import { loadTokenizer, type ModelTokenizer } from './tokenizer';
 import type { EncodeOptions, EncodeRole, Embedder, SimilarityFunction } from './types';
 
@@ -26,6 +27,11 @@ export interface EngineOptions {
   threads?: number;
   /** Skip the fixed-pairs check on load (only the check itself uses this, to avoid recursion). */
   skipCheck?: boolean;
+  /**
+   * false: leave out the folder's language balance (language_means.json) and give the model's raw
+   * vectors, as sentence-transformers makes them (golden fixtures, the model's own checks).
+   */
+  languageBalance?: boolean;
 }
 
 export const DEFAULT_BATCH_SIZE = 32;
@@ -60,8 +66,11 @@ export class EmbeddingEngine implements Embedder {
     readonly model: SentenceModel,
     private readonly threads: number,
     private readonly skipCheck: boolean,
+    /** Per-language centring for multilingual models that ship means (see language-balance.ts). */
+    private readonly balance: LanguageBalance | null,
   ) {
-    this.modelId = model.id;
+    // Balanced vectors are not the raw ones: their own id, so they never share an index.
+    this.modelId = balance ? `${model.id}+${balance.tag}` : model.id;
     this.dimension = model.dimension;
     this.maxSeqLength = model.maxSeqLength;
     this.variant = model.variant;
@@ -71,7 +80,9 @@ export class EmbeddingEngine implements Embedder {
   /** Reads the folder's configuration now (refusing what it cannot run); the weights load on first use. */
   static create(options: EngineOptions = {}): EmbeddingEngine {
     const model = readSentenceModel(options.modelDir ?? defaultModelDir(), options.variant);
-    return new EmbeddingEngine(model, options.threads ?? availableParallelism(), options.skipCheck ?? false);
+    const balance = options.languageBalance === false ? null : LanguageBalance.read(model.dir, model.dimension);
+    if (balance) verifyFiles(model.dir, model.manifest, [LANGUAGE_MEANS_FILE]);
+    return new EmbeddingEngine(model, options.threads ?? availableParallelism(), options.skipCheck ?? false, balance);
   }
 
   /** Load the tokenizer and weights now (verifying sha256 and the fixed pairs) instead of on the first encode. */
@@ -157,7 +168,12 @@ export class EmbeddingEngine implements Embedder {
     if (!Array.isArray(texts)) throw new TypeError('encode: texts must be an array of strings');
     if (texts.length === 0) return [];
     const { ids, skip } = await this.tokenize(texts, options.role);
-    return this.encodeIds(ids, options.batchSize ?? DEFAULT_BATCH_SIZE, skip);
+    return this.finish(texts, await this.encodeIds(ids, options.batchSize ?? DEFAULT_BATCH_SIZE, skip), options.role);
+  }
+
+  /** The last step after the model (for callers that ran encodeIds themselves): the language balance, if any. */
+  finish(texts: string[], vectors: Float32Array[], role: EncodeRole | undefined): Float32Array[] {
+    return this.balance ? this.balance.apply(texts, vectors, role) : vectors;
   }
 
   /** Run the model on already tokenized inputs (sorted by length, each batch padded to its longest). */
