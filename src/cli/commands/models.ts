@@ -15,7 +15,10 @@ const usage = `usage: npm run trove -- models <command>
                             embed with this model from now on (@exact: its fp32 weights, @int8: int8);
                             with --db, move that index to it now
                             by re-embedding its stored passages (resumes after an interruption)
-  remove <name>             delete a downloaded or added model
+  remove <name> [--db <index>]
+                            delete a downloaded or added model (with --db: and its vectors in that index)
+  prune --db <index> [<model id>]
+                            drop the vectors kept in the index for models not in use (or for that one)
   add <folder> [--name n]   check a sentence-transformers ONNX folder and add it
   endpoint [<url>]          show or set the hub (e.g. https://hf-mirror.com)
 example: npm run trove -- models get paraphrase-multilingual-MiniLM-L12-v2 --endpoint https://hf-mirror.com
@@ -71,6 +74,27 @@ async function moveIndex(db: string, model: { dir: string; variant?: string }, b
   }
 }
 
+/** Drop the index's vectors of the models `which` picks, never those of the model in use; one line per set dropped. */
+async function prune(db: string, which: (modelId: string) => boolean): Promise<void> {
+  const { IndexStore } = await import('../../core/store/index-store');
+  const { readSentenceModel } = await import('../../core/embed/sentence-model');
+  const { chosenModel } = await import('../model-choice');
+  const { modelDir, variant } = chosenModel();
+  const inUse = readSentenceModel(modelDir, variant).id;
+  const store = new IndexStore(db);
+  try {
+    for (const set of store.vectorSets()) {
+      if (set.modelId === inUse || !which(set.modelId)) continue;
+      const n = store.dropVectorSet(set.id);
+      process.stdout.write(`dropped ${n} vectors of ${set.modelId} (${mb(set.bytes)})\n`);
+    }
+    // The space goes back to the file system, not only to SQLite's free list.
+    store.db.exec('VACUUM');
+  } finally {
+    store.close();
+  }
+}
+
 const models: Command = async (args) => {
   const [sub, ...rest] = args;
   const { positional, flags } = parseFlags(rest, ['json', 'help']);
@@ -122,11 +146,22 @@ const models: Command = async (args) => {
       process.stdout.write(`now embedding with ${library.currentName()}${variant ? ` (${variant})` : ''}\n`);
       return 0;
     }
-    case 'remove':
+    case 'remove': {
       if (!positional[0]) break;
+      const id = library.overview().models.find((m) => m.name === positional[0])?.id ?? null;
       library.remove(positional[0]);
       process.stdout.write(`removed ${positional[0]}\n`);
+      // Every variant's vectors go with the model ("model" and "model@int8").
+      if (id && flags.get('db')) await prune(resolve(flags.get('db')!), (m) => m.split('@')[0] === id.split('@')[0]);
       return 0;
+    }
+    case 'prune': {
+      const db = flags.get('db');
+      if (!db) break;
+      const only = positional[0];
+      await prune(resolve(db), (m) => (only ? m === only : true));
+      return 0;
+    }
     case 'add': {
       if (!positional[0]) break;
       const name = await library.add(resolve(positional[0]), flags.get('name'));

@@ -1,5 +1,14 @@
-/** `status --db <file>`: folders, index size and problems of an index, as JSON. */
+/**
+ * `status --db <file>`: folders, index size and problems of an index, which model answers, the
+ * vectors kept per model (switching back to a complete set embeds nothing) and each question bank's
+ * model, as JSON.
+ */
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultDataDir } from '../../core/questions/app-data-dir';
 import { parseFlags, type Command } from '../command';
+import { modelLibrary } from '../model-choice';
 import { internals } from '../../core/service/create-service';
 import { openCliService, requireDb } from './index';
 
@@ -21,6 +30,13 @@ const statusCommand: Command = async (args) => {
            WHERE f.state = 'indexed' GROUP BY es.id ORDER BY files DESC`,
         )
         .all(),
+      // Every model's vectors kept in the index: how complete, how big, which one answers.
+      vectorSets: internals(service)
+        .store.vectorSets()
+        .map((set) => ({ ...set, inUse: set.id === internals(service).corpus.embeddingSetId })),
+      banks: bankModels(flags.get('data') ?? defaultDataDir()),
+      // A change of the app's model stopped midway (continued at its next start).
+      switching: modelLibrary().pendingSwitch,
       integrity: internals(service).store.integrityCheck(),
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
@@ -30,4 +46,18 @@ const statusCommand: Command = async (args) => {
     await embedder.close();
   }
 };
+/** Each question bank's model (read only: status never creates or migrates questions.db). */
+function bankModels(dataDir: string): Array<{ bank: string; modelId: string; questions: number }> {
+  const file = join(dataDir, 'questions.db');
+  if (!existsSync(file)) return [];
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare('SELECT b.name AS bank, b.model_id AS modelId, (SELECT COUNT(*) FROM questions q WHERE q.bank_id = b.id) AS questions FROM banks b ORDER BY b.name')
+      .all() as Array<{ bank: string; modelId: string; questions: number }>;
+  } finally {
+    db.close();
+  }
+}
+
 export default statusCommand;

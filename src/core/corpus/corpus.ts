@@ -1,6 +1,8 @@
 /**
- * The one owner of index state for one embedding set (model + dimension + pipeline version): the
- * SQLite rows (store/) and the in-memory vectors (index/) change together, here and nowhere else.
+ * The one owner of index state for the embedding set in use (model + dimension + pipeline version):
+ * the SQLite rows (store/) and the in-memory vectors (index/) change together, here and nowhere else.
+ * Other sets' vectors may be stored beside it (a change of model under way, or a model used before);
+ * `changeOver` moves search to another set once it is complete.
  *
  * Every write goes to SQLite first, in one transaction per file, and only then to memory, using the
  * vectors the caller already holds: nothing is read back after being written. After a kill -9 the
@@ -29,31 +31,70 @@ export interface EmbeddingSetKey {
 }
 
 export class Corpus {
-  private readonly index: VectorIndex;
-  private readonly floats: FloatRows;
+  private index: VectorIndex;
+  private floats: FloatRows;
+  private set: { id: number; dimension: number; modelId: string };
   /** Counts every change to what is stored; caches derived from the index (spelling's vocabulary) compare it. */
   changes = 0;
 
   private constructor(
     /** Read access to what is stored; writes go through the Corpus methods below. */
     readonly store: IndexStore,
-    /** The embedding set this corpus holds vectors of (store's `embedding_sets.id`). */
-    readonly embeddingSetId: number,
-    readonly dimension: number,
+    key: EmbeddingSetKey,
   ) {
-    // int8 rows in memory; candidates are rescored exactly from the float32 vectors SQLite already
-    // holds, so a million passages cost ~400 MB of RAM instead of 1.5 GB (src/core/vectors).
-    this.floats = sqliteFloatRows(store.db, 'SELECT vector FROM vectors WHERE chunk_id = ?', dimension);
-    this.index = new VectorIndex(dimension, { floats: this.floats });
+    this.set = { id: store.embeddingSet(key.modelId, key.dimension, key.pipelineVersion), dimension: key.dimension, modelId: key.modelId };
+    // Opened with a model used before (or whose change-over was interrupted after its last batch): every
+    // file whose passages all have its vectors is searchable at once, nothing embedded again.
+    store.adoptCompleteFiles(this.set.id);
+    ({ index: this.index, floats: this.floats } = Corpus.load(store, this.set.id, key.dimension));
   }
 
   /** The corpus for `key` in `store` (created on first use), with its stored vectors loaded into memory. */
   static open(store: IndexStore, key: EmbeddingSetKey): Corpus {
-    const setId = store.embeddingSet(key.modelId, key.dimension, key.pipelineVersion);
-    const corpus = new Corpus(store, setId, key.dimension);
-    // Only this set's vectors: files embedded by another model are re-embedded by the next scan, never mixed in.
-    for (const { chunkId, fileId, vector } of store.vectors(setId)) corpus.index.add(chunkId, blobToVector(vector), fileId);
-    return corpus;
+    return new Corpus(store, key);
+  }
+
+  /** One set's vectors in memory, searchable. */
+  private static load(store: IndexStore, setId: number, dimension: number): { index: VectorIndex; floats: FloatRows } {
+    // int8 rows in memory; candidates are rescored exactly from the float32 vectors SQLite already
+    // holds, so a million passages cost ~400 MB of RAM instead of 1.5 GB (src/core/vectors).
+    // setId is an integer from our own table: safe to write into the statement.
+    const floats = sqliteFloatRows(store.db, `SELECT vector FROM vectors WHERE chunk_id = ? AND embedding_set_id = ${Number(setId)}`, dimension);
+    const index = new VectorIndex(dimension, { floats });
+    // Only this set's vectors: files without them are embedded by the next scan, never mixed in.
+    for (const { chunkId, fileId, vector } of store.vectors(setId)) index.add(chunkId, blobToVector(vector), fileId);
+    return { index, floats };
+  }
+
+  /** The embedding set this corpus holds vectors of (store's `embedding_sets.id`). */
+  get embeddingSetId(): number {
+    return this.set.id;
+  }
+
+  get dimension(): number {
+    return this.set.dimension;
+  }
+
+  /** The model whose vectors answer searches. */
+  get modelId(): string {
+    return this.set.modelId;
+  }
+
+  /**
+   * Search another, complete embedding set from now on (a change of model): every indexed file moves to
+   * it in one transaction, then its vectors replace the in-memory index in one synchronous step, so no
+   * search sees half of each. Returns false (nothing changed) when passages still lack a vector of it.
+   */
+  changeOver(key: EmbeddingSetKey): boolean {
+    const setId = this.store.embeddingSet(key.modelId, key.dimension, key.pipelineVersion);
+    if (setId === this.set.id) return true;
+    if (this.store.useVectorSet(setId) === null) return false;
+    const loaded = Corpus.load(this.store, setId, key.dimension);
+    this.index = loaded.index;
+    this.floats = loaded.floats;
+    this.set = { id: setId, dimension: key.dimension, modelId: key.modelId };
+    this.changes++;
+    return true;
   }
 
   /** Passages searchable now. */
@@ -84,7 +125,7 @@ export class Corpus {
   copyFile(facts: FileFacts, source: IndexedFileRow): number {
     this.changes++;
     const old = this.store.fileByPath(facts.path);
-    const { fileId, rows } = this.store.copyIndexedFile(facts, source);
+    const { fileId, rows } = this.store.copyIndexedFile(facts, source, this.set.id);
     if (old) this.index.removeGroup(old.id);
     for (const r of rows) this.index.add(r.chunkId, blobToVector(r.vector), fileId);
     return fileId;
@@ -164,12 +205,12 @@ export class Corpus {
 
   /** The stored vectors of one file's passages, in order. */
   vectorsOfFile(fileId: number): { chunkId: number; vector: Float32Array }[] {
-    return this.store.vectorsOfFile(fileId).map((r) => ({ chunkId: r.chunkId, vector: blobToVector(r.vector) }));
+    return this.store.vectorsOfFile(fileId, this.set.id).map((r) => ({ chunkId: r.chunkId, vector: blobToVector(r.vector) }));
   }
 
   /** A stored file's vectors back into memory, unless they are there already. */
   private show(fileId: number): void {
     if (this.index.hasGroup(fileId)) return;
-    for (const { chunkId, vector } of this.store.vectorsOfFile(fileId)) this.index.add(chunkId, blobToVector(vector), fileId);
+    for (const { chunkId, vector } of this.store.vectorsOfFile(fileId, this.set.id)) this.index.add(chunkId, blobToVector(vector), fileId);
   }
 }

@@ -1,26 +1,29 @@
 /**
  * Move an index to another model without reading a single file again: every stored passage text is
- * embedded by the new model, then the index changes over in one transaction.
+ * embedded by the new model into that model's own embedding set, beside the vectors in use.
  *
- * New vectors go to a staging SQLite file beside the index (`<index>.reembed-<set>.sqlite`), one
- * transaction per batch, so a kill -9 loses at most the batch in flight and the next run continues
- * where it stopped. The index itself is untouched until every passage has its new vector: until then
- * the old model's vectors keep answering searches. The change-over (vectors and files to the new
- * embedding set) is one transaction; a run after a crash during it finds nothing left to do.
+ * Each batch is one transaction, so a kill -9 loses at most the batch in flight and the next run
+ * continues where it stopped (it embeds only the passages still without a vector of the new set).
+ * Nothing the index searches changes until every passage has its new vector: until then the old
+ * model's vectors keep answering. The change-over (every file to the new set) is one transaction, and
+ * the old set stays stored: switching back to it embeds nothing while it is still complete.
  *
- * Why staging and not a second row per passage: the index keeps one vector per passage (vectors'
- * key is chunk_id), so the old model's vectors are replaced, not kept beside the new ones.
+ * Passages of files indexed by the old model while this runs are found by the next look for missing
+ * vectors; the run ends only when none is missing, so the set it hands over is never partial.
  */
-import Database from 'better-sqlite3';
 import { existsSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { PIPELINE_VERSION } from '../pipeline';
 import { IndexStore } from '../store/index-store';
 import type { Embedder } from '../embed/types';
+import type { EmbeddingSetKey } from './corpus';
 
 export interface ReembedProgress {
   /** Passages with a vector from the new model (including those from an interrupted run). */
   done: number;
   total: number;
+  /** Passages this run embedded so far (0 throughout for a model whose vectors were complete). */
+  embedded: number;
   passagesPerSecond: number;
   etaSeconds: number | null;
 }
@@ -29,7 +32,7 @@ export interface ReembedResult {
   /** The index's model before and after. */
   from: string[];
   to: string;
-  /** Passages embedded by this run, and those found already embedded by an interrupted one. */
+  /** Passages embedded by this run, and those found already embedded (an interrupted run, or a model used before). */
   embedded: number;
   resumed: number;
   /** Files that changed over. */
@@ -37,80 +40,111 @@ export interface ReembedResult {
 }
 
 export interface ReembedOptions {
-  /** Passages per model call and per staging transaction (default 64). */
+  /** Passages per model call and per transaction (default 64). */
   batch?: number;
   signal?: AbortSignal;
   onProgress?: (p: ReembedProgress) => void;
 }
 
-export const stagingPath = (dbPath: string, setId: number) => `${dbPath}.reembed-${setId}.sqlite`;
+/** Thrown when a change of model is cancelled: what was embedded is kept, the next run continues. */
+export class ReembedCancelled extends Error {
+  override name = 'ReembedCancelled';
+  constructor() {
+    super('re-embedding cancelled; what was done is kept and the next run continues');
+  }
+}
 
+export const setKeyOf = (embedder: Embedder): EmbeddingSetKey => ({ modelId: embedder.modelId, dimension: embedder.dimension, pipelineVersion: PIPELINE_VERSION });
+
+/**
+ * Give every passage of every indexed file a vector of `embedder`'s set, in batches; resolves when none
+ * is missing. Does not change what the index searches (see `IndexStore.useVectorSet` / `Corpus.changeOver`).
+ */
+export async function embedMissing(store: IndexStore, embedder: Embedder, options: ReembedOptions = {}): Promise<{ setId: number; embedded: number; resumed: number }> {
+  const key = setKeyOf(embedder);
+  const setId = store.embeddingSet(key.modelId, key.dimension, key.pipelineVersion);
+  importLegacyStaging(store, setId);
+  const countDone = () => store.db.prepare('SELECT COUNT(*) FROM vectors WHERE embedding_set_id = ?').pluck().get(setId) as number;
+  const passages = () => store.db.prepare("SELECT COUNT(*) FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.state = 'indexed'").pluck().get() as number;
+  const resumed = countDone();
+  const batch = options.batch ?? 64;
+  const t0 = performance.now();
+  let embedded = 0;
+  let lastDone = -1;
+  for (;;) {
+    // A page at a time from the start: files indexed meanwhile (by the old model) are picked up by the next page.
+    let after = 0;
+    let found = 0;
+    for (;;) {
+      const page = store.passagesWithoutVectors(setId, after, batch);
+      if (page.length === 0) break;
+      if (options.signal?.aborted) throw new ReembedCancelled();
+      found += page.length;
+      after = page.at(-1)!.id;
+      const vectors = await embedder.encode(
+        page.map((c) => c.text),
+        { role: 'passage', signal: options.signal },
+      ).catch((err: unknown) => {
+        throw options.signal?.aborted ? new ReembedCancelled() : err;
+      });
+      if (vectors.some((v) => v.length !== key.dimension)) {
+        throw new Error(`dimension mismatch: ${key.modelId} says ${key.dimension} dimensions but gave ${vectors.find((v) => v.length !== key.dimension)!.length}`);
+      }
+      embedded += store.addVectors(setId, page.map((c, k) => ({ chunkId: c.id, vector: vectors[k] })));
+      const rate = embedded / ((performance.now() - t0) / 1000);
+      const total = passages();
+      const done = Math.min(total, countDone());
+      lastDone = done;
+      options.onProgress?.({ done, total, embedded, passagesPerSecond: rate, etaSeconds: rate > 0 ? (total - done) / rate : null });
+    }
+    if (found === 0) break;
+  }
+  // Said once more only when the last batch did not already report the end (nothing was missing, or files came in meanwhile).
+  const total = passages();
+  if (lastDone !== total) options.onProgress?.({ done: total, total, embedded, passagesPerSecond: embedded / Math.max(1e-3, (performance.now() - t0) / 1000), etaSeconds: 0 });
+  return { setId, embedded, resumed };
+}
+
+/** Move the index in `dbPath` to `embedder`'s model (the CLI's `models use --db`; the index is not open elsewhere). */
 export async function reembedIndex(dbPath: string, embedder: Embedder, options: ReembedOptions = {}): Promise<ReembedResult> {
   const store = new IndexStore(dbPath);
   try {
-    const db = store.db;
     const target = store.embeddingSet(embedder.modelId, embedder.dimension, PIPELINE_VERSION);
     const from = (
-      db
+      store.db
         .prepare(`SELECT DISTINCT es.model_id AS m FROM files f JOIN embedding_sets es ON es.id = f.embedding_set_id WHERE f.state = 'indexed' AND f.embedding_set_id <> ?`)
         .all(target) as Array<{ m: string }>
     ).map((r) => r.m);
-    const staging = stagingPath(dbPath, target);
-    const stage = new Database(staging);
-    stage.pragma('journal_mode = WAL');
-    stage.exec('CREATE TABLE IF NOT EXISTS pending (chunk_id INTEGER PRIMARY KEY, vector BLOB NOT NULL)');
-    const staged = new Set((stage.prepare('SELECT chunk_id AS id FROM pending').all() as Array<{ id: number }>).map((r) => r.id));
-    const todo = (
-      db
-        .prepare(`SELECT c.id, c.text FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.state = 'indexed' AND f.embedding_set_id <> ? ORDER BY c.id`)
-        .all(target) as Array<{ id: number; text: string }>
-    ).filter((c) => !staged.has(c.id));
-    const total = todo.length + staged.size;
-    const insert = stage.prepare('INSERT OR REPLACE INTO pending (chunk_id, vector) VALUES (?, ?)');
-    const write = stage.transaction((rows: Array<{ id: number; vector: Float32Array }>) => {
-      for (const r of rows) insert.run(r.id, Buffer.from(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength));
-    });
-    const batch = options.batch ?? 64;
-    const t0 = performance.now();
-    let embedded = 0;
-    try {
-      for (let i = 0; i < todo.length; i += batch) {
-        if (options.signal?.aborted) throw new Error('re-embedding cancelled; what was done is kept and the next run continues');
-        const part = todo.slice(i, i + batch);
-        const vectors = await embedder.encode(
-          part.map((c) => c.text),
-          { role: 'passage' },
-        );
-        write(part.map((c, k) => ({ id: c.id, vector: vectors[k] })));
-        embedded += part.length;
-        const rate = embedded / ((performance.now() - t0) / 1000);
-        options.onProgress?.({ done: staged.size + embedded, total, passagesPerSecond: rate, etaSeconds: rate > 0 ? (total - staged.size - embedded) / rate : null });
-      }
-    } finally {
-      stage.close();
+    for (;;) {
+      const { embedded, resumed } = await embedMissing(store, embedder, options);
+      const files = store.useVectorSet(target);
+      // Null only if a file was indexed between the last batch and here: embed its passages too.
+      if (files !== null) return { from, to: embedder.modelId, embedded, resumed, files };
     }
-    // Every passage has its new vector: change over in one transaction.
-    db.prepare('ATTACH DATABASE ? AS staging').run(staging);
-    let files = 0;
-    try {
-      db.transaction(() => {
-        db.prepare(
-          `UPDATE vectors SET embedding_set_id = ?, vector = (SELECT p.vector FROM staging.pending p WHERE p.chunk_id = vectors.chunk_id)
-           WHERE chunk_id IN (SELECT chunk_id FROM staging.pending)`,
-        ).run(target);
-        files = db
-          .prepare(
-            `UPDATE files SET embedding_set_id = ? WHERE state = 'indexed' AND embedding_set_id <> ?
-             AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.file_id = files.id AND c.id NOT IN (SELECT chunk_id FROM staging.pending))`,
-          )
-          .run(target, target).changes;
-      })();
-    } finally {
-      db.prepare('DETACH DATABASE staging').run();
-    }
-    for (const suffix of ['', '-wal', '-shm']) if (existsSync(staging + suffix)) rmSync(staging + suffix);
-    return { from, to: embedder.modelId, embedded, resumed: staged.size, files };
   } finally {
     store.close();
   }
+}
+
+/**
+ * A change of model interrupted under Trove before index schema 4 left its vectors in a staging file beside the
+ * index (`<index>.reembed-<set>.sqlite`): take them in rather than embed them again, then delete it.
+ */
+function importLegacyStaging(store: IndexStore, setId: number): void {
+  const file = store.db.name;
+  const staging = `${file}.reembed-${setId}.sqlite`;
+  if (!file || !existsSync(staging)) return;
+  const stage = new Database(staging, { readonly: true });
+  try {
+    const rows = (stage.prepare('SELECT chunk_id AS chunkId, vector FROM pending').all() as Array<{ chunkId: number; vector: Buffer }>).map((r) => ({
+      chunkId: r.chunkId,
+      vector: new Float32Array(r.vector.buffer.slice(r.vector.byteOffset, r.vector.byteOffset + r.vector.byteLength)),
+    }));
+    store.addVectors(setId, rows);
+  } catch {
+    // An unreadable staging file only costs re-embedding its passages.
+  } finally {
+    stage.close();
+  }
+  for (const suffix of ['', '-wal', '-shm']) rmSync(staging + suffix, { force: true });
 }

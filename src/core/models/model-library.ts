@@ -35,6 +35,8 @@ export interface ModelLibraryOptions {
 interface LibraryState {
   current?: string;
   endpoint?: string;
+  /** A change of the running engine's model not finished yet (the choice): the next start continues it. */
+  switching?: string | null;
 }
 
 /** A model name the library cannot act on, with what to do instead. */
@@ -111,6 +113,15 @@ export class ModelLibrary {
     const tmp = `${this.statePath}.tmp`;
     writeFileSync(tmp, JSON.stringify({ ...this.state(), ...patch }, null, 2));
     renameSync(tmp, this.statePath);
+  }
+
+  /** The model a change of model was under way to when Trove stopped (continued at the next start), if any. */
+  get pendingSwitch(): string | null {
+    return this.state().switching ?? null;
+  }
+
+  set pendingSwitch(choice: string | null) {
+    this.save({ switching: choice });
   }
 
   get endpoint(): string {

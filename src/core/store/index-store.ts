@@ -51,6 +51,24 @@ export interface FileFacts {
   contentHash: string | null;
 }
 
+/** One model's vectors in an index (`status` shows these). */
+export interface VectorSetSummary {
+  /** embedding_sets.id */
+  id: number;
+  modelId: string;
+  dimension: number;
+  pipelineVersion: number;
+  /** Passages with a vector of this set, and passages of indexed files. */
+  vectors: number;
+  passages: number;
+  /** Every passage has a vector of this set: switching to its model needs no embedding. */
+  complete: boolean;
+  /** Indexed files searched with this set now. */
+  files: number;
+  /** Bytes its vectors take (float32). */
+  bytes: number;
+}
+
 const FILE_COLUMNS = `id, folder_id AS folderId, path, size, mtime_ms AS mtimeMs, content_hash AS contentHash,
   state, error, embedding_set_id AS embeddingSetId, updated_at AS updatedAt`;
 
@@ -157,29 +175,28 @@ export class IndexStore {
   }
 
   /**
-   * Store `facts.path` with a copy of another file's chunks and vectors (same content, no re-embedding).
-   * Returns the new ids with the copied vectors, so the caller need not read them again.
+   * Store `facts.path` with a copy of another file's chunks and vectors, of every embedding set (same
+   * content, no re-embedding). Returns the new ids with the copied vectors of `setId`, so the caller
+   * need not read them again.
    */
-  copyIndexedFile(facts: FileFacts, source: IndexedFileRow): { fileId: number; rows: { chunkId: number; vector: Buffer }[] } {
+  copyIndexedFile(facts: FileFacts, source: IndexedFileRow, setId: number): { fileId: number; rows: { chunkId: number; vector: Buffer }[] } {
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM files WHERE path = ?').run(facts.path);
       const fileId = this.insertFile(facts, 'indexed', null, source.embeddingSetId);
       this.words.setFile(fileId, facts.path);
       const chunks = this.db
-        .prepare(
-          `SELECT c.seq, c.start, c.end, c.location, c.text, v.embedding_set_id AS setId, v.vector
-           FROM chunks c JOIN vectors v ON v.chunk_id = c.id WHERE c.file_id = ? ORDER BY c.seq`,
-        )
-        .all(source.id) as (Omit<StoredChunk, 'id' | 'fileId'> & { setId: number; vector: Buffer })[];
+        .prepare('SELECT c.id, c.seq, c.start, c.end, c.location, c.text FROM chunks c WHERE c.file_id = ? ORDER BY c.seq')
+        .all(source.id) as Omit<StoredChunk, 'fileId'>[];
       const insertChunk = this.db.prepare(
         'INSERT INTO chunks (file_id, seq, start, end, location, text) VALUES (?, ?, ?, ?, ?, ?)',
       );
-      const insertVector = this.db.prepare('INSERT INTO vectors (chunk_id, embedding_set_id, vector) VALUES (?, ?, ?)');
+      const copyVectors = this.db.prepare('INSERT INTO vectors (chunk_id, embedding_set_id, vector) SELECT ?, embedding_set_id, vector FROM vectors WHERE chunk_id = ?');
+      const vectorOf = this.db.prepare('SELECT vector FROM vectors WHERE chunk_id = ? AND embedding_set_id = ?').pluck();
       const rows = chunks.map((c) => {
         const chunkId = Number(insertChunk.run(fileId, c.seq, c.start, c.end, c.location, c.text).lastInsertRowid);
         this.words.addChunk(chunkId, c.text);
-        insertVector.run(chunkId, c.setId, c.vector);
-        return { chunkId, vector: c.vector };
+        copyVectors.run(chunkId, c.id);
+        return { chunkId, vector: vectorOf.get(chunkId, setId) as Buffer };
       });
       return { fileId, rows };
     })();
@@ -216,20 +233,98 @@ export class IndexStore {
     return row?.id;
   }
 
-  /** Every vector of one set, for loading the in-memory index. */
+  /** Every vector of one set, of the files searched in that set, for loading the in-memory index. */
   *vectors(embeddingSetId: number): Generator<{ chunkId: number; fileId: number; vector: Buffer }> {
     const stmt = this.db.prepare(
-      'SELECT v.chunk_id AS chunkId, c.file_id AS fileId, v.vector AS vector FROM vectors v JOIN chunks c ON c.id = v.chunk_id WHERE v.embedding_set_id = ? ORDER BY c.file_id, c.seq',
+      `SELECT v.chunk_id AS chunkId, c.file_id AS fileId, v.vector AS vector FROM vectors v JOIN chunks c ON c.id = v.chunk_id
+       JOIN files f ON f.id = c.file_id AND f.embedding_set_id = v.embedding_set_id
+       WHERE v.embedding_set_id = ? ORDER BY c.file_id, c.seq`,
     );
     yield* stmt.iterate(embeddingSetId) as Iterable<{ chunkId: number; fileId: number; vector: Buffer }>;
   }
 
-  vectorsOfFile(fileId: number): { chunkId: number; vector: Buffer }[] {
+  /** One file's vectors of one set, in passage order. */
+  vectorsOfFile(fileId: number, setId: number): { chunkId: number; vector: Buffer }[] {
     return this.db
       .prepare(
-        'SELECT v.chunk_id AS chunkId, v.vector AS vector FROM vectors v JOIN chunks c ON c.id = v.chunk_id WHERE c.file_id = ? ORDER BY c.seq',
+        'SELECT v.chunk_id AS chunkId, v.vector AS vector FROM vectors v JOIN chunks c ON c.id = v.chunk_id WHERE c.file_id = ? AND v.embedding_set_id = ? ORDER BY c.seq',
       )
-      .all(fileId) as { chunkId: number; vector: Buffer }[];
+      .all(fileId, setId) as { chunkId: number; vector: Buffer }[];
+  }
+
+  /** Passages of indexed files without a vector of `setId`, by id after `afterId`: what a change of model still has to embed. */
+  passagesWithoutVectors(setId: number, afterId: number, limit: number): { id: number; text: string }[] {
+    return this.db
+      .prepare(
+        `SELECT c.id, c.text FROM chunks c JOIN files f ON f.id = c.file_id
+         WHERE f.state = 'indexed' AND c.id > ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.chunk_id = c.id AND v.embedding_set_id = ?)
+         ORDER BY c.id LIMIT ?`,
+      )
+      .all(afterId, setId, limit) as { id: number; text: string }[];
+  }
+
+  /**
+   * Store vectors of `setId` for these passages in one transaction. A passage whose file was re-indexed
+   * or deleted meanwhile is gone and skipped (its new passages are found by the next look for missing ones).
+   */
+  addVectors(setId: number, rows: { chunkId: number; vector: Float32Array }[]): number {
+    const insert = this.db.prepare(
+      'INSERT OR REPLACE INTO vectors (chunk_id, embedding_set_id, vector) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM chunks WHERE id = ?)',
+    );
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const r of rows) n += insert.run(r.chunkId, setId, Buffer.from(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength), r.chunkId).changes;
+      return n;
+    })();
+  }
+
+  /**
+   * Make `setId` the set every indexed file is searched in, when it is complete (every passage of every
+   * indexed file has a vector of it): one transaction, so the index is never half one model, half another.
+   * Returns the files that changed set, or null when passages are still missing.
+   */
+  useVectorSet(setId: number): number | null {
+    return this.db.transaction(() => (this.passagesWithoutVectors(setId, 0, 1).length > 0 ? null : this.adoptCompleteFiles(setId)))();
+  }
+
+  /**
+   * Search every indexed file that has a vector of `setId` for each of its passages in that set (opening
+   * the index with a model used before): they need no embedding. Returns how many files changed set.
+   */
+  adoptCompleteFiles(setId: number): number {
+    return this.db
+      .prepare(
+        `UPDATE files SET embedding_set_id = ? WHERE state = 'indexed' AND embedding_set_id IS NOT ?
+         AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.file_id = files.id
+           AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.chunk_id = c.id AND v.embedding_set_id = ?))`,
+      )
+      .run(setId, setId, setId).changes;
+  }
+
+  /** Every embedding set with vectors stored: its model, how many passages it covers of how many, and its size. */
+  vectorSets(): VectorSetSummary[] {
+    const passages = this.db.prepare("SELECT COUNT(*) FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.state = 'indexed'").pluck().get() as number;
+    const rows = this.db
+      .prepare(
+        `SELECT es.id, es.model_id AS modelId, es.dimension, es.pipeline_version AS pipelineVersion,
+           (SELECT COUNT(*) FROM vectors v WHERE v.embedding_set_id = es.id) AS vectors,
+           (SELECT COUNT(*) FROM files f WHERE f.state = 'indexed' AND f.embedding_set_id = es.id) AS files
+         FROM embedding_sets es ORDER BY es.id`,
+      )
+      .all() as Omit<VectorSetSummary, 'passages' | 'bytes' | 'complete'>[];
+    return rows
+      .filter((r) => r.vectors > 0 || r.files > 0)
+      // float32 vectors: the size on disk is the count times 4 bytes per dimension (no need to sum the blobs).
+      .map((r) => ({ ...r, passages, bytes: r.vectors * r.dimension * 4, complete: r.vectors >= passages }));
+  }
+
+  /** Drop every vector of one set (a model removed or pruned); returns how many were dropped. */
+  dropVectorSet(setId: number): number {
+    return this.db.transaction(() => {
+      const n = this.db.prepare('DELETE FROM vectors WHERE embedding_set_id = ?').run(setId).changes;
+      this.db.prepare("UPDATE files SET embedding_set_id = NULL WHERE embedding_set_id = ? AND state = 'indexed'").run(setId);
+      return n;
+    })();
   }
 
   /** Rows of these chunks (one statement, prepared once: search reads a hundred per query). */

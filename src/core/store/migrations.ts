@@ -114,6 +114,28 @@ export const migrations: Migration[] = [
       }
     },
   },
+  {
+    version: 4,
+    name: 'a vector per passage per embedding set (vectors of several models side by side)',
+    up(db) {
+      // Until now a passage held one vector (key chunk_id), so changing the model replaced the old
+      // model's vectors. Keyed by (passage, set), the old set stays beside the new one: the old model
+      // answers until the new set is complete, and switching back to a complete set embeds nothing.
+      // A rowid table, not WITHOUT ROWID: a 384-d vector is 1.5 KB, too wide for a clustered key.
+      db.exec(`
+        CREATE TABLE vectors_by_set (
+          chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+          embedding_set_id INTEGER NOT NULL REFERENCES embedding_sets(id),
+          vector BLOB NOT NULL,
+          PRIMARY KEY (chunk_id, embedding_set_id)
+        );
+        INSERT INTO vectors_by_set (chunk_id, embedding_set_id, vector) SELECT chunk_id, embedding_set_id, vector FROM vectors;
+        DROP TABLE vectors;
+        ALTER TABLE vectors_by_set RENAME TO vectors;
+        CREATE INDEX vectors_set ON vectors(embedding_set_id);
+      `);
+    },
+  },
 ];
 
 /** Bring `db` up to the newest version; returns the versions applied. */

@@ -88,6 +88,42 @@ describe('store migrations', () => {
     store.close();
   });
 
+  test('migration 4 keeps a version-3 index\'s vectors and lets a passage hold one vector per model; deleting the file deletes them all', () => {
+    const f = file();
+    const v3 = new Database(f);
+    migrate(v3, migrations.slice(0, 3));
+    v3.prepare("INSERT INTO folders (path, added_at) VALUES ('/f', 0)").run();
+    v3.prepare("INSERT INTO embedding_sets (model_id, dimension, pipeline_version) VALUES ('old', 2, 1)").run();
+    v3.prepare("INSERT INTO files (folder_id, path, size, mtime_ms, content_hash, state, embedding_set_id, updated_at) VALUES (1, '/f/a.txt', 3, 1, 'h', 'indexed', 1, 0)").run();
+    v3.prepare("INSERT INTO chunks (file_id, seq, start, end, text) VALUES (1, 0, 0, 3, 'abc')").run();
+    v3.prepare('INSERT INTO vectors (chunk_id, embedding_set_id, vector) VALUES (1, 1, ?)').run(Buffer.from(new Float32Array([1, 0]).buffer));
+    // Before: one vector per passage, a second model's vector for it is refused.
+    v3.prepare("INSERT INTO embedding_sets (model_id, dimension, pipeline_version) VALUES ('new', 3, 1)").run();
+    assert.throws(() => v3.prepare('INSERT INTO vectors (chunk_id, embedding_set_id, vector) VALUES (1, 2, ?)').run(Buffer.alloc(12)), /UNIQUE|PRIMARY/);
+    v3.close();
+
+    const store = new IndexStore(f);
+    assert.equal(store.db.pragma('user_version', { simple: true }), 4);
+    const setId = store.embeddingSet('old', 2, 1);
+    assert.deepEqual([...store.vectors(setId)].map((v) => [v.chunkId, [...new Float32Array(new Uint8Array(v.vector).buffer)]]), [[1, [1, 0]]], 'the stored vector survived');
+    const other = store.embeddingSet('new', 3, 1);
+    assert.equal(store.addVectors(other, [{ chunkId: 1, vector: new Float32Array([0, 1, 0]) }]), 1, 'a second model\'s vector beside the first');
+    assert.deepEqual(
+      store.vectorSets().map((s) => [s.modelId, s.vectors, s.complete, s.files, s.bytes]),
+      [
+        ['old', 1, true, 1, 8],
+        ['new', 1, true, 0, 12],
+      ],
+    );
+    assert.equal(store.useVectorSet(other), 1, 'a complete set takes the files over');
+    store.deleteFile('/f/a.txt');
+    assert.equal(store.db.prepare('SELECT COUNT(*) FROM vectors').pluck().get(), 0, 'both models\' vectors went with the file');
+    // Rescoring reads one model's vector of a passage by its key, never scanning the other models' rows.
+    const plan = store.db.prepare('EXPLAIN QUERY PLAN SELECT vector FROM vectors WHERE chunk_id = ? AND embedding_set_id = ?').all(1, 1) as { detail: string }[];
+    assert.match(plan.map((p) => p.detail).join(' '), /USING INDEX sqlite_autoindex_vectors_1 \(chunk_id=\? AND embedding_set_id=\?\)/);
+    store.close();
+  });
+
   test('reopening does not re-run migrations', () => {
     const f = file();
     openDatabase(f).close();
