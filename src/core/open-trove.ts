@@ -4,7 +4,6 @@
  * Electron main process does the same with a utility-process launcher.
  */
 import { EventEmitter } from 'node:events';
-import { join } from 'node:path';
 import { EmbedderProcess } from './embed/embedder-process';
 import type { WorkerLauncher } from './embed/protocol';
 import { loadTokenCounter } from './embed/tokenizer';
@@ -13,6 +12,8 @@ import { defaultValidator, ModelLibrary } from './models/model-library';
 import { createQuestionService } from './questions/question-service';
 import { createQuestionsApi } from './questions/questions-api';
 import { createTroveService, type TroveListener, type TroveService } from './trove-service';
+import { internals } from './service/create-service';
+import { SwitchableEmbedder } from './embed/switchable-embedder';
 import type { EventName } from '../shared/api';
 import type { ModelsApi } from '../shared/models';
 import type { QuestionsApi } from '../shared/questions-api';
@@ -37,12 +38,14 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
   const library = new ModelLibrary({ dataDir: options.dataDir, shippedDir: options.shippedModelsDir });
   const modelDir = options.modelDir ?? library.currentDir();
   const variant = options.modelDir ? options.variant : (options.variant ?? library.currentVariant());
-  const [embedder, tokenCounter] = await Promise.all([
+  const [model, counter] = await Promise.all([
     EmbedderProcess.start({ modelDir, variant, launch: options.launch }),
     loadTokenCounter(modelDir),
   ]);
+  // One embedder for search, indexing and the banks, whose model a change of model swaps in place.
+  const embedder = new SwitchableEmbedder(model, counter);
   try {
-    const service = await createTroveService({ dataDir: options.dataDir, embedder, tokenCounter });
+    const service = await createTroveService({ dataDir: options.dataDir, embedder, tokenCounter: embedder.tokenCounter });
     let questions;
     try {
       questions = createQuestionService({ dataDir: options.dataDir, embedder });
@@ -55,11 +58,13 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
     // Import progress comes from the question banks, the other events from the folders-and-search engine.
     const imports = new EventEmitter().setMaxListeners(0);
     // Neither service owns the embedder it was given: stop it when both have stopped.
-    const modelsApi = createModelsApi(library, {
+    const { corpus, announceIndexChanged } = internals(service);
+    const { settled, stop, ...modelsApi } = createModelsApi(library, {
       validate: (dir) => defaultValidator(dir, options.launch),
-      dbPath: join(options.dataDir, 'index.sqlite'),
       startEmbedder: (dir, v) => EmbedderProcess.start({ modelDir: dir, variant: v, launch: options.launch }),
+      live: { engine: embedder, corpus, banks: questions.modelSwitch, tokenCounter: loadTokenCounter, onChanged: announceIndexChanged },
     });
+    void settled;
     return Object.assign(service, createQuestionsApi(questions, (p) => imports.emit('importProgress', p)), modelsApi, {
       on<E extends EventName>(event: E, listener: TroveListener<E>): () => void {
         if (event !== 'importProgress') return on(event, listener);
@@ -67,6 +72,8 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
         return () => imports.off(event, listener);
       },
       close: async () => {
+        // A change of model under way stops here and continues at the next start.
+        await stop();
         await Promise.allSettled([close(), questions.close()]);
         await embedder.close();
       },

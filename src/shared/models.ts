@@ -102,16 +102,53 @@ export interface ModelEntry {
 export interface ModelSwitch {
   /** The model being moved to. */
   to: string;
-  /** "embedding" while it runs; "done" when the index holds the new vectors (used from the next start); "failed" keeps the error. */
-  state: 'embedding' | 'done' | 'failed';
-  /** Passages with a vector from the new model, and all passages. */
+  /** The model answering until the change-over (its id). */
+  from: string;
+  /**
+   * "embedding" while it runs (the current model answers); "done" once the engine searches, indexes and
+   * answers questions with the new model (no restart); "failed" keeps the error; "cancelled": the
+   * current model stays, what was embedded is kept and choosing the model again continues from it.
+   */
+  state: 'embedding' | 'done' | 'failed' | 'cancelled';
+  /** What is being embedded: the index's passages, then the question banks' questions. */
+  stage: 'passages' | 'questions';
+  /** Passages (or questions) with a vector from the new model, and all of them. */
   done: number;
   total: number;
+  /** Passages and questions this change embedded (0 when the model's vectors were already complete). */
+  embedded: number;
   /** Passages per second; seconds left at that rate (null while unknown). */
   passagesPerSecond: number;
   etaSeconds: number | null;
   /** Why it failed, for people. */
   error?: string;
+}
+
+/** One model's vectors in the index: several are kept side by side, so switching back is immediate. */
+export interface IndexVectorSet {
+  /** Model id (with "@variant" for weights other than fp32). */
+  modelId: string;
+  /** Vector length. */
+  dimension: number;
+  /** Passages with a vector of this model, and all passages of indexed files. */
+  vectors: number;
+  passages: number;
+  /** Every passage has one: switching to this model embeds nothing. */
+  complete: boolean;
+  /** Indexed files searched with this model now (all of them for the model in use). */
+  files: number;
+  /** Bytes its vectors take in the index. */
+  bytes: number;
+  /** The model searches and indexing use now. */
+  inUse: boolean;
+}
+
+/** Which model a question bank's vectors come from. */
+export interface BankModel {
+  bank: string;
+  /** Model id of the vectors answering lookups in this bank. */
+  modelId: string;
+  questions: number;
 }
 
 /** The model manager's state. */
@@ -124,6 +161,10 @@ export interface ModelsOverview {
   models: ModelEntry[];
   /** The index moving to another model, if one was chosen in this session. */
   switching: ModelSwitch | null;
+  /** The index's vectors per model (empty without an index). */
+  index?: IndexVectorSet[];
+  /** Each question bank's model. */
+  banks?: BankModel[];
 }
 
 export interface ModelsApi {
@@ -137,13 +178,23 @@ export interface ModelsApi {
   /** Stop a download; what was fetched is kept and a later download resumes from it. */
   cancelModelDownload(name: string): Promise<ModelsOverview>;
   /**
-   * Choose an installed model. With an index, its stored passages are re-embedded in the background (no
-   * file is read again; see `switching`) while the current model keeps answering; the new model is
-   * used from the next start once that is complete. A kill midway resumes at the next choice.
+   * Choose an installed model. With an index, its stored passages and the banks' questions are embedded
+   * by it in the background (no file is read again; see `switching`) while the current model keeps
+   * answering; then the running engine changes over in place. Vectors of every model are kept, so
+   * choosing a model whose vectors are complete changes over at once. A kill midway resumes at the
+   * next start, without embedding again what was done. A model that fails to load is refused with the
+   * reason and the current one keeps working.
    */
   useModel(name: string): Promise<ModelsOverview>;
-  /** Delete a downloaded or added model (not the shipped one, not the one in use). */
+  /** Stop a change of model under way: the current model stays; what was embedded is kept for the next try. */
+  cancelModelSwitch(): Promise<ModelsOverview>;
+  /**
+   * Delete a downloaded or added model (not the shipped one, not the one in use), with its vectors in
+   * the index and the question banks.
+   */
   removeModel(name: string): Promise<ModelsOverview>;
+  /** Drop the index's and banks' vectors of a model not in use (a model id from `index`), keeping the model installed. */
+  dropModelVectors(modelId: string): Promise<ModelsOverview>;
   /**
    * Check a sentence-transformers folder exported to ONNX (modules.json, pooling, tokenizer, graph) and
    * copy it into Trove's models. Refusals name the file at fault; the current model keeps working.
@@ -176,7 +227,9 @@ export const modelsSchemas = {
   downloadModel: z.tuple([modelName]),
   cancelModelDownload: z.tuple([modelName]),
   useModel: z.tuple([modelName]),
+  cancelModelSwitch: z.tuple([]),
   removeModel: z.tuple([modelName]),
+  dropModelVectors: z.tuple([z.string().min(1).max(400)]),
   addModelFolder: z.tuple([folderPath]),
   setModelEndpoint: z.tuple([endpointUrl]),
 };

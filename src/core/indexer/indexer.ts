@@ -228,6 +228,8 @@ export class Indexer {
 
   private async processBatch(batch: IndexJob[]): Promise<void> {
     const { corpus } = this.deps;
+    // The model these passages are cut for and embedded by; see the change-over check below.
+    const setId = corpus.embeddingSetId;
     const toEmbed: { facts: FileFacts; chunks: Chunk[] }[] = [];
     let chunkCount = 0;
     let done = 0;
@@ -272,6 +274,13 @@ export class Indexer {
         return;
       }
       this.totals.embedMs += performance.now() - t0;
+      if (corpus.embeddingSetId !== setId) {
+        // The index changed over to another model while these passages were cut and embedded by the
+        // old one: writing them would mix two models. Cut and embed them again with the new one.
+        this.requeueFront(toEmbed.map(({ facts }) => ({ path: facts.path, folderId: facts.folderId })));
+        this.meter.record(done, 0);
+        return;
+      }
       let v = 0;
       for (const { facts, chunks } of toEmbed) {
         const stored = chunks.map((c) => ({ ...c, vector: vectors[v++] }));

@@ -196,13 +196,64 @@ export class BankStore {
     for (const r of rows) yield { id: r.id, externalId: r.external_id, question: r.question, answer: r.answer };
   }
 
-  /** Replace vectors after re-embedding with another model; each call is one transaction. */
-  replaceVectors(bankId: number, modelId: string, rows: Array<{ id: number; vector: Float32Array }>, last: boolean): void {
-    const upd = this.db.prepare('UPDATE questions SET vector = ? WHERE id = ? AND bank_id = ?');
+  /** Questions of a bank without a vector of `modelId` (its own model's vectors count), by id after `afterId`. */
+  questionsWithoutVectors(bankId: number, modelId: string, afterId: number, limit: number): Array<{ id: number; question: string }> {
+    return this.db
+      .prepare(
+        `SELECT q.id, q.question FROM questions q JOIN banks b ON b.id = q.bank_id
+         WHERE q.bank_id = ? AND b.model_id <> ? AND q.id > ?
+           AND NOT EXISTS (SELECT 1 FROM question_vectors v WHERE v.question_id = q.id AND v.model_id = ?)
+         ORDER BY q.id LIMIT ?`,
+      )
+      .all(bankId, modelId, afterId, modelId, limit) as Array<{ id: number; question: string }>;
+  }
+
+  /** How many questions of a bank lack a vector of `modelId` (0 when it is the bank's model). */
+  countWithoutVectors(bankId: number, modelId: string): number {
+    return this.db
+      .prepare(
+        `SELECT COUNT(*) FROM questions q JOIN banks b ON b.id = q.bank_id
+         WHERE q.bank_id = ? AND b.model_id <> ? AND NOT EXISTS (SELECT 1 FROM question_vectors v WHERE v.question_id = q.id AND v.model_id = ?)`,
+      )
+      .pluck()
+      .get(bankId, modelId, modelId) as number;
+  }
+
+  /** Store vectors of another model for these questions, one transaction; questions deleted meanwhile are skipped. */
+  addModelVectors(modelId: string, rows: Array<{ id: number; vector: Float32Array }>): void {
+    const ins = this.db.prepare(
+      'INSERT OR REPLACE INTO question_vectors (question_id, model_id, vector) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM questions WHERE id = ?)',
+    );
     this.db.transaction(() => {
-      for (const r of rows) upd.run(vectorToBlob(r.vector), r.id, bankId);
-      if (last) this.db.prepare('UPDATE banks SET model_id = ?, updated_at = ? WHERE id = ?').run(modelId, Date.now(), bankId);
+      for (const r of rows) ins.run(r.id, modelId, vectorToBlob(r.vector), r.id);
     })();
+  }
+
+  /**
+   * Make `modelId` the bank's model when every question has a vector of it: one transaction swaps them
+   * in and keeps the previous model's vectors for switching back. Returns false (nothing changed) when
+   * some question still lacks one.
+   */
+  changeModel(bankId: number, modelId: string): boolean {
+    return this.db.transaction(() => {
+      const bank = this.db.prepare('SELECT model_id FROM banks WHERE id = ?').pluck().get(bankId) as string | undefined;
+      if (bank === undefined || bank === modelId) return true;
+      if (this.questionsWithoutVectors(bankId, modelId, 0, 1).length > 0) return false;
+      this.db
+        .prepare('INSERT OR REPLACE INTO question_vectors (question_id, model_id, vector) SELECT id, ?, vector FROM questions WHERE bank_id = ?')
+        .run(bank, bankId);
+      this.db
+        .prepare('UPDATE questions SET vector = (SELECT v.vector FROM question_vectors v WHERE v.question_id = questions.id AND v.model_id = ?) WHERE bank_id = ?')
+        .run(modelId, bankId);
+      this.db.prepare('DELETE FROM question_vectors WHERE model_id = ? AND question_id IN (SELECT id FROM questions WHERE bank_id = ?)').run(modelId, bankId);
+      this.db.prepare('UPDATE banks SET model_id = ?, updated_at = ? WHERE id = ?').run(modelId, Date.now(), bankId);
+      return true;
+    })();
+  }
+
+  /** Drop the kept vectors of a model no longer wanted (removed or pruned). */
+  dropModelVectors(modelId: string): number {
+    return this.db.prepare('DELETE FROM question_vectors WHERE model_id = ?').run(modelId).changes;
   }
 
   setReview(bankId: number, a: number, b: number, decision: PairDecision | null): void {

@@ -81,6 +81,26 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'question vectors of other models (a change of model under way, or a model used before)',
+    up(db) {
+      db.exec(`
+        -- questions.vector holds the vector of the bank's model (banks.model_id), which answers. A change
+        -- of model fills this table for the new model first, batch by batch (a kill loses one batch),
+        -- then swaps it in with one transaction; the old model's vectors stay here for switching back.
+        -- A question whose text changes drops its rows here: they were made from the old text.
+        CREATE TABLE question_vectors (
+          question_id INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+          model_id TEXT NOT NULL,
+          vector BLOB NOT NULL,
+          PRIMARY KEY (question_id, model_id)
+        );
+        CREATE TRIGGER question_vectors_stale AFTER UPDATE OF question ON questions WHEN new.question IS NOT old.question
+        BEGIN DELETE FROM question_vectors WHERE question_id = new.id; END;
+      `);
+    },
+  },
 ];
 
 /** Bring `db` up to the newest version; returns the versions applied. */

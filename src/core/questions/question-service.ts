@@ -60,28 +60,85 @@ const PROGRESS_EVERY_MS = 500;
 
 const sha = (s: string) => createHash('sha256').update(s).digest('base64');
 
-export function createQuestionService(options: QuestionServiceOptions): QuestionService & { index(bank: string): Promise<VectorIndex> } {
+/** How the banks follow a change of model in the running engine (driven by core/models/live-switch). */
+export interface BankModelSwitch {
+  /** Give every question of every bank a vector of `next`'s model, kept beside the vectors in use; resumes after a kill. */
+  embedMissing(next: Embedder, options?: { signal?: AbortSignal; onProgress?: (done: number, total: number, embedded: number) => void }): Promise<number>;
+  /** Every question has a vector of `modelId` (synchronous: checked in the same step as the change-over). */
+  ready(modelId: string): boolean;
+  /** The shared embedder now runs `modelId`: swap every bank's vectors to it (synchronous, each bank one transaction). */
+  changeOver(modelId: string): void;
+  /** Each bank's model and size. */
+  banks(): Array<{ bank: string; modelId: string; questions: number }>;
+  /** Drop the kept vectors of a model (not the one any bank uses); returns how many. */
+  dropModel(modelId: string): number;
+}
+
+export function createQuestionService(
+  options: QuestionServiceOptions,
+): QuestionService & { index(bank: string): Promise<VectorIndex>; modelSwitch: BankModelSwitch } {
   const { embedder } = options;
   const store = new BankStore(openQuestionsDb(options.dataDir));
-  const kernels = new VectorKernels(embedder.dimension, options.threads);
+  let kernels = new VectorKernels(embedder.dimension, options.threads);
   // Lookups scan on one thread (VectorIndex's default): the ask's embedding runs beside them in the
   // embedding process, and on this shared 2-core machine a second scan thread made lookups slower.
   const indexes = new Map<number, VectorIndex>();
   let reader = options.reader ?? null;
   const importReader = () => (reader ??= new IsolatedExtractor({ fileTypes: [], memoryMb: 1024, timeoutMs: 120_000 }));
 
-  /** Vectors of another model are re-embedded (in transactions of 512), never mixed with this one's. */
-  async function ensureModel(bank: QuestionBank): Promise<QuestionBank> {
-    if (bank.modelId === embedder.modelId) return bank;
-    indexes.delete(bank.id);
-    const all = [...store.iterateQuestions(bank.id)];
-    for (let i = 0; i < all.length || i === 0; i += 512) {
-      const part = all.slice(i, i + 512);
-      const vectors = part.length ? await embedder.encode(part.map((q) => q.question), { role: 'query' }) : [];
-      store.replaceVectors(bank.id, embedder.modelId, part.map((q, k) => ({ id: q.id, vector: vectors[k] })), i + 512 >= all.length);
+  /**
+   * Questions of `bankId` without a vector of `model`'s id get one, in transactions of 512 kept beside
+   * the vectors in use (a kill loses one batch); returns how many were embedded.
+   */
+  async function embedBank(bankId: number, model: Embedder, signal?: AbortSignal, onBatch?: (n: number) => void): Promise<number> {
+    let embedded = 0;
+    for (let after = 0; ; ) {
+      const part = store.questionsWithoutVectors(bankId, model.modelId, after, 512);
+      if (part.length === 0) return embedded;
+      if (signal?.aborted) throw new Error('re-embedding the question banks was cancelled; what was done is kept');
+      const vectors = await model.encode(part.map((q) => q.question), { role: 'query', signal });
+      store.addModelVectors(model.modelId, part.map((q, k) => ({ id: q.id, vector: vectors[k] })));
+      embedded += part.length;
+      onBatch?.(part.length);
+      after = part.at(-1)!.id;
     }
-    return store.getBank(bank.name);
   }
+
+  /** A bank made with another model is re-embedded before use, then swapped over whole: never mixed. */
+  async function ensureModel(bank: QuestionBank): Promise<QuestionBank> {
+    while (bank.modelId !== embedder.modelId) {
+      await embedBank(bank.id, embedder);
+      indexes.delete(bank.id);
+      store.changeModel(bank.id, embedder.modelId);
+      bank = store.getBank(bank.name);
+    }
+    return bank;
+  }
+
+  const modelSwitch: BankModelSwitch = {
+    async embedMissing(next, opts = {}) {
+      const banks = store.listBanks().filter((b) => b.modelId !== next.modelId);
+      const total = banks.reduce((n, b) => n + b.size, 0);
+      // Questions already embedded by an interrupted change (or kept from when the model was used before) count as done.
+      let done = total - banks.reduce((n, b) => n + store.countWithoutVectors(b.id, next.modelId), 0);
+      let embedded = 0;
+      for (const bank of banks) {
+        embedded += await embedBank(bank.id, next, opts.signal, (n) => opts.onProgress?.((done += n), total, embedded + n));
+      }
+      return embedded;
+    },
+    ready: (modelId) => store.listBanks().every((b) => b.modelId === modelId || store.questionsWithoutVectors(b.id, modelId, 0, 1).length === 0),
+    banks: () => store.listBanks().map((b) => ({ bank: b.name, modelId: b.modelId, questions: b.size })),
+    dropModel: (modelId) => store.dropModelVectors(modelId),
+    changeOver(modelId) {
+      for (const bank of store.listBanks()) store.changeModel(bank.id, modelId);
+      indexes.clear();
+      if (embedder.dimension !== kernels.dimension) {
+        void kernels.close();
+        kernels = new VectorKernels(embedder.dimension, options.threads);
+      }
+    },
+  };
 
   async function index(name: string): Promise<VectorIndex> {
     const bank = await ensureModel(store.getBank(name));
@@ -142,6 +199,7 @@ export function createQuestionService(options: QuestionServiceOptions): Question
 
   return {
     index,
+    modelSwitch,
     importFile,
 
     async sync(name) {
@@ -177,8 +235,13 @@ export function createQuestionService(options: QuestionServiceOptions): Question
     async ask(name, text, opts: AskOptions = {}): Promise<QuestionMatch[]> {
       const k = opts.k ?? 5;
       const same = opts.sameThreshold ?? DEFAULT_SAME_THRESHOLD;
-      const idx = await index(name);
-      const [vector] = await embedder.encode([text], { priority: 'high', role: 'query' });
+      let idx: VectorIndex;
+      let vector: Float32Array;
+      // A change of model may finish while the question is embedded: then look it up again with the new one.
+      do {
+        idx = await index(name);
+        [vector] = await embedder.encode([text], { priority: 'high', role: 'query' });
+      } while (vector.length !== idx.dimension || store.getBank(name).modelId !== embedder.modelId);
       const hits = idx.search(vector, k);
       const rows = store.questions(hits.map((h) => h.id));
       return hits.map((h) => {

@@ -71,6 +71,20 @@ export class FileSearch {
   }
 
   /**
+   * The query's vector from the model whose vectors the corpus searches. The model may change over
+   * while the query is being embedded (a change of model finishing): then it is embedded again by the
+   * new one, never scored against the other model's vectors.
+   */
+  private async queryVector(text: string): Promise<Float32Array> {
+    for (let attempt = 0; ; attempt++) {
+      const model = this.corpus.modelId;
+      const [vector] = await this.embedder.encode([text], { priority: 'high', role: 'query' });
+      if (this.corpus.modelId === model && vector.length === this.corpus.dimension) return vector;
+      if (attempt === 2) throw new Error(`the model gave ${vector.length}-dimensional vectors; the index holds ${this.corpus.dimension}-dimensional ones of ${this.corpus.modelId}`);
+    }
+  }
+
+  /**
    * A word that no passage holds may be a typo ("stahs") or simply a word these files do not use
    * ("binds" among ten abstracts). So the query is searched as typed first, and the spelling
    * correction is searched too only when some word is unknown; the correction is shown only when it
@@ -102,7 +116,7 @@ export class FileSearch {
     const accept = this.acceptedFiles(query.filters, folders, parsed);
     const searchable = (fileId: number) => this.corpus.isSearchable(fileId) && (!accept || accept.has(fileId));
 
-    const vector = mode !== 'words' && parsed.meaningText ? (await this.embedder.encode([parsed.meaningText], { priority: 'high', role: 'query' }))[0] : null;
+    const vector = mode !== 'words' && parsed.meaningText ? await this.queryVector(parsed.meaningText) : null;
     // No file passes the filters: nothing to rank (and no full scan looking for an accepted row).
     const dense = vector && accept?.size !== 0 ? this.corpus.nearestPassages(vector, DEPTH, accept ? (f) => accept.has(f) : undefined) : [];
     // A pasted page of text: its first distinct words are plenty for bm25 (FTS5 evaluates every OR branch).

@@ -250,11 +250,19 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
   Object.defineProperty(service, 'store', { value: store, enumerable: false });
   Object.defineProperty(service, 'corpus', { value: corpus, enumerable: false });
   Object.defineProperty(service, 'fileSearch', { value: fileSearch, enumerable: false });
+  Object.defineProperty(service, 'announceIndexChanged', { value: () => events.emit('indexChanged', { at: Date.now() }), enumerable: false });
   return service;
 }
 
 /** Internals for the CLI summary, benchmarks and tests: totals of what the indexer did, the store and the corpus. */
-export function internals(service: TroveService): { indexer: Indexer; store: IndexStore; corpus: Corpus; fileSearch: FileSearch } {
-  const s = service as unknown as { indexer: Indexer; store: IndexStore; corpus: Corpus; fileSearch: FileSearch };
-  return { indexer: s.indexer, store: s.store, corpus: s.corpus, fileSearch: s.fileSearch };
+export function internals(service: TroveService): {
+  indexer: Indexer;
+  store: IndexStore;
+  corpus: Corpus;
+  fileSearch: FileSearch;
+  /** Tell windows their results changed (the model changed over under them). */
+  announceIndexChanged: () => void;
+} {
+  const s = service as unknown as ReturnType<typeof internals>;
+  return { indexer: s.indexer, store: s.store, corpus: s.corpus, fileSearch: s.fileSearch, announceIndexChanged: s.announceIndexChanged };
 }

@@ -19,7 +19,7 @@ describe('questions.db migrations', () => {
     const db = openQuestionsDb(join(dir, 'new'));
     assert.equal(db.pragma('user_version', { simple: true }), migrations.at(-1)!.version);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-    assert.deepEqual(tables(db), ['banks', 'merged_pairs', 'pair_reviews', 'questions']);
+    assert.deepEqual(tables(db), ['banks', 'merged_pairs', 'pair_reviews', 'question_vectors', 'questions']);
     db.close();
   });
 
@@ -65,7 +65,7 @@ describe('questions.db migrations', () => {
     const ins = db.prepare("INSERT INTO questions (bank_id, question, content_hash, question_hash, vector) VALUES (1, ?, 'h', 'h', ?)");
     ins.run('How do I reset my password?', vectorToBlob(Float32Array.of(0.6, 0.8)));
     ins.run('I forgot my password', vectorToBlob(Float32Array.of(0.8, 0.6)));
-    assert.deepEqual(migrate(db), [3]);
+    assert.deepEqual(migrate(db, migrations.slice(0, 3)), [3]);
     const store = new BankStore(db);
     store.setReview(1, 1, 2, 'keep');
     store.merge(1, 1, 2);
@@ -75,6 +75,39 @@ describe('questions.db migrations', () => {
     assert.deepEqual(store.separatePairs(1), [], 'the review went with the merged question');
     store.deleteBank('b');
     assert.deepEqual(store.mergedPairs(1), [], 'a deleted bank takes its merges along');
+    db.close();
+  });
+
+  test('4: a version-3 bank keeps its vectors; another model\'s are swapped in whole, kept for switching back, and dropped when a question changes', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, migrations.slice(0, 3));
+    db.prepare("INSERT INTO banks (name, model_id, created_at, updated_at) VALUES ('b', 'old', 0, 0)").run();
+    const ins = db.prepare("INSERT INTO questions (bank_id, question, content_hash, question_hash, vector) VALUES (1, ?, 'h', 'h', ?)");
+    ins.run('How do I reset my password?', vectorToBlob(Float32Array.of(0.6, 0.8)));
+    ins.run('Where is my invoice?', vectorToBlob(Float32Array.of(0.8, 0.6)));
+    assert.deepEqual(migrate(db), [4]);
+    const store = new BankStore(db);
+    const vectors = () => [...store.loadVectors(1, db.prepare('SELECT length(vector) / 4 FROM questions LIMIT 1').pluck().get() as number).matrix].map((x) => +x.toFixed(2));
+    assert.deepEqual(vectors(), [0.6, 0.8, 0.8, 0.6], 'the old vectors are kept');
+
+    // Half of the new model's vectors (a kill after the first batch): nothing changes over.
+    store.addModelVectors('new', [{ id: 1, vector: Float32Array.of(1, 0, 0) }]);
+    assert.equal(store.changeModel(1, 'new'), false);
+    assert.equal(store.getBank('b').modelId, 'old');
+    assert.deepEqual(vectors(), [0.6, 0.8, 0.8, 0.6]);
+    assert.deepEqual(store.questionsWithoutVectors(1, 'new', 0, 10).map((q) => q.id), [2], 'only the missing one is left to embed');
+    store.addModelVectors('new', [{ id: 2, vector: Float32Array.of(0, 1, 0) }]);
+    assert.equal(store.changeModel(1, 'new'), true);
+    assert.equal(store.getBank('b').modelId, 'new');
+    assert.deepEqual(vectors(), [1, 0, 0, 0, 1, 0]);
+    // Switching back needs nothing embedded: the old vectors were kept.
+    assert.deepEqual(store.questionsWithoutVectors(1, 'old', 0, 10), []);
+    assert.equal(store.changeModel(1, 'old'), true);
+    assert.deepEqual(vectors(), [0.6, 0.8, 0.8, 0.6]);
+    // A question whose text changes loses its other-model vectors (made from the old text).
+    db.prepare("UPDATE questions SET question = 'How do I change my password?' WHERE id = 1").run();
+    assert.deepEqual(store.questionsWithoutVectors(1, 'new', 0, 10).map((q) => q.id), [1]);
     db.close();
   });
 

@@ -1,0 +1,74 @@
+/**
+ * The embedder the running engine holds (search, indexing, question banks): one object whose model can
+ * be changed in place, so a change of model reaches every user at the same instant without restarting
+ * the service. Each call goes to the model current when it is made; callers that must not mix models
+ * compare `modelId` before and after (search, the indexer).
+ */
+import type { EncodeOptions, Embedder, TokenCounter } from './types';
+
+export class SwitchableEmbedder implements Embedder {
+  constructor(
+    private current: Embedder,
+    private counter: TokenCounter,
+  ) {}
+
+  get modelId(): string {
+    return this.current.modelId;
+  }
+
+  get dimension(): number {
+    return this.current.dimension;
+  }
+
+  get maxSeqLength(): number {
+    return this.current.maxSeqLength;
+  }
+
+  get similarity(): Embedder['similarity'] {
+    return this.current.similarity;
+  }
+
+  /** The weights loaded ("exact", "int8"…), when the engine says. */
+  get variant(): string | undefined {
+    return (this.current as { variant?: string }).variant;
+  }
+
+  /** Counts word pieces with the current model's tokenizer (the chunker cuts passages for it). */
+  readonly tokenCounter: TokenCounter = { count: (text) => this.counter.count(text) };
+
+  /** Calls still running per embedder: the previous one is closed only once its calls are answered. */
+  private readonly running = new Map<Embedder, { calls: number; idle: Array<() => void> }>();
+
+  async encode(texts: string[], options?: EncodeOptions): Promise<Float32Array[]> {
+    const model = this.current;
+    const entry = this.running.get(model) ?? { calls: 0, idle: [] };
+    this.running.set(model, entry);
+    entry.calls++;
+    try {
+      return await model.encode(texts, options);
+    } finally {
+      if (--entry.calls === 0) {
+        this.running.delete(model);
+        for (const wake of entry.idle.splice(0)) wake();
+      }
+    }
+  }
+
+  /** Resolves when no call to `model` made through this object is running (e.g. before closing a model swapped out). */
+  drained(model: Embedder): Promise<void> {
+    const entry = this.running.get(model);
+    return entry ? new Promise((r) => entry.idle.push(r)) : Promise.resolve();
+  }
+
+  /** Use `next` from now on; returns the previous embedder, which the caller closes when its calls are done. */
+  swap(next: Embedder, counter: TokenCounter): Embedder {
+    const previous = this.current;
+    this.current = next;
+    this.counter = counter;
+    return previous;
+  }
+
+  close(): Promise<void> {
+    return this.current.close();
+  }
+}
