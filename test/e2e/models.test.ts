@@ -3,7 +3,8 @@
  * The model manager as a person meets it, in a real Chromium against the web host and the real engine:
  * the first-run language question and its suggestion, the Models section of Settings listing the
  * catalogue with the model in use, a folder that is not a usable model refused with the file named
- * (the current model still searching), a good folder added and chosen.
+ * (the current model still searching), a good folder added and chosen: the running engine changes over
+ * to it without a restart and the status line names it.
  */
 import assert from 'node:assert/strict';
 import { cpSync, rmSync } from 'node:fs';
@@ -59,9 +60,14 @@ describe('Models in a browser', { timeout: 10 * 60_000 }, () => {
       await page.getByTestId('model-folder').fill(good);
       await page.getByRole('button', { name: 'Add', exact: true }).click();
       const added = rows.filter({ hasText: 'my-model' });
+      await page.getByTestId('index-model').filter({ hasText: 'Model: all-MiniLM-L6-v2' }).waitFor();
       await added.getByRole('button', { name: 'Use' }).click();
       await added.filter({ hasText: 'in use' }).waitFor();
       assert.doesNotMatch(await shipped.innerText(), /in use/);
+      // The running engine changed over without a restart: the status line and the switch notice say so.
+      await page.getByTestId('index-model').filter({ hasText: 'Model: my-model' }).waitFor();
+      await page.getByTestId('model-switching').filter({ hasText: 'Trove now searches, indexes and answers questions with my-model' }).waitFor();
+      assert.equal((await (app.service as TroveAppService).modelInfo()).id, 'my-model');
       assert.equal((await (app.service as TroveAppService).listModels()).current, 'my-model');
     } finally {
       await app.close();

@@ -3,7 +3,7 @@
  * on the overview is polled twice a second for bytes, rate and ETA (no event stream needed).
  */
 import type { ModelsOverview } from '../../shared/models';
-import { getHost } from './app.svelte';
+import { getHost, refreshModel } from './app.svelte';
 import { attempt } from './errors.svelte';
 
 export const models = $state({ overview: null as ModelsOverview | null, busy: false });
@@ -12,6 +12,8 @@ let timer: ReturnType<typeof setTimeout> | null = null;
 
 function apply(o: ModelsOverview | undefined): void {
   if (!o) return;
+  // The engine changed over in place: what the status line and Settings say about the model is stale.
+  if (models.overview?.switching?.state === 'embedding' && o.switching?.state === 'done') void refreshModel();
   models.overview = o;
   const active =
     o.switching?.state === 'embedding' || o.models.some((m) => m.download && (m.download.state === 'downloading' || m.download.state === 'verifying'));
@@ -38,5 +40,7 @@ export const downloadModel = (name: string) => act(() => getHost().api.downloadM
 export const cancelDownload = (name: string) => act(() => getHost().api.cancelModelDownload(name));
 export const useModel = (name: string) => act(() => getHost().api.useModel(name));
 export const removeModel = (name: string) => act(() => getHost().api.removeModel(name));
+export const cancelSwitch = () => act(() => getHost().api.cancelModelSwitch());
+export const dropModelVectors = (modelId: string) => act(() => getHost().api.dropModelVectors(modelId));
 export const addModelFolder = (path: string) => act(() => getHost().api.addModelFolder(path));
 export const setEndpoint = (url: string) => act(() => getHost().api.setModelEndpoint(url));
