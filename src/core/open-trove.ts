@@ -45,7 +45,9 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
   // One embedder for search, indexing and the banks, whose model a change of model swaps in place.
   const embedder = new SwitchableEmbedder(model, counter);
   try {
-    const service = await createTroveService({ dataDir: options.dataDir, embedder, tokenCounter: embedder.tokenCounter });
+    // Bound below, once the model manager exists: status() says whether a change of model is under way.
+    let modelSwitch: () => ReturnType<ReturnType<typeof createModelsApi>['switchSummary']> = () => null;
+    const service = await createTroveService({ dataDir: options.dataDir, embedder, tokenCounter: embedder.tokenCounter, modelSwitch: () => modelSwitch() });
     let questions;
     try {
       questions = createQuestionService({ dataDir: options.dataDir, embedder });
@@ -59,12 +61,13 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
     const imports = new EventEmitter().setMaxListeners(0);
     // Neither service owns the embedder it was given: stop it when both have stopped.
     const { corpus, announceIndexChanged } = internals(service);
-    const { settled, stop, ...modelsApi } = createModelsApi(library, {
+    const { settled, stop, switchSummary, ...modelsApi } = createModelsApi(library, {
       validate: (dir) => defaultValidator(dir, options.launch),
       startEmbedder: (dir, v) => EmbedderProcess.start({ modelDir: dir, variant: v, launch: options.launch }),
       live: { engine: embedder, corpus, banks: questions.modelSwitch, tokenCounter: loadTokenCounter, onChanged: announceIndexChanged },
     });
     void settled;
+    modelSwitch = switchSummary;
     return Object.assign(service, createQuestionsApi(questions, (p) => imports.emit('importProgress', p)), modelsApi, {
       on<E extends EventName>(event: E, listener: TroveListener<E>): () => void {
         if (event !== 'importProgress') return on(event, listener);

@@ -3,6 +3,7 @@
  * Plain Node, no electron. Hosts call `createTroveService` once and forward `TroveApi` calls to it.
  */
 import type { EventName, TroveApi, TroveEvents } from '../shared/api';
+import type { IndexProgress } from '../shared/types';
 import type { Embedder, TokenCounter } from './embed/types';
 
 export interface TroveServiceOptions {
@@ -26,6 +27,8 @@ export interface TroveServiceOptions {
   reconcileOnStart?: boolean;
   /** Quiet time before a burst of file events is processed, in ms (default 150). */
   debounceMs?: number;
+  /** A change of model under way, for `status()` (the host's model manager runs it; none by default). */
+  modelSwitch?: () => IndexProgress['modelSwitch'];
 }
 
 /** Listener for one of the engine's events. */

@@ -158,6 +158,13 @@ export interface IndexProgress {
   chunksIndexed: number;
   /** Files that could not be indexed (see `problems()`). */
   problems: number;
+  /** Model id whose vectors answer searches (the index's model). */
+  model?: string;
+  /**
+   * A change of model under way (the model above answers until it is complete, then the engine
+   * changes over without a restart); null or absent when none. Details in `listModels().switching`.
+   */
+  modelSwitch?: { to: string; stage: 'passages' | 'questions'; done: number; total: number } | null;
 }
 
 /** Progress inside the file being indexed: pages while it is read, then passages while they are embedded. */

@@ -32,6 +32,8 @@ export function createModelsApi(
   settled(): Promise<void>;
   /** Stop a change of model because Trove is closing: it continues at the next start. */
   stop(): Promise<void>;
+  /** The change of model under way, in brief (status()); null when none. */
+  switchSummary(): { to: string; stage: 'passages' | 'questions'; done: number; total: number } | null;
 } {
   let switching: ModelSwitch | null = null;
   let controller: AbortController | null = null;
@@ -178,6 +180,7 @@ export function createModelsApi(
       return overview();
     },
     settled: () => running,
+    switchSummary: () => (switching?.state === 'embedding' ? { to: switching.to, stage: switching.stage, done: switching.done, total: switching.total } : null),
     async stop() {
       closing = true;
       controller?.abort();

@@ -98,6 +98,8 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
       filesIndexed: counts.files,
       chunksIndexed: counts.chunks,
       problems: counts.problems,
+      model: corpus.modelId,
+      modelSwitch: options.modelSwitch?.() ?? null,
     };
   }
 

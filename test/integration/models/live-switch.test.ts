@@ -72,6 +72,9 @@ test('the running engine changes model in place; the old one answers until then;
     // A file arrives during the change: it must end up searchable with the model that will be active.
     writeDocs(join(work, 'docs'), [late]);
     let searchedDuring = 0;
+    const during = await service.status();
+    assert.equal(during.model, MINILM, 'status names the model answering');
+    assert.equal(during.modelSwitch?.to, 'tiny-minilm-32-stsb', 'and the change under way');
     while (seen.switching?.state === 'embedding') {
       const hits = await service.search({ text: docs[3].title, k: 3 });
       const [match] = await service.askQuestion('faq', docs[3].title, 1);
@@ -93,6 +96,8 @@ test('the running engine changes model in place; the old one answers until then;
     // No restart: the same engine now embeds queries, files and questions with the 32-d model.
     const info = await service.modelInfo();
     assert.deepEqual([info.id, info.dimension], ['tiny-minilm-32-stsb', 32]);
+    const status = await service.status();
+    assert.deepEqual([status.model, status.modelSwitch], ['tiny-minilm-32-stsb', null]);
     await service.whenIdle();
     await waitFor('the late file indexed', async () => (await service.search({ text: late.title, k: 5 })).hits.some((h) => h.name === `${late.id}.txt`));
     const hits = await service.search({ text: docs[3].title, k: 5 });
