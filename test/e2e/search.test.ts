@@ -172,7 +172,8 @@ describe('Search in a browser: filters, similar files, no good matches, correcti
     await reanswered(page, 'similarTo', () => basis.selectOption('passage'));
     assert.match((await basis.locator('option:checked').textContent()) ?? '', /^the passage/);
     // The result card is gone by now: the header shows which passage the files are compared with.
-    assert.ok(((await page.getByTestId('similar-passage').textContent()) ?? '').includes(stashPassage.slice(0, 40)), 'the passage compared with is shown');
+    const compared = (await page.getByTestId('similar-passage').textContent()) ?? '';
+    assert.ok(compared.includes(stashPassage.slice(0, 40)), `the passage compared with is shown: ${JSON.stringify(compared)} should hold ${JSON.stringify(stashPassage.slice(0, 40))}`);
     const likePassage = await shownNames(page);
     assert.ok(likePassage.length > 0 && !likePassage.includes('git-stash.html'), likePassage.join(', '));
     await page.locator('section.preview h2').waitFor();

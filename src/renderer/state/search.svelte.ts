@@ -21,7 +21,7 @@ export interface SimilarSource {
   /** The passage shown when the user asked: used when comparing with that passage. */
   chunkId: number;
   /** That passage's text and place in the file, shown while the list compares with it (the result card is gone by then). */
-  passage: { text: string; location: string | null };
+  passage: { text: string; location: string | null; highlight: { start: number; end: number } };
   /** Compare with the whole file (mean of its passages) or with that one passage. */
   basis: 'file' | 'passage';
 }
@@ -166,7 +166,7 @@ export function refreshSearch(): void {
 /** List the files similar to `hit` (the whole file, or the passage shown), keeping the search to come back to. */
 export function showSimilar(hit: SearchHit, basis: SimilarSource['basis'] = 'file'): void {
   if (!search.similar) beforeSimilar = { response: search.response, selected: search.selected, error: search.error };
-  search.similar = { path: hit.path, name: hit.name, chunkId: hit.best.chunkId, passage: { text: hit.best.text, location: hit.best.location }, basis };
+  search.similar = { path: hit.path, name: hit.name, chunkId: hit.best.chunkId, passage: { text: hit.best.text, location: hit.best.location, highlight: hit.best.highlight }, basis };
   clearTimeout(timer);
   void runSimilar();
 }
