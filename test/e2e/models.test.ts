@@ -14,7 +14,8 @@ import type { Browser } from 'playwright-core';
 import { defaultModelDir } from '../../src/core/embed/model-files';
 import type { TroveAppService } from '../../src/core/open-trove';
 import { launchChromium } from './support/browser';
-import { screenshot, startApp } from './support/app';
+import { addFolderThroughUi, screenshot, startApp, waitForIndexed } from './support/app';
+import { writeAbstracts } from './support/scifact';
 
 describe('Models in a browser', { timeout: 10 * 60_000 }, () => {
   let browser: Browser;
@@ -69,6 +70,44 @@ describe('Models in a browser', { timeout: 10 * 60_000 }, () => {
       await page.getByTestId('model-switching').filter({ hasText: 'Trove now searches, indexes and answers questions with my-model' }).waitFor();
       assert.equal((await (app.service as TroveAppService).modelInfo()).id, 'my-model');
       assert.equal((await (app.service as TroveAppService).listModels()).current, 'my-model');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a change of model shows its progress in Settings and the status line; Cancel keeps the model; choosing it again finishes without a restart', async () => {
+    const app = await startApp(browser);
+    try {
+      const { page } = app;
+      writeAbstracts(app.docs, 60);
+      await addFolderThroughUi(page, app.docs);
+      await waitForIndexed(page, 60);
+      const other = join(app.root, 'my-model');
+      cpSync(defaultModelDir(), other, { recursive: true });
+      rmSync(join(other, 'manifest.json'));
+      await (app.service as TroveAppService).addModelFolder(other);
+
+      await page.getByTestId('nav-settings').click();
+      const row = page.getByTestId('model-row').filter({ hasText: 'my-model' });
+      await row.getByRole('button', { name: 'Use' }).click();
+      // Progress in the status line and in Settings while the current model still answers.
+      await page.getByTestId('index-model').filter({ hasText: /Model: all-MiniLM-L6-v2, moving to my-model \(\d+\/\d+\)/ }).waitFor();
+      await page.getByTestId('model-switching').filter({ hasText: /Moving the index to my-model: \d+ of \d+ passages/ }).waitFor();
+      await page.getByTestId('model-switch-cancel').click();
+      await page.getByTestId('model-switching').filter({ hasText: 'Moving to my-model was cancelled' }).waitFor();
+      await page.getByTestId('index-model').filter({ hasText: /^Model: all-MiniLM-L6-v2$/ }).waitFor();
+      assert.equal((await (app.service as TroveAppService).modelInfo()).id, 'sentence-transformers/all-MiniLM-L6-v2');
+
+      // Chosen again: it continues, then the engine changes over in place.
+      await row.getByRole('button', { name: 'Use' }).click();
+      await page.getByTestId('model-switching').filter({ hasText: 'Trove now searches, indexes and answers questions with my-model' }).waitFor({ timeout: 180_000 });
+      await page.getByTestId('index-model').filter({ hasText: /^Model: my-model$/ }).waitFor();
+      // Both models' vectors are kept, the new one in use.
+      const sets = page.getByTestId('model-index-sets');
+      assert.match(await sets.locator('tr[data-model-id="my-model"]').innerText(), /in use[\s\S]*complete/);
+      assert.match(await sets.locator('tr[data-model-id="sentence-transformers/all-MiniLM-L6-v2"]').innerText(), /complete[\s\S]*Drop/);
+      await page.getByTestId('model-manager').scrollIntoViewIfNeeded();
+      await screenshot(page, 'models-switched');
     } finally {
       await app.close();
     }
