@@ -65,6 +65,8 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
       validate: (dir) => defaultValidator(dir, options.launch),
       startEmbedder: (dir, v) => EmbedderProcess.start({ modelDir: dir, variant: v, launch: options.launch }),
       live: { engine: embedder, corpus, banks: questions.modelSwitch, tokenCounter: loadTokenCounter, onChanged: announceIndexChanged },
+      // A model given by the host (or TROVE_MODEL_DIR) is not replaced by a change left from an earlier run.
+      resume: !options.modelDir && !process.env.TROVE_MODEL_DIR,
     });
     void settled;
     modelSwitch = switchSummary;

@@ -22,6 +22,8 @@ export interface ModelsApiOptions {
   startEmbedder?: (dir: string, variant?: string) => Promise<Embedder>;
   /** The running engine: changed over in place when the new model's vectors are complete. */
   live?: LiveEngine;
+  /** Continue a change of model a previous run left unfinished (default true; off when the host fixed the model). */
+  resume?: boolean;
 }
 
 export function createModelsApi(
@@ -126,7 +128,7 @@ export function createModelsApi(
 
   // Stopped (or killed) during a change of model: continue it from what was embedded.
   // (Not validated again: it ran when chosen, and a model that no longer loads fails the change with its reason.)
-  const pending = live && options.startEmbedder ? library.pendingSwitch : null;
+  const pending = live && options.startEmbedder && options.resume !== false ? library.pendingSwitch : null;
   if (pending) {
     try {
       const { dir, variant } = library.resolveChoice(pending);

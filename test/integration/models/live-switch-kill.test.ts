@@ -17,6 +17,9 @@ import { scifactDocs, tempDir, waitFor, writeDocs } from '../indexing/helpers';
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const MINILM = 'sentence-transformers/all-MiniLM-L6-v2';
 const work = tempDir('live-switch-kill');
+// The model comes from the data folder's choice, which the interrupted change continues (a fixed
+// TROVE_MODEL_DIR would pin the model and turn that off).
+delete process.env.TROVE_MODEL_DIR;
 after(() => rmSync(work, { recursive: true, force: true }));
 
 test('cancel keeps the current model; kill -9 midway; the next start continues without redoing a batch', async () => {
