@@ -1,13 +1,12 @@
 /**
- * The one owner of the embedding process on the calling side: start, request ids, batching of large
- * calls, restart after a crash with the in-flight requests resent, and a timed shutdown.
+ * The embedding process on the calling side: batching of large calls, progress and cancellation, on
+ * top of the supervisor every Trove process uses (core/process/supervisor.ts: start, request ids,
+ * restart after a crash with the in-flight requests resent, and a timed shutdown).
  */
-import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { entryScript, nodeChildLauncher as nodeProcessLauncher } from '../process/process-handle';
+import { ProcessCrashedError, Supervisor, type Incoming } from '../process/supervisor';
 import { defaultModelDir, type ModelVariant } from './model-files';
-import type { ModelSummary, WorkerHandle, WorkerLauncher, WorkerRequest, WorkerResponse } from './protocol';
+import type { ModelSummary, WorkerLauncher, WorkerRequest, WorkerResponse } from './protocol';
 import type { EncodeOptions, Embedder, SimilarityFunction } from './types';
 
 export interface EmbedderProcessOptions {
@@ -22,46 +21,19 @@ export interface EmbedderProcessOptions {
   maxAttempts?: number;
 }
 
-/** The embedding process died while working on a request, more often than allowed. */
-export class EmbedderCrashedError extends Error {
-  override name = 'EmbedderCrashedError';
-}
-
-interface Pending {
-  message: Extract<WorkerRequest, { id: number }>;
-  onProgress?: (done: number) => void;
-  attempts: number;
-  resolve: (value: unknown) => void;
-  reject: (err: Error) => void;
-}
+/** The embedding process died while working on a request more often than allowed, or could not start. */
+export { ProcessCrashedError as EmbedderCrashedError };
 
 /** A Node child process running the worker entry: TypeScript through tsx from source, or the built JS. */
 export function nodeChildLauncher(): WorkerLauncher {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const built = join(here, 'embed-worker.js'); // next to the bundle in out/main
-  const source = join(here, '..', '..', 'worker', 'embed-worker.ts');
-  const entry = existsSync(source) ? source : built;
-  const execArgv = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  return () => {
-    const child = fork(entry, [], { serialization: 'advanced', execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    // A send to a process that just died fails with EPIPE: its 'exit' is what counts (restart, resend).
-    child.on('error', () => {});
-    return {
-      pid: child.pid,
-      send: (m) => {
-        if (child.connected) child.send(m, () => {});
-      },
-      onMessage: (l) => child.on('message', (m) => l(m as WorkerResponse)),
-      onExit: (l) => child.once('exit', (code, signal) => l(code, signal)),
-      kill: () => child.kill('SIGKILL'),
-    };
-  };
+  return nodeProcessLauncher(entryScript('../../worker/embed-worker.ts', 'embed-worker.js', import.meta.url));
 }
 
-/** Consecutive deaths before the process says it is ready, after which it is reported as unable to start. */
-const MAX_FAILED_STARTS = 4;
-/** Wait before the n-th consecutive restart of a process that died while starting (a loaded machine, an OOM kill). */
-const START_BACKOFF_MS = [0, 250, 1000, 3000];
+function read(msg: WorkerResponse): Incoming {
+  if (msg.type === 'ready') return { kind: 'ready' };
+  if (msg.type === 'init-failed') return { kind: 'init-failed', message: msg.message };
+  return { kind: 'reply', id: msg.id, final: msg.type !== 'progress' };
+}
 
 export class EmbedderProcess implements Embedder {
   modelId = '';
@@ -69,23 +41,9 @@ export class EmbedderProcess implements Embedder {
   maxSeqLength = 0;
   variant: ModelVariant = 'fp32';
   similarity: SimilarityFunction = 'cosine';
-  /** Times the process was restarted after dying. */
-  restarts = 0;
-  private handle: WorkerHandle | null = null;
-  private ready: Promise<void> | null = null;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private closing = false;
-  private failedStarts = 0;
-  /** Set while a restart waits out its backoff. */
-  private cancelRestart: (() => void) | null = null;
-  private readonly launch: WorkerLauncher;
-  private readonly modelDir: string;
+  private supervisor!: Supervisor<WorkerRequest, WorkerResponse>;
 
-  private constructor(private readonly options: EmbedderProcessOptions) {
-    this.launch = options.launch ?? nodeChildLauncher();
-    this.modelDir = options.modelDir ?? defaultModelDir();
-  }
+  private constructor(private readonly options: EmbedderProcessOptions) {}
 
   /**
    * Start the process and read the model's manifest there; the weights load on first use. A process that
@@ -94,51 +52,27 @@ export class EmbedderProcess implements Embedder {
    */
   static async start(options: EmbedderProcessOptions = {}): Promise<EmbedderProcess> {
     const p = new EmbedderProcess(options);
-    try {
-      void p.spawn().catch(() => {}); // whenReady follows restarts
-      await p.whenReady();
-    } catch (err) {
-      p.closing = true;
-      p.handle?.kill();
-      throw err;
-    }
+    p.supervisor = await Supervisor.start<WorkerRequest, WorkerResponse>({
+      name: 'the embedding process',
+      launch: options.launch ?? nodeChildLauncher(),
+      init: { type: 'init', modelDir: options.modelDir ?? defaultModelDir(), variant: options.variant, threads: options.threads },
+      shutdown: { type: 'shutdown' },
+      read,
+      onReady: (msg) => p.describe(msg as ModelSummary),
+      // Encoding is a pure computation: a request that was in the process when it died is resent once.
+      maxAttempts: options.maxAttempts ?? 2,
+    });
     return p;
   }
 
   /** OS pid of the current embedding process. */
   get pid(): number | undefined {
-    return this.handle?.pid;
+    return this.supervisor.pid;
   }
 
-  private spawn(): Promise<void> {
-    const handle = this.launch();
-    this.handle = handle;
-    this.ready = new Promise<void>((resolve, reject) => {
-      handle.onMessage((msg) => {
-        if (msg.type === 'ready') {
-          this.describe(msg);
-          resolve();
-        } else if (msg.type === 'init-failed') reject(new Error(msg.message));
-        else this.settle(msg);
-      });
-      let ready = false;
-      handle.onMessage((msg) => {
-        if (msg.type === 'ready') ready = true;
-      });
-      handle.onExit((code, signal) => {
-        const starts = ready ? 0 : this.failedStarts + 1;
-        reject(
-          new EmbedderCrashedError(
-            starts >= MAX_FAILED_STARTS
-              ? `the embedding process could not start: it exited ${starts} times before it was ready (last: code ${code}, signal ${signal})`
-              : `embedding process exited before it was ready (code ${code}, signal ${signal})`,
-          ),
-        );
-        this.exited(handle, code, signal, ready);
-      });
-    });
-    handle.send({ type: 'init', modelDir: this.modelDir, variant: this.options.variant, threads: this.options.threads });
-    return this.ready;
+  /** Times the process was restarted after dying. */
+  get restarts(): number {
+    return this.supervisor.restarts;
   }
 
   private describe(s: ModelSummary): void {
@@ -149,87 +83,9 @@ export class EmbedderProcess implements Embedder {
     this.similarity = s.similarity;
   }
 
-  private settle(msg: WorkerResponse): void {
-    if (!('id' in msg)) return;
-    const p = this.pending.get(msg.id);
-    if (!p) return;
-    if (msg.type === 'progress') return p.onProgress?.(msg.done);
-    this.pending.delete(msg.id);
-    if (msg.type === 'error') p.reject(new Error(msg.message));
-    else if (msg.type === 'result') p.resolve(msg.vectors);
-    else p.resolve(msg.type === 'done' ? msg.value : undefined);
-  }
-
-  private exited(handle: WorkerHandle, code: number | null, signal: string | null, wasReady: boolean): void {
-    if (handle !== this.handle) return;
-    this.handle = null;
-    if (this.closing) {
-      for (const p of this.pending.values()) p.reject(new Error('embedding process stopped'));
-      this.pending.clear();
-      return;
-    }
-    // Crash: fail what has used up its attempts, restart, resend the rest.
-    const why = `embedding process died (code ${code}, signal ${signal})`;
-    this.failedStarts = wasReady ? 0 : this.failedStarts + 1;
-    for (const [id, p] of this.pending) {
-      if (p.attempts >= (this.options.maxAttempts ?? 2) || this.failedStarts >= MAX_FAILED_STARTS) {
-        this.pending.delete(id);
-        p.reject(new EmbedderCrashedError(`${why} while encoding; gave up after ${p.attempts} attempts`));
-      }
-    }
-    if (this.failedStarts >= MAX_FAILED_STARTS) return; // the next request tries again
-    this.restart();
-  }
-
-  private restart(): void {
-    this.restarts++;
-    const delay = START_BACKOFF_MS[Math.min(this.failedStarts, START_BACKOFF_MS.length - 1)];
-    // The promise stands in for the process being started, so whenReady() waits through the backoff.
-    let spawned: Promise<void>;
-    if (delay === 0) spawned = this.spawn();
-    else {
-      // This promise stands in for the process while it waits, so whenReady() and request() wait with it.
-      spawned = new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          this.cancelRestart = null;
-          this.spawn().then(resolve, reject);
-        }, delay);
-        this.cancelRestart = () => {
-          clearTimeout(timer);
-          this.cancelRestart = null;
-          reject(new Error('embedding process stopped'));
-        };
-      });
-      this.ready = spawned;
-    }
-    spawned.then(
-      () => {
-        for (const p of this.pending.values()) {
-          p.attempts++;
-          this.handle?.send(p.message);
-        }
-      },
-      (err: Error) => {
-        // A death during start-up is handled by exited(); a refusal to start (bad model) fails the work.
-        if (err instanceof EmbedderCrashedError) return;
-        for (const p of this.pending.values()) p.reject(err);
-        this.pending.clear();
-      },
-    );
-  }
-
   /** Resolves when the process is up and has read the model's manifest. */
-  async whenReady(): Promise<void> {
-    for (;;) {
-      const ready = this.ready;
-      try {
-        await ready;
-        return;
-      } catch (err) {
-        // Died while starting: if a restart is already under way, wait for that one instead.
-        if (!(err instanceof EmbedderCrashedError) || this.closing || this.ready === ready) throw err;
-      }
-    }
+  whenReady(): Promise<void> {
+    return this.supervisor.whenReady();
   }
 
   private async request(
@@ -237,31 +93,31 @@ export class EmbedderProcess implements Embedder {
     extra: { signal?: AbortSignal; onProgress?: (done: number) => void } = {},
   ): Promise<unknown> {
     const { signal, onProgress } = extra;
-    if (this.closing) throw new Error('embedding process is stopped');
     signal?.throwIfAborted();
-    if (!this.handle && !this.cancelRestart) {
-      this.failedStarts = 0;
-      this.restart();
-    }
-    await this.whenReady();
-    signal?.throwIfAborted();
+    const id = message.id;
     return new Promise((resolve, reject) => {
       const onAbort = () => {
-        if (!this.pending.delete(message.id)) return;
-        this.handle?.send({ type: 'cancel', id: message.id });
+        if (!this.supervisor.forget(id)) return;
+        this.supervisor.post({ type: 'cancel', id });
         reject(signal!.reason);
       };
-      const settle = () => signal?.removeEventListener('abort', onAbort);
-      this.pending.set(message.id, {
-        message,
-        attempts: 1,
-        onProgress,
-        resolve: (v) => (settle(), resolve(v)),
-        reject: (e) => (settle(), reject(e)),
-      });
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (this.handle) this.handle.send(message);
-      // else: a restart is under way and will send everything pending.
+      const update = (m: WorkerResponse) => {
+        if (m.type === 'progress') onProgress?.(m.done);
+      };
+      this.supervisor.request(id, message, update).then(
+        (reply) => {
+          signal?.removeEventListener('abort', onAbort);
+          // Aborted while the process was (re)starting: the caller no longer wants the answer.
+          if (signal?.aborted) reject(signal.reason);
+          else if (reply.type === 'error') reject(new Error(reply.message));
+          else resolve(reply.type === 'result' ? reply.vectors : reply.type === 'done' ? reply.value : undefined);
+        },
+        (err: Error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(err);
+        },
+      );
     });
   }
 
@@ -280,7 +136,7 @@ export class EmbedderProcess implements Embedder {
         : undefined;
       const slice = texts.slice(i, i + per);
       const part = this.request(
-        { type: 'encode', id: this.nextId++, texts: slice, batchSize: options.batchSize, priority: options.priority, role: options.role },
+        { type: 'encode', id: this.supervisor.newId(), texts: slice, batchSize: options.batchSize, priority: options.priority, role: options.role },
         { signal: options.signal, onProgress },
       );
       parts.push(onProgress ? part.then((v) => (onProgress(slice.length), v)) : part);
@@ -290,31 +146,16 @@ export class EmbedderProcess implements Embedder {
 
   /** Load the weights now instead of on the first encode. */
   async warmup(): Promise<void> {
-    await this.request({ type: 'warmup', id: this.nextId++ });
+    await this.request({ type: 'warmup', id: this.supervisor.newId() });
   }
 
   /** Counters and memory of the embedding process (for benchmarks). */
   async stats(): Promise<{ texts: number; tokens: number; tokenizeMs: number; modelMs: number; rssBytes: number; peakRssBytes: number }> {
-    return (await this.request({ type: 'stats', id: this.nextId++ })) as never;
+    return (await this.request({ type: 'stats', id: this.supervisor.newId() })) as never;
   }
 
   /** Ask the process to exit; kill it if it hasn't within `ms`. */
-  async close(ms = 3000): Promise<void> {
-    if (this.closing) return;
-    this.closing = true;
-    this.cancelRestart?.();
-    const handle = this.handle;
-    if (!handle) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        handle.kill();
-        resolve();
-      }, ms);
-      handle.onExit(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-      handle.send({ type: 'shutdown' });
-    });
+  close(ms = 3000): Promise<void> {
+    return this.supervisor.close(ms);
   }
 }

@@ -2,6 +2,7 @@
  * The messages between the calling side (EmbedderProcess) and the embedding process
  * (src/worker/embed-worker.ts). Sent with structured clone, so Float32Arrays cross as typed arrays.
  */
+import type { ProcessHandle, ProcessLauncher } from '../process/process-handle';
 import type { ModelVariant } from './model-files';
 import type { EncodePriority, EncodeRole, SimilarityFunction } from './types';
 
@@ -31,19 +32,8 @@ export type WorkerResponse =
   | { type: 'progress'; id: number; done: number }
   | { type: 'error'; id: number; message: string };
 
-/** The two ends a process transport offers; Node child processes and Electron utility processes both fit. */
-export interface WorkerHandle {
-  /** Send a message to the process. */
-  send(message: WorkerRequest): void;
-  /** Called for each message from the process. */
-  onMessage(listener: (message: WorkerResponse) => void): void;
-  /** Called once when the process exits, for whatever reason. */
-  onExit(listener: (code: number | null, signal: string | null) => void): void;
-  /** Kill the process now. */
-  kill(): void;
-  /** OS process id, for diagnostics. */
-  readonly pid: number | undefined;
-}
+/** The embedding process's ends, in the one process-handle shape every supervised process uses. */
+export type WorkerHandle = ProcessHandle<WorkerRequest, WorkerResponse>;
 
-/** Starts one embedding process. The app passes one that forks an Electron utility process. */
-export type WorkerLauncher = () => WorkerHandle;
+/** Starts one embedding process: a Node child process here and under the engine process. */
+export type WorkerLauncher = ProcessLauncher<WorkerRequest, WorkerResponse>;

@@ -66,7 +66,7 @@ test('a crash mid-request (SIGKILL) restarts the process and the request still c
 
 test('a request that keeps crashing the process fails with a clear error, and later requests succeed', async () => {
   const pending = proc.encode(abstracts, { batchSize: 4 });
-  const rejected = assert.rejects(pending, /embedding process died .* gave up after 2 attempts/);
+  const rejected = assert.rejects(pending, /embedding process stopped unexpectedly .* gave up after 2 attempts/);
   for (let i = 0; i < 2; i++) {
     await new Promise((r) => setTimeout(r, 300)); // the request is being worked on
     const pid = proc.pid;
