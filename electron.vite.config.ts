@@ -1,6 +1,7 @@
 /**
- * Three builds: the Electron main process (plus the embedding worker, which runs as an Electron
- * utility process and so is a second main-process entry), the sandboxed preload, and the Svelte UI.
+ * Three builds: the Electron main process (plus the engine, which runs as an Electron utility process,
+ * and the embedding and document-reading workers it forks: more main-process entries), the sandboxed
+ * preload, and the Svelte UI.
  * `out/renderer` is also what the web host serves.
  */
 import { resolve } from 'node:path';
@@ -18,6 +19,8 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve('src/main/index.ts'),
+          // The engine runs as a utility process; it forks the embedding worker and the document reader beside it.
+          'engine-worker': resolve('src/worker/engine-worker.ts'),
           'embed-worker': resolve('src/worker/embed-worker.ts'),
           // Documents are read in a forked child (core/extract/isolated-extractor.ts looks for it next to index.js).
           'extract-worker': resolve('src/core/extract/extract-worker.ts'),

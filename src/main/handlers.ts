@@ -4,7 +4,7 @@
  */
 import { apiMethods, validateArgs, type ApiMethod, type TroveApi } from '../shared/api';
 import { methodChannel } from '../shared/channels';
-import type { TroveAppService } from '../core/open-trove';
+import type { HostedTrove } from '../core/host/engine-protocol';
 
 /** What a handler needs of Electron's IpcMainInvokeEvent. */
 export interface InvokeEvent {
@@ -16,8 +16,8 @@ export interface InvokeEvent {
 export type DesktopMethods = Pick<TroveApi, 'pickFolder' | 'openFile' | 'revealFile'>;
 
 export interface HandlerOptions {
-  /** The engine, once started (calls wait for it; a failed start is reported to every call). */
-  service: Promise<TroveAppService>;
+  /** The engine (in its own process), once started: calls wait for it; a failed start is reported to every call. */
+  service: Promise<HostedTrove>;
   desktop: DesktopMethods;
   /** The webContents of our window: the only sender we answer. */
   trustedSender: () => unknown;

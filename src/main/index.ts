@@ -1,12 +1,14 @@
 /**
- * Electron main: lifecycle and wiring only. The engine is core's TroveService (plain Node), the model
- * runs in a utility process, and the page reaches both through the typed IPC in ./ipc.
+ * Electron main: lifecycle and wiring only. The engine (store, index, search, question banks,
+ * watchers; the model in a child of it) runs in a utility process, so a big folder or bank never
+ * freezes the window; main keeps the window, dialogs and shell, and relays the page's typed calls and
+ * the engine's events (./ipc). eslint.config.js keeps the engine out of this folder.
  */
 import { app, BrowserWindow, dialog } from 'electron';
-import type { TroveAppService } from '../core/open-trove';
-import { openTrove } from '../core/open-trove';
+import { startEngine, type EngineClient } from '../core/host/engine-client';
+import type { FromEngine, ToEngine } from '../core/host/engine-protocol';
 import { forwardEvents, registerIpc } from './ipc';
-import { dataDir, shippedModelsDir, workerEntry } from './paths';
+import { dataDir, engineEntry, shippedModelsDir } from './paths';
 import { isOwnPage } from './handlers';
 import { hardenSessions } from './security';
 import { utilityLauncher } from './utility-fork';
@@ -20,14 +22,21 @@ function showWindow(): void {
   mainWindow.focus();
 }
 
+/** The engine process died and is being restarted: say so (calls it was answering fail with the same sentence). */
+function reportCrash(why: string): void {
+  const win = mainWindow && !mainWindow.isDestroyed() ? mainWindow : null;
+  const box = { type: 'warning' as const, message: 'Trove’s index stopped unexpectedly', detail: `${why}. It is being restarted; searches and indexing resume in a moment.` };
+  void (win ? dialog.showMessageBox(win, box) : dialog.showMessageBox(box));
+}
+
 async function run(): Promise<void> {
   await app.whenReady();
   hardenSessions();
 
-  const service: Promise<TroveAppService> = openTrove({
-    dataDir: dataDir(),
-    shippedModelsDir: shippedModelsDir(),
-    launch: utilityLauncher(workerEntry()),
+  const service: Promise<EngineClient> = startEngine({
+    init: { dataDir: dataDir(), shippedModelsDir: shippedModelsDir() },
+    launch: utilityLauncher<ToEngine, FromEngine>(engineEntry(), 'Trove index'),
+    onCrash: reportCrash,
   });
   // Calls made before the engine is up wait for it; if it cannot start, each call reports why.
   service.catch((err: Error) => dialog.showErrorBox('Trove could not start its index', err.message));
@@ -43,7 +52,7 @@ async function run(): Promise<void> {
   let closed = false;
   app.on('before-quit', (event) => {
     if (closed) return;
-    // Let the indexer finish writing the current file and the embedding process exit cleanly.
+    // Let the engine finish writing the current file and its embedding process exit cleanly.
     event.preventDefault();
     closed = true;
     service

@@ -1,14 +1,18 @@
 /**
  * Registers the API's handlers (./handlers) with ipcMain, answers the desktop-only methods with the
- * dialog and the shell, and pushes engine events to the window.
+ * dialog and the shell, and pushes engine events to the window. The engine is in its own process:
+ * main relays calls there (core/host/engine-client.ts) after checking the sender and the arguments.
+ * A MessagePort from the page straight to the engine (VS Code's shared process) would skip this hop,
+ * but would move those checks into the engine process; a relayed call costs main one structured
+ * clone each way, measured in test/integration/host/main-responsive.test.ts.
  */
 import { dialog, ipcMain, shell, type BrowserWindow } from 'electron';
 import { eventChannel, eventNames } from '../shared/channels';
-import type { TroveAppService } from '../core/open-trove';
+import type { HostedTrove } from '../core/host/engine-protocol';
 import { apiHandlers, type DesktopMethods } from './handlers';
 
 export interface IpcOptions {
-  service: Promise<TroveAppService>;
+  service: Promise<HostedTrove>;
   /** The window whose page may call us. */
   window: () => BrowserWindow | null;
   isOwnPage: (url: string) => boolean;
@@ -48,7 +52,7 @@ export function registerIpc(options: IpcOptions): () => void {
 }
 
 /** Push engine events to the window's page. */
-export function forwardEvents(service: TroveAppService, window: () => BrowserWindow | null): () => void {
+export function forwardEvents(service: HostedTrove, window: () => BrowserWindow | null): () => void {
   const offs = eventNames.map((name) =>
     service.on(name, (payload) => {
       const win = window();

@@ -10,9 +10,12 @@ export const dataDir = (): string => app.getPath('userData');
 export const shippedModelsDir = (): string =>
   app.isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'resources', 'models');
 
-/** Built files sit next to this bundle: out/main/index.js, out/main/embed-worker.js, out/preload, out/renderer. */
+/**
+ * Built files sit next to this bundle: out/main/index.js, out/main/engine-worker.js (which forks
+ * embed-worker.js and extract-worker.js beside it), out/preload, out/renderer.
+ */
 const built = (rel: string): string => fileURLToPath(new URL(rel, import.meta.url));
 
-export const workerEntry = (): string => built('./embed-worker.js');
+export const engineEntry = (): string => built('./engine-worker.js');
 export const preloadEntry = (): string => built('../preload/index.cjs');
 export const rendererIndex = (): string => built('../renderer/index.html');

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidArgumentsError, validateArgs, type ApiMethod } from '../shared/api';
 import { eventNames, isApiMethod, type WireError } from '../shared/channels';
 import { MAX_IMPORT_BYTES } from '../shared/questions-api';
-import type { TroveAppService } from '../core/open-trove';
+import type { HostedTrove } from '../core/host/engine-protocol';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** importBank carries a whole file as base64 (4 bytes per 3) plus its options. */
@@ -55,7 +55,7 @@ function statusFor(err: Error): number {
 }
 
 export async function handleApiCall(
-  service: TroveAppService,
+  service: HostedTrove,
   methodName: string,
   req: IncomingMessage,
   res: ServerResponse,
@@ -86,7 +86,7 @@ export async function handleApiCall(
 }
 
 /** `GET /api/events`: progress and index changes as server-sent events, until the page goes away. */
-export function handleEvents(service: TroveAppService, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): void {
+export function handleEvents(service: HostedTrove, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): void {
   res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
   res.write(': connected\n\n');
   const unsubscribe = eventNames.map((name) =>

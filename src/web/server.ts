@@ -7,13 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 import { EVENTS_ROUTE } from '../shared/channels';
-import type { TroveAppService } from '../core/open-trove';
+import type { HostedTrove } from '../core/host/engine-protocol';
 import { handleApiCall, handleEvents, sendError } from './api-routes';
 import { foreignRequest, newToken, tokenCookie, tokenMatches } from './security';
 import { resolveStatic, sendFile } from './static-files';
 
 export interface WebHostOptions {
-  service: TroveAppService;
+  service: HostedTrove;
   /** The built renderer (default `out/renderer` under the current folder). */
   rendererDir?: string;
   /** 0 (default) picks a free port. */

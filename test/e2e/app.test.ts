@@ -22,8 +22,9 @@ const CLAIM = 'ADAR1 binds to Dicer to cleave pre-miRNA.';
 const ANSWER = '5953485';
 
 /** Child processes of this test process running the embedding worker (the web host runs in-process). */
-function embedWorkerPids(): number[] {
-  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+/** The embedding processes: children of the engine process, which is the host's child. */
+function embedWorkerPids(enginePid: number): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(enginePid)], { encoding: 'utf8' });
   return out
     .split('\n')
     .filter((l) => l.includes('embed-worker'))
@@ -243,7 +244,7 @@ describe('Trove in a browser', { timeout: 15 * 60_000 }, () => {
     }
   });
 
-  test('bad input and a crashed embedding process: clear messages, and the app keeps working', async () => {
+  test('bad input, a crashed embedding process and a crashed engine process: clear messages, and the app keeps working', async () => {
     const app = await startApp(browser);
     try {
       const { page } = app;
@@ -262,13 +263,20 @@ describe('Trove in a browser', { timeout: 15 * 60_000 }, () => {
       await page.getByRole('alert').filter({ hasText: 'path must be absolute' }).waitFor();
 
       // The embedding process dies: the next search restarts it and still answers.
-      const workers = embedWorkerPids();
-      assert.ok(workers.length > 0, 'the embedding process runs as a child of the host');
+      const workers = embedWorkerPids(app.service.pid!);
+      assert.ok(workers.length > 0, 'the embedding process runs as a child of the engine process');
       for (const pid of workers) process.kill(pid, 'SIGKILL');
       await page.getByRole('button', { name: 'Search' }).click();
       await search(page, 'Dicer and ADAR1 form a complex that processes microRNA');
       assert.equal(await results(page).first().getAttribute('data-path'), join(app.docs, fileName(ANSWER)));
-      assert.ok(embedWorkerPids().every((pid) => !workers.includes(pid)), 'a new embedding process took over');
+      assert.ok(embedWorkerPids(app.service.pid!).every((pid) => !workers.includes(pid)), 'a new embedding process took over');
+
+      // The engine process itself dies: the next search waits for its restart and answers from the same index.
+      const engine = app.service.pid!;
+      process.kill(engine, 'SIGKILL');
+      await search(page, CLAIM);
+      assert.equal(await results(page).first().getAttribute('data-path'), join(app.docs, fileName(ANSWER)));
+      assert.notEqual(app.service.pid, engine, 'a new engine process took over');
     } finally {
       await app.close();
     }

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { defaultModelDir } from '../../src/core/embed/model-files';
-import type { TroveAppService } from '../../src/core/open-trove';
 import { launchChromium } from './support/browser';
 import { addFolderThroughUi, screenshot, startApp, waitForIndexed } from './support/app';
 import { writeAbstracts } from './support/scifact';
@@ -68,8 +67,8 @@ describe('Models in a browser', { timeout: 10 * 60_000 }, () => {
       // The running engine changed over without a restart: the status line and the switch notice say so.
       await page.getByTestId('index-model').filter({ hasText: 'Model: my-model' }).waitFor();
       await page.getByTestId('model-switching').filter({ hasText: 'Trove now searches, indexes and answers questions with my-model' }).waitFor();
-      assert.equal((await (app.service as TroveAppService).modelInfo()).id, 'my-model');
-      assert.equal((await (app.service as TroveAppService).listModels()).current, 'my-model');
+      assert.equal((await app.service.modelInfo()).id, 'my-model');
+      assert.equal((await app.service.listModels()).current, 'my-model');
     } finally {
       await app.close();
     }
@@ -85,7 +84,7 @@ describe('Models in a browser', { timeout: 10 * 60_000 }, () => {
       const other = join(app.root, 'my-model');
       cpSync(defaultModelDir(), other, { recursive: true });
       rmSync(join(other, 'manifest.json'));
-      await (app.service as TroveAppService).addModelFolder(other);
+      await app.service.addModelFolder(other);
 
       await page.getByTestId('nav-settings').click();
       const row = page.getByTestId('model-row').filter({ hasText: 'my-model' });
@@ -96,7 +95,7 @@ describe('Models in a browser', { timeout: 10 * 60_000 }, () => {
       await page.getByTestId('model-switch-cancel').click();
       await page.getByTestId('model-switching').filter({ hasText: 'Moving to my-model was cancelled' }).waitFor();
       await page.getByTestId('index-model').filter({ hasText: /^Model: all-MiniLM-L6-v2$/ }).waitFor();
-      assert.equal((await (app.service as TroveAppService).modelInfo()).id, 'sentence-transformers/all-MiniLM-L6-v2');
+      assert.equal((await app.service.modelInfo()).id, 'sentence-transformers/all-MiniLM-L6-v2');
 
       // Chosen again: it continues, then the engine changes over in place.
       await row.getByRole('button', { name: 'Use' }).click();

@@ -1,13 +1,14 @@
 /**
  * `npm run serve -- --folder <dir> [--folder <dir2>] [--port N] [--data <dir>]`: the app in a browser
- * tab. Serves the built UI and the API on 127.0.0.1, prints the address with its access token.
+ * tab. Serves the built UI and the API on 127.0.0.1, prints the address with its access token; the
+ * engine runs in a child process (core/host/engine-client.ts).
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from '../command';
 import { parseFlags } from '../command';
-import { openTrove } from '../../core/open-trove';
+import { startEngine } from '../../core/host/engine-client';
 import { chosenModel } from '../model-choice';
 import { startWebHost } from '../../web/server';
 
@@ -48,8 +49,12 @@ const serve: Command = async (args) => {
     }
   }
 
-  // The data folder's model manager chooses the model unless --model names one.
-  const service = await openTrove({ dataDir, ...(flags.has('model') ? chosenModel(flags) : {}) });
+  // The engine runs in its own process, as in the desktop app, so this one only serves HTTP. The data
+  // folder's model manager chooses the model unless --model names one.
+  const service = await startEngine({
+    init: { dataDir, ...(flags.has('model') ? chosenModel(flags) : {}) },
+    onCrash: (why) => process.stderr.write(`${why}; restarting it\n`),
+  });
   const known = new Set((await service.listFolders()).map((f) => f.path));
   for (const f of wanted) if (!known.has(f)) await service.addFolder(f);
   const host = await startWebHost({ service, rendererDir, port });

@@ -1,14 +1,13 @@
 /**
  * One fresh Trove per test, as a new user gets it: an empty data folder, a folder of documents, the web
- * host in this process over the real engine, and a Chromium page with its own profile.
+ * host in this process over the real engine in its own process, and a Chromium page with its own profile.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import type { TroveService } from '../../../src/core/trove-service';
-import { openTrove } from '../../../src/core/open-trove';
+import { startEngine, type EngineClient } from '../../../src/core/host/engine-client';
 import { startWebHost, type WebHost } from '../../../src/web/server';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -27,7 +26,8 @@ export interface TestApp {
   root: string;
   /** The user's documents folder (empty until the test writes files). */
   docs: string;
-  service: TroveService;
+  /** The engine, in its own process as in the app (core/host/engine-client.ts). */
+  service: EngineClient;
   host: WebHost;
   page: Page;
   close(): Promise<void>;
@@ -38,7 +38,7 @@ export async function startApp(browser: Browser, context: BrowserContextOptions 
   const root = mkdtempSync(join(tmpdir(), 'trove-e2e-'));
   const docs = join(root, 'Documents');
   mkdirSync(docs);
-  const service = await openTrove({ dataDir: join(root, 'data') });
+  const service = await startEngine({ init: { dataDir: join(root, 'data') } });
   const host = await startWebHost({ service, rendererDir: RENDERER });
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', locale: 'en-US', ...context });
   const page = await ctx.newPage();

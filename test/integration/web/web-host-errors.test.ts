@@ -8,13 +8,13 @@ import { request } from 'node:http';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { openTrove, type TroveAppService } from '../../../src/core/open-trove';
+import { startEngine, type EngineClient } from '../../../src/core/host/engine-client';
 import { startWebHost, type WebHost } from '../../../src/web/server';
 import { scifactDocs, tempDir, writeDocs } from '../indexing/helpers';
 
 let root: string;
 let docs: string;
-let service: TroveAppService;
+let service: EngineClient;
 let host: WebHost;
 
 function call(method: string, args: unknown[]): Promise<{ status: number; body: { result?: unknown; error?: { name: string; message: string } } }> {
@@ -53,7 +53,7 @@ before(async () => {
   writeFileSync(join(docs, 'tool.exe'), 'MZ not indexed');
   mkdirSync(join(root, 'elsewhere'));
   writeFileSync(join(root, 'elsewhere', 'secret.txt'), 'outside every folder');
-  service = await openTrove({ dataDir: join(root, 'data') });
+  service = await startEngine({ init: { dataDir: join(root, 'data') } });
   await service.addFolder(docs);
   await service.whenIdle();
   host = await startWebHost({ service, rendererDir: join(root, 'no-ui') });

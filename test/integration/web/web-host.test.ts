@@ -8,8 +8,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { TroveAppService } from '../../../src/core/open-trove';
-import { openTrove } from '../../../src/core/open-trove';
+import { startEngine, type EngineClient } from '../../../src/core/host/engine-client';
 import { startWebHost, type WebHost } from '../../../src/web/server';
 
 interface Reply {
@@ -47,7 +46,7 @@ const call = (host: WebHost, method: string, args: unknown, headers: Record<stri
 
 describe('web host', () => {
   let root: string;
-  let service: TroveAppService;
+  let service: EngineClient;
   let host: WebHost;
 
   before(async () => {
@@ -56,7 +55,7 @@ describe('web host', () => {
     mkdirSync(ui);
     writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Trove</title>');
     writeFileSync(join(root, 'secret.txt'), 'not for the browser');
-    service = await openTrove({ dataDir: join(root, 'data') });
+    service = await startEngine({ init: { dataDir: join(root, 'data') } });
     host = await startWebHost({ service, rendererDir: ui });
   });
 

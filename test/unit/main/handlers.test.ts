@@ -1,7 +1,7 @@
 /**
  * The Electron main process's IPC rules, run in plain Node: Electron itself (its binary, ipcMain, the
  * dialog and the shell) cannot run here, so the sender is a plain object and the desktop methods are
- * recorders. The engine behind them is the real one.
+ * recorders. The engine behind them is the real one, in its own process as in the app.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,15 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { apiMethods } from '../../../src/shared/api';
-import type { TroveAppService } from '../../../src/core/open-trove';
 import { apiHandlers, isOwnPage, type Handler, type InvokeEvent } from '../../../src/main/handlers';
-import { openTrove } from '../../../src/core/open-trove';
+import { startEngine, type EngineClient } from '../../../src/core/host/engine-client';
 
 const PAGE = 'file:///opt/Trove/resources/app.asar/out/renderer/index.html';
 
 describe('main-process IPC handlers (Electron replaced by plain objects: no Electron binary here)', () => {
   let root: string;
-  let service: TroveAppService;
+  let service: EngineClient;
   let handlers: Map<string, Handler>;
   const ourWindow = { id: 1 };
   const opened: string[] = [];
@@ -25,7 +24,7 @@ describe('main-process IPC handlers (Electron replaced by plain objects: no Elec
 
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'trove-ipc-'));
-    service = await openTrove({ dataDir: join(root, 'data') });
+    service = await startEngine({ init: { dataDir: join(root, 'data') } });
     handlers = new Map(
       apiHandlers({
         service: Promise.resolve(service),

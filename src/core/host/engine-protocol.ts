@@ -1,0 +1,69 @@
+/**
+ * The messages between a host (Electron main, the web host, tests) and the engine process
+ * (src/worker/engine-worker.ts). Calls carry an API method name and its argument list as the shared
+ * contract types them, so no method is listed here: a method added to TroveAppApi crosses unchanged.
+ */
+import type { EventName, TroveAppApi, TroveEvents } from '../../shared/api';
+import type { WireError } from '../../shared/channels';
+
+/** How the engine process opens the engine: the serialisable part of core's OpenTroveOptions. */
+export interface EngineInit {
+  /** Settings, the index database and questions.db live here. */
+  dataDir: string;
+  /** A model folder to use instead of the model manager's choice. */
+  modelDir?: string;
+  /** Its weights variant, with `modelDir`. */
+  variant?: string;
+  /** Where the shipped models are (default: the project's resources/models). */
+  shippedModelsDir?: string;
+}
+
+/**
+ * What a host may call besides the UI's API: the desktop shell's check before opening a file, and
+ * "wait until indexing is idle" for the CLI and tests. Typed against core's TroveService by the
+ * engine entry, so a rename there fails the build.
+ */
+export interface EngineHostApi {
+  /** See TroveService.resolveForDesktop: the real path of an indexed file, and whether to open or reveal it. */
+  resolveForDesktop(path: string, wanted: 'open' | 'reveal'): Promise<{ path: string; action: 'open' | 'reveal' }>;
+  /** Resolves when nothing is queued or being indexed. */
+  whenIdle(): Promise<void>;
+}
+
+export const engineHostMethods = ['resolveForDesktop', 'whenIdle'] as const satisfies readonly (keyof EngineHostApi)[];
+
+/** Every method the engine process answers. */
+export type EngineApi = TroveAppApi & EngineHostApi;
+export type EngineMethod = keyof EngineApi;
+
+/** What a host serves from: the engine in this process (openTrove) or in another one (EngineClient). */
+export interface HostedTrove extends EngineApi {
+  /** Call `listener` with each `event`; returns a function that unsubscribes. */
+  on<E extends EventName>(event: E, listener: (payload: TroveEvents[E]) => void): () => void;
+  /** Stop the engine (finishing the file being written). */
+  close(): Promise<void>;
+}
+
+export type ToEngine =
+  | { type: 'init'; init: EngineInit }
+  | { type: 'call'; id: number; method: EngineMethod; args: unknown[] }
+  | { type: 'shutdown' };
+
+export type FromEngine =
+  | { type: 'ready' }
+  | { type: 'init-failed'; message: string }
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id: number; error: WireError }
+  | { type: 'event'; name: EventName; payload: unknown };
+
+/** An error as it crosses the process boundary: hosts branch on `name` (HTTP status, dialogs). */
+export function toWire(err: unknown): WireError {
+  return err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) };
+}
+
+/** The error rebuilt on the host side, with the engine's name so hosts treat it as they would in-process. */
+export function fromWire(wire: WireError): Error {
+  const err = new Error(wire.message);
+  err.name = wire.name;
+  return err;
+}

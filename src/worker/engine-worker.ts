@@ -1,0 +1,83 @@
+/**
+ * The engine process: opens the whole engine (store, index, search, question banks, chunking, the
+ * folder watchers; the model runs in a child of this process) and answers the host's calls by method
+ * name. The same file runs as an Electron utility process (messages on process.parentPort) and as a
+ * Node child process (process.send / 'message') under the web host, the CLI's `serve` and the tests.
+ *
+ * The folder watchers (chokidar) stay here rather than in Electron main, against the first design:
+ * every change they report becomes engine work here (stat, rules, queue), and chokidar's start-up walk
+ * of a big folder is itself event-loop work; test/integration/host/main-responsive.test.ts measures
+ * the host's loop while this process indexes and watches thousands of files.
+ */
+import { openTrove, type TroveAppService } from '../core/open-trove';
+import { engineHostMethods, toWire, type EngineApi, type FromEngine, type ToEngine } from '../core/host/engine-protocol';
+import { isApiMethod, eventNames } from '../shared/channels';
+
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+function send(message: FromEngine): void {
+  if (parentPort) parentPort.postMessage(message);
+  else process.send?.(message);
+}
+
+let service: TroveAppService | null = null;
+let stopping: Promise<void> | null = null;
+
+function isEngineMethod(name: string): name is keyof EngineApi {
+  return isApiMethod(name) || (engineHostMethods as readonly string[]).includes(name);
+}
+
+async function open(init: Extract<ToEngine, { type: 'init' }>['init']): Promise<void> {
+  try {
+    service = await openTrove(init);
+    for (const name of eventNames) service.on(name, (payload) => send({ type: 'event', name, payload }));
+    send({ type: 'ready' });
+  } catch (err) {
+    send({ type: 'init-failed', message: (err as Error).message });
+  }
+}
+
+async function call(msg: Extract<ToEngine, { type: 'call' }>): Promise<void> {
+  try {
+    if (!service) throw new Error('the index is not open yet');
+    if (!isEngineMethod(msg.method)) throw new Error(`unknown method "${String(msg.method)}"`);
+    // The host validated the arguments against the shared schemas; this process trusts its parent.
+    const api: EngineApi = service;
+    const method = api[msg.method] as (...args: unknown[]) => Promise<unknown>;
+    send({ type: 'result', id: msg.id, value: (await method.apply(api, msg.args)) ?? null });
+  } catch (err) {
+    send({ type: 'error', id: msg.id, error: toWire(err) });
+  }
+}
+
+/** Finish the file being written, stop the embedding process, leave. */
+function stop(): Promise<void> {
+  stopping ??= (async () => {
+    await service?.close().catch(() => {});
+    process.exit(0);
+  })();
+  return stopping;
+}
+
+function receive(raw: unknown): void {
+  const msg = raw as ToEngine;
+  if (msg.type === 'init') void open(msg.init);
+  else if (msg.type === 'call') void call(msg);
+  else if (msg.type === 'shutdown') void stop();
+}
+
+if (parentPort) parentPort.on('message', (e) => receive(e.data));
+else if (process.send) process.on('message', receive);
+else {
+  process.stderr.write('engine-worker: run me as a child or utility process\n');
+  process.exit(2);
+}
+// The host went away: close the index cleanly rather than be killed mid-write.
+process.on('disconnect', () => void stop());
+// Ctrl+C in a terminal reaches the whole process group: the host decides when the engine stops
+// (shutdown message, or disconnect when it exits), so a signal here must not look like a crash.
+process.on('SIGINT', () => {});
