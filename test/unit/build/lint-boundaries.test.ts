@@ -1,6 +1,6 @@
 /**
- * The lint rule that keeps Electron at the edge and Node out of the browser code: lint sample code as if
- * it lived in each folder, and lint the real tree.
+ * The lint rules that keep Electron at the edge, Node out of the browser code and the engine out of
+ * Electron main: lint sample code as if it lived in each folder, and lint the real tree.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -10,10 +10,12 @@ import { ESLint } from 'eslint';
 const root = join(import.meta.dirname, '..', '..', '..');
 const eslint = new ESLint({ cwd: root });
 
-async function restricted(code: string, file: string): Promise<string[]> {
+async function restricted(code: string, file: string, rule = 'no-restricted-imports'): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: join(root, file) });
-  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return result.messages.filter((m) => m.ruleId === rule).map((m) => m.message);
 }
+
+const engineRule = '@typescript-eslint/no-restricted-imports';
 
 test('electron may be imported only in src/main and src/preload', async () => {
   const code = "import { app } from 'electron';\nexport const a = app;\n";
@@ -37,5 +39,36 @@ test('src/shared and src/renderer may not import Node built-ins', async () => {
 test('the source tree has no electron import outside src/main and src/preload', async () => {
   const results = await eslint.lintFiles(['src']);
   const broken = results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => `${r.filePath}:${m.line} ${m.message}`));
+  assert.deepEqual(broken, []);
+});
+
+test('Electron main may not import the engine, only its host side and types', async () => {
+  for (const engine of ['../core/open-trove', '../core/store/index-store', '../core/search/search', '../core/questions/question-service', '../../src/core/corpus/corpus']) {
+    const messages = await restricted(`import { x } from '${engine}';\nexport const y = x;\n`, 'src/main/x.ts', engineRule);
+    assert.equal(messages.length, 1, engine);
+    assert.match(messages[0], /Electron main must not load the engine/);
+  }
+  for (const allowed of [
+    "import { startEngine } from '../core/host/engine-client';\nexport const y = startEngine;\n",
+    "import type { ProcessLauncher } from '../core/process/process-handle';\nexport type L = ProcessLauncher<1, 2>;\n",
+    "import type { TroveAppService } from '../core/open-trove';\nexport type S = TroveAppService;\n",
+    "import { apiMethods } from '../shared/api';\nexport const m = apiMethods;\n",
+  ]) {
+    assert.deepEqual(await restricted(allowed, 'src/main/x.ts', engineRule), [], allowed);
+  }
+  // Elsewhere the engine is fair game: the CLI and the engine process open it.
+  assert.deepEqual(await restricted("import { openTrove } from '../core/open-trove';\nexport const o = openTrove;\n", 'src/worker/x.ts', engineRule), []);
+});
+
+test('the host side that main loads may not import the engine either', async () => {
+  const messages = await restricted("import { IndexStore } from '../store/index-store';\nexport const s = IndexStore;\n", 'src/core/host/x.ts', engineRule);
+  assert.equal(messages.length, 1);
+  const fine = "import { Supervisor } from '../process/supervisor';\nimport { apiMethods } from '../../shared/api';\nexport const s = [Supervisor, apiMethods];\n";
+  assert.deepEqual(await restricted(fine, 'src/core/host/x.ts', engineRule), []);
+});
+
+test('the source tree keeps the engine out of Electron main', async () => {
+  const results = await eslint.lintFiles(['src/main', 'src/core/host', 'src/core/process']);
+  const broken = results.flatMap((r) => r.messages.filter((m) => m.ruleId === engineRule).map((m) => `${r.filePath}:${m.line} ${m.message}`));
   assert.deepEqual(broken, []);
 });
