@@ -21,7 +21,8 @@ const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPor
 
 function send(message: FromEngine): void {
   if (parentPort) parentPort.postMessage(message);
-  else process.send?.(message);
+  // After the host has gone (closing on 'disconnect'), the last progress events have nobody to go to.
+  else if (process.connected) process.send?.(message, undefined, undefined, () => {});
 }
 
 let service: TroveAppService | null = null;
