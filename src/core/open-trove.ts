@@ -1,7 +1,8 @@
 /**
- * Starts the engine for a host (Electron main, the web host, the tests): the embedding process, the tokenizer that cuts passages, the
- * folders-and-search service and the question banks over the same model and data folder. The
- * Electron main process does the same with a utility-process launcher.
+ * Opens the engine: the embedding process, the tokenizer that cuts passages, the folders-and-search
+ * service and the question banks over the same model and data folder. Hosts (Electron main, the web
+ * host, `serve`) do not call this themselves: it runs in the engine process (src/worker/engine-worker.ts),
+ * which they reach through core/host's EngineClient; tests of the engine's internals call it directly.
  */
 import { EventEmitter } from 'node:events';
 import { EmbedderProcess } from './embed/embedder-process';
