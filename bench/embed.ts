@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { parseFlags } from '../src/cli/command';
 import { EmbedderProcess } from '../src/core/embed/embedder-process';
-import { DEFAULT_BATCH_SIZE, EmbeddingEngine } from '../src/core/embed/engine';
+import { DEFAULT_BATCH_SIZE, EmbeddingEngine, MAX_BATCH_TOKENS } from '../src/core/embed/engine';
 import { defaultModelDir, readManifest } from '../src/core/embed/model-files';
 import { ModelLibrary } from '../src/core/models/model-library';
 import { defaultDataDir } from '../src/core/questions/app-data-dir';
@@ -83,7 +83,7 @@ await tokenizerEngine.close();
 const tokens = ids.reduce((a, x) => a + x.length, 0);
 console.log(`corpus: ${texts.length} SciFact abstracts, ${tokens} word pieces after truncation at 256 (${(tokens / texts.length).toFixed(0)}/text); ${availableParallelism()} cores`);
 
-// (b) floor: the same model file, same threads, same sorted batches padded to their own longest.
+// (b) floor: the same model file, same threads, same sorted batches (same token budget) padded to their own longest.
 async function floor(): Promise<number> {
   const manifest = readManifest(defaultModelDir());
   const session = await ort.InferenceSession.create(join(defaultModelDir(), manifest.variants[manifest.default]!), {
@@ -94,8 +94,10 @@ async function floor(): Promise<number> {
   });
   const order = ids.map((_, i) => i).sort((a, b) => ids[b].length - ids[a].length || a - b);
   const feeds: Record<string, ort.Tensor>[] = [];
-  for (let s = 0; s < order.length; s += DEFAULT_BATCH_SIZE) {
-    const idx = order.slice(s, s + DEFAULT_BATCH_SIZE);
+  for (let s = 0; s < order.length; ) {
+    const take = Math.max(1, Math.min(DEFAULT_BATCH_SIZE, Math.floor(MAX_BATCH_TOKENS / ids[order[s]].length)));
+    const idx = order.slice(s, s + take);
+    s += take;
     const len = ids[idx[0]].length;
     const a = new BigInt64Array(idx.length * len);
     const m = new BigInt64Array(idx.length * len);

@@ -35,6 +35,14 @@ export interface EngineOptions {
 }
 
 export const DEFAULT_BATCH_SIZE = 32;
+/**
+ * At most this many tokens (texts × their padded length) per model call. 32 texts of 256 tokens made
+ * onnxruntime's arena hold ~800 MB and ran slower: `bench:embed --n 400 --model all-MiniLM-L6-v2`,
+ * runs interleaved on the idle 2-core machine (2026-12-02): no limit 11.3/11.6 texts/s at 791–821 MB
+ * peak RSS; 4,096 tokens 14.9 at 540 MB; 2,048 tokens 17.6/14.8/17.5/15.1 at 387–398 MB; 1,024 tokens
+ * 15.0/17.9/18.1 at 325–330 MB. Short texts still go 32 to a call.
+ */
+export const MAX_BATCH_TOKENS = 1024;
 
 /** Timing counters, for benchmarks: how long was spent where. */
 export interface EngineStats {
@@ -177,17 +185,24 @@ export class EmbeddingEngine implements Embedder {
   }
 
   /** Run the model on already tokenized inputs (sorted by length, each batch padded to its longest). */
-  async encodeIds(ids: number[][], batchSize = DEFAULT_BATCH_SIZE, skip = 0): Promise<Float32Array[]> {
-    return this.run(await this.load(), ids, batchSize, skip);
+  /**
+   * `maxBatchTokens` only for comparisons with another runtime batching differently (int8 graphs
+   * quantise activations with one scale per batch, so a text's vector depends on its batch-mates).
+   */
+  async encodeIds(ids: number[][], batchSize = DEFAULT_BATCH_SIZE, skip = 0, maxBatchTokens = MAX_BATCH_TOKENS): Promise<Float32Array[]> {
+    return this.run(await this.load(), ids, batchSize, skip, maxBatchTokens);
   }
 
-  private async run(loaded: Loaded, ids: number[][], batchSize: number, skip: number): Promise<Float32Array[]> {
+  private async run(loaded: Loaded, ids: number[][], batchSize: number, skip: number, maxBatchTokens = MAX_BATCH_TOKENS): Promise<Float32Array[]> {
     const { session, tokenizer, wantsTokenTypes, output } = loaded;
     const padId = BigInt(tokenizer.padId);
     const order = ids.map((_, i) => i).sort((a, b) => ids[b].length - ids[a].length || a - b);
     const out = new Array<Float32Array>(ids.length);
-    for (let start = 0; start < order.length; start += batchSize) {
-      const idx = order.slice(start, start + batchSize);
+    for (let start = 0; start < order.length; ) {
+      // Longest first: a batch of long texts holds fewer of them (see MAX_BATCH_TOKENS).
+      const take = Math.max(1, Math.min(batchSize, Math.floor(maxBatchTokens / Math.max(1, ids[order[start]].length))));
+      const idx = order.slice(start, start + take);
+      start += take;
       const lengths = idx.map((i) => ids[i].length);
       const seqLen = lengths[0];
       const n = idx.length;
