@@ -8,7 +8,7 @@
  * language, for each role (query, passage, none): Chinese from the Chinese STS-B validation split,
  * English from the STS Benchmark train split (../shared/eval). The test splits that report the
  * model's quality (Chinese STS-B test, STS-B test) and the cross-language test's sentences are
- * never used here. Re-running it on the same files writes the same bytes.
+ * never used here.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -15,6 +15,7 @@ import { embedMissing, ReembedCancelled, setKeyOf } from '../corpus/reembed';
 import type { SwitchableEmbedder } from '../embed/switchable-embedder';
 import type { Embedder, TokenCounter } from '../embed/types';
 import type { BankModelSwitch } from '../questions/question-service';
+import type { ModelSwitch } from '../../shared/models';
 
 /** The running engine's parts that follow a change of model. */
 export interface LiveEngine {
@@ -28,16 +29,8 @@ export interface LiveEngine {
   onChanged?: () => void;
 }
 
-export interface LiveSwitchProgress {
-  /** What is being embedded: the index's passages, then the banks' questions. */
-  stage: 'passages' | 'questions';
-  done: number;
-  total: number;
-  /** Passages and questions this change embedded so far (0 for a model whose vectors were complete). */
-  embedded: number;
-  passagesPerSecond: number;
-  etaSeconds: number | null;
-}
+/** The progress fields of the API's ModelSwitch, as this module reports them. */
+export type LiveSwitchProgress = Pick<ModelSwitch, 'stage' | 'done' | 'total' | 'embedded' | 'passagesPerSecond' | 'etaSeconds'>;
 
 /**
  * Embed what `next` lacks, then change the engine over to it. Resolves with the previous embedder once

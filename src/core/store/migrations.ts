@@ -9,6 +9,21 @@ import { runMigrations, type Migration } from './sqlite';
 
 export type { Migration };
 
+/**
+ * Fill a keyword table from the passage texts already stored: no re-extraction, no re-embedding.
+ * In pages by id: better-sqlite3 cannot write while a read on the same connection is open.
+ */
+function fillFromPassages(db: Database.Database, table: 'chunk_words' | 'chunk_stems'): void {
+  const insert = db.prepare(`INSERT INTO ${table} (rowid, text) VALUES (?, ?)`);
+  const page = db.prepare('SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT 5000');
+  for (let last = 0; ; ) {
+    const rows = page.all(last) as { id: number; text: string }[];
+    if (rows.length === 0) break;
+    for (const c of rows) insert.run(c.id, indexText(c.text));
+    last = rows.at(-1)!.id;
+  }
+}
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -76,16 +91,7 @@ export const migrations: Migration[] = [
         CREATE TRIGGER chunk_words_delete AFTER DELETE ON chunks BEGIN DELETE FROM chunk_words WHERE rowid = old.id; END;
         CREATE TRIGGER file_words_delete AFTER DELETE ON files BEGIN DELETE FROM file_words WHERE rowid = old.id; END;
       `);
-      // No re-extraction, no re-embedding: the words come from the passage texts already stored.
-      // In pages by id: better-sqlite3 cannot write while a read on the same connection is open.
-      const chunk = db.prepare('INSERT INTO chunk_words (rowid, text) VALUES (?, ?)');
-      const page = db.prepare('SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT 5000');
-      for (let last = 0; ; ) {
-        const rows = page.all(last) as { id: number; text: string }[];
-        if (rows.length === 0) break;
-        for (const c of rows) chunk.run(c.id, indexText(c.text));
-        last = rows.at(-1)!.id;
-      }
+      fillFromPassages(db, 'chunk_words');
       const file = db.prepare('INSERT INTO file_words (rowid, name, path) VALUES (?, ?, ?)');
       for (const f of db.prepare("SELECT id, path FROM files WHERE state = 'indexed'").all() as { id: number; path: string }[]) {
         file.run(f.id, indexText(basename(f.path)), indexText(f.path));
@@ -104,14 +110,7 @@ export const migrations: Migration[] = [
         CREATE VIRTUAL TABLE chunk_stems USING fts5(text, content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2');
         CREATE TRIGGER chunk_stems_delete AFTER DELETE ON chunks BEGIN DELETE FROM chunk_stems WHERE rowid = old.id; END;
       `);
-      const chunk = db.prepare('INSERT INTO chunk_stems (rowid, text) VALUES (?, ?)');
-      const page = db.prepare('SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT 5000');
-      for (let last = 0; ; ) {
-        const rows = page.all(last) as { id: number; text: string }[];
-        if (rows.length === 0) break;
-        for (const c of rows) chunk.run(c.id, indexText(c.text));
-        last = rows.at(-1)!.id;
-      }
+      fillFromPassages(db, 'chunk_stems');
     },
   },
   {

@@ -8,8 +8,8 @@
  * of Chinese questions finds a Chinese paraphrase first.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EmbeddingEngine } from '../../../src/core/embed/engine';
 import { dot } from '../../../src/core/embed/similarity';
@@ -19,32 +19,9 @@ import type { TokenCounter } from '../../../src/core/embed/types';
 import { createQuestionService } from '../../../src/core/questions/question-service';
 import { createTroveService } from '../../../src/core/trove-service';
 import { tempDir } from '../indexing/helpers';
+import { chineseQuery, docs, en, englishQuery, zh, zhLines } from './mixed-language-docs';
 
-const evalDir = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'eval');
 const modelDir = join(shippedModelsDir(), 'multilingual-e5-small-q4');
-const zhLines = readFileSync(join(evalDir, 'stsb-zh', 'test.tsv'), 'utf8').split('\n');
-const enLines = readFileSync(join(evalDir, 'stsb', 'sts-test.csv'), 'utf8').split('\n');
-/** Sentence 1 or 2 of a line (1-based) of the Chinese or English STS-B test file. */
-const zh = (line: number, which: 1 | 2 = 1) => zhLines[line - 1].split('\t')[which - 1];
-const en = (line: number, which: 1 | 2 = 1) => enLines[line - 1].split('\t')[4 + which];
-
-// Each document: both sentences of one STS-B pair (one topic); only one document in either language is
-// about pandas or zebras.
-const pair = (f: (l: number, w: 1 | 2) => string, l: number) => `${f(l, 1)}\n${f(l, 2)}`;
-const docs: Record<string, string> = {
-  'zh-panda.txt': pair(zh, 15),
-  'zh-soccer.txt': pair(zh, 2),
-  'zh-bicycle.txt': pair(zh, 7),
-  'zh-rain.txt': pair(zh, 29),
-  'zh-cat.txt': pair(zh, 25),
-  'en-zebras.txt': pair(en, 23),
-  'en-drums.txt': pair(en, 8),
-  'en-car.txt': pair(en, 20),
-  'en-ankle.txt': pair(en, 3),
-  'en-singing.txt': pair(en, 30),
-};
-const englishQuery = en(17, 2); // "A panda slides down a slide."
-const chineseQuery = zh(1183, 2); // "两只斑马正在一个场地上玩耍。" (two zebras playing in a field)
 
 let engine: EmbeddingEngine;
 let counter: TokenCounter;

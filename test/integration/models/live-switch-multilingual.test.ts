@@ -7,33 +7,14 @@
  * restart and no file read again.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { openTrove, type TroveAppService } from '../../../src/core/open-trove';
 import type { ModelsOverview } from '../../../src/shared/models';
 import { tempDir, waitFor } from '../indexing/helpers';
+import { docs, englishQuery, zhLines } from './mixed-language-docs';
 
-const evalDir = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'eval');
-const zhLines = readFileSync(join(evalDir, 'stsb-zh', 'test.tsv'), 'utf8').split('\n');
-const enLines = readFileSync(join(evalDir, 'stsb', 'sts-test.csv'), 'utf8').split('\n');
-const zh = (line: number, which: 1 | 2 = 1) => zhLines[line - 1].split('\t')[which - 1];
-const en = (line: number, which: 1 | 2 = 1) => enLines[line - 1].split('\t')[4 + which];
-const pair = (f: (l: number, w: 1 | 2) => string, l: number) => `${f(l, 1)}\n${f(l, 2)}`;
-// The documents of chinese.test.ts: one topic each, only one about pandas in either language.
-const docs: Record<string, string> = {
-  'zh-panda.txt': pair(zh, 15),
-  'zh-soccer.txt': pair(zh, 2),
-  'zh-bicycle.txt': pair(zh, 7),
-  'zh-rain.txt': pair(zh, 29),
-  'zh-cat.txt': pair(zh, 25),
-  'en-zebras.txt': pair(en, 23),
-  'en-drums.txt': pair(en, 8),
-  'en-car.txt': pair(en, 20),
-  'en-ankle.txt': pair(en, 3),
-  'en-singing.txt': pair(en, 30),
-};
-const englishQuery = en(17, 2); // "A panda slides down a slide."
 const E5 = 'multilingual-e5-small-q4';
 
 const work = tempDir('live-switch-zh');
