@@ -13,7 +13,11 @@
 import type { ChunkToStore, FileFacts, FolderRow, IndexedFileRow, IndexStore } from '../store/index-store';
 import { blobToVector } from '../vectors/blob';
 import { sqliteFloatRows } from '../vectors/sqlite-float-rows';
+import { loadVectors, saveVectors, VectorFileRejected } from '../vectors/vector-file';
 import { VectorIndex, type FloatRows } from '../vectors/vector-index';
+
+/** Save the in-memory index this long after the last write (a burst of writes saves once). */
+const SAVE_AFTER_MS = 15_000;
 
 /** One passage found by the vector side of search. */
 export interface ChunkScore {
@@ -30,12 +34,29 @@ export interface EmbeddingSetKey {
   pipelineVersion: number;
 }
 
+/** How the in-memory index was filled at open: from the saved vector file, or from SQLite (and why). */
+export interface CorpusLoad {
+  from: 'vector file' | 'database';
+  /** Why the vector file was not used (absent, stale after a crash, damaged), when it was not. */
+  reason?: string;
+  seconds: number;
+}
+
 export class Corpus {
-  private index: VectorIndex;
-  private floats: FloatRows;
+  private index!: VectorIndex;
+  private floats!: FloatRows;
   private set: { id: number; dimension: number; modelId: string };
   /** Counts every change to what is stored; caches derived from the index (spelling's vocabulary) compare it. */
   changes = 0;
+  /** How the current set's index was filled. */
+  loaded!: CorpusLoad;
+  /** The stamp after this corpus's own last write, and the stamp of the file on disk. */
+  private stamps = { written: '', saved: '' };
+  /** Someone else wrote this set since it was loaded (a CLI on the same file): never save memory over it. */
+  private diverged = false;
+  /** Files taken out of memory but still stored (hidden): memory ≠ database until they come back or go. */
+  private hidden = new Set<number>();
+  private saveTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     /** Read access to what is stored; writes go through the Corpus methods below. */
@@ -46,7 +67,7 @@ export class Corpus {
     // Opened with a model used before (or whose change-over was interrupted after its last batch): every
     // file whose passages all have its vectors is searchable at once, nothing embedded again.
     store.adoptCompleteFiles(this.set.id);
-    ({ index: this.index, floats: this.floats } = Corpus.load(store, this.set.id, key.dimension));
+    this.load(this.set.id, key.dimension);
   }
 
   /** The corpus for `key` in `store` (created on first use), with its stored vectors loaded into memory. */
@@ -54,16 +75,85 @@ export class Corpus {
     return new Corpus(store, key);
   }
 
-  /** One set's vectors in memory, searchable. */
-  private static load(store: IndexStore, setId: number, dimension: number): { index: VectorIndex; floats: FloatRows } {
+  /**
+   * One set's vectors in memory, searchable: from the vector file saved beside the database when its
+   * stamp says it holds exactly what SQLite holds (one sequential read), else from SQLite row by row —
+   * then saved, so the next start reads the file.
+   */
+  private load(setId: number, dimension: number): void {
+    const t0 = performance.now();
+    const store = this.store;
     // int8 rows in memory; candidates are rescored exactly from the float32 vectors SQLite already
     // holds, so a million passages cost ~400 MB of RAM instead of 1.5 GB (src/core/vectors).
     // setId is an integer from our own table: safe to write into the statement.
     const floats = sqliteFloatRows(store.db, `SELECT vector FROM vectors WHERE chunk_id = ? AND embedding_set_id = ${Number(setId)}`, dimension);
+    const file = store.vectorFile(setId);
+    const stamp = store.vectorStamp(setId);
+    this.hidden.clear();
+    this.diverged = false;
+    this.floats = floats;
+    this.stamps = { written: stamp, saved: '' };
+    let reason = 'an in-memory database';
+    if (file) {
+      try {
+        this.index = VectorIndex.fromState(loadVectors(file, stamp, dimension), floats);
+        this.stamps.saved = stamp;
+        this.loaded = { from: 'vector file', seconds: (performance.now() - t0) / 1000 };
+        return;
+      } catch (err) {
+        if (err instanceof VectorFileRejected) reason = err.message;
+        else if ((err as NodeJS.ErrnoException).code === 'ENOENT') reason = 'not saved yet';
+        else throw err;
+      }
+    }
     const index = new VectorIndex(dimension, { floats });
     // Only this set's vectors: files without them are embedded by the next scan, never mixed in.
     for (const { chunkId, fileId, vector } of store.vectors(setId)) index.add(chunkId, blobToVector(vector), fileId);
-    return { index, floats };
+    this.index = index;
+    this.loaded = { from: 'database', reason, seconds: (performance.now() - t0) / 1000 };
+    this.persist();
+  }
+
+  /**
+   * Save the in-memory index beside the database if it changed since the last save and equals what
+   * SQLite holds (no file hidden, nobody else wrote this set meanwhile). Returns whether the file on
+   * disk is now current. Called a few seconds after writes settle and when the engine closes.
+   */
+  persist(): boolean {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const file = this.store.vectorFile(this.set.id);
+    if (!file || this.hidden.size > 0 || this.diverged) return false;
+    const stamp = this.store.vectorStamp(this.set.id);
+    if (stamp === this.stamps.saved) return true;
+    // Another writer (a CLI on the same file) changed this set: memory is not the database; the stale
+    // file is ignored at the next open and rebuilt from SQLite.
+    if (stamp !== this.stamps.written) {
+      this.diverged = true;
+      return false;
+    }
+    saveVectors(file, this.index.state(), stamp);
+    this.stamps.saved = stamp;
+    return true;
+  }
+
+  /** Save what is pending; call before closing the store. */
+  close(): void {
+    this.persist();
+  }
+
+  /** Before each write: if the set moved since this corpus's last write, another writer moved it. */
+  private writing(): void {
+    if (this.store.vectorStamp(this.set.id) !== this.stamps.written) this.diverged = true;
+  }
+
+  /** After each write: remember the stamp it left, and save once writes settle. */
+  private wrote(): void {
+    this.changes++;
+    this.stamps.written = this.store.vectorStamp(this.set.id);
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.persist(), SAVE_AFTER_MS);
+    this.saveTimer.unref();
   }
 
   /** The embedding set this corpus holds vectors of (store's `embedding_sets.id`). */
@@ -89,9 +179,8 @@ export class Corpus {
     const setId = this.store.embeddingSet(key.modelId, key.dimension, key.pipelineVersion);
     if (setId === this.set.id) return true;
     if (this.store.useVectorSet(setId) === null) return false;
-    const loaded = Corpus.load(this.store, setId, key.dimension);
-    this.index = loaded.index;
-    this.floats = loaded.floats;
+    this.persist();
+    this.load(setId, key.dimension);
     this.set = { id: setId, dimension: key.dimension, modelId: key.modelId };
     this.changes++;
     return true;
@@ -113,30 +202,33 @@ export class Corpus {
 
   /** Replace whatever is stored for `facts.path` with these passages and their vectors. */
   writeFile(facts: FileFacts, chunks: ChunkToStore[]): number {
-    this.changes++;
     const old = this.store.fileByPath(facts.path);
+    this.writing();
     const { fileId, chunkIds } = this.store.writeIndexedFile(facts, this.embeddingSetId, chunks);
-    if (old) this.index.removeGroup(old.id);
+    this.wrote();
+    if (old) this.drop(old.id);
     chunks.forEach((c, i) => this.index.add(chunkIds[i], c.vector, fileId));
     return fileId;
   }
 
   /** Store `facts.path` as a copy of `source` (same content): its passages and vectors, no embedding. */
   copyFile(facts: FileFacts, source: IndexedFileRow): number {
-    this.changes++;
     const old = this.store.fileByPath(facts.path);
+    this.writing();
     const { fileId, rows } = this.store.copyIndexedFile(facts, source, this.set.id);
-    if (old) this.index.removeGroup(old.id);
+    this.wrote();
+    if (old) this.drop(old.id);
     for (const r of rows) this.index.add(r.chunkId, blobToVector(r.vector), fileId);
     return fileId;
   }
 
   /** `fileId` moved or was renamed to `facts.path`: same row, passages and vectors; searchable again. */
   moveFile(fileId: number, facts: FileFacts): void {
-    this.changes++;
     const displaced = this.store.fileByPath(facts.path);
+    this.writing();
     this.store.moveFile(fileId, facts);
-    if (displaced && displaced.id !== fileId) this.index.removeGroup(displaced.id);
+    this.wrote();
+    if (displaced && displaced.id !== fileId) this.drop(displaced.id);
     this.show(fileId);
   }
 
@@ -148,10 +240,11 @@ export class Corpus {
 
   /** Record that `facts.path` could not be indexed; whatever was indexed for it before is dropped. Returns whether search results changed. */
   writeFailed(facts: FileFacts, reason: string): boolean {
-    this.changes++;
     const old = this.store.fileByPath(facts.path);
+    this.writing();
     this.store.writeFailedFile(facts, reason);
-    return old ? this.index.removeGroup(old.id) > 0 : false;
+    this.wrote();
+    return old ? this.drop(old.id) > 0 : false;
   }
 
   /**
@@ -159,14 +252,17 @@ export class Corpus {
    * to be the first half of a rename). Returns whether search results changed.
    */
   hide(fileId: number): boolean {
-    return this.index.removeGroup(fileId) > 0;
+    const removed = this.index.removeGroup(fileId);
+    if (removed > 0) this.hidden.add(fileId);
+    return removed > 0;
   }
 
   /** Forget a file entirely; returns its id, or undefined when it was not stored. */
   deleteFile(path: string): number | undefined {
-    this.changes++;
+    this.writing();
     const id = this.store.deleteFile(path);
-    if (id !== undefined) this.index.removeGroup(id);
+    this.wrote();
+    if (id !== undefined) this.drop(id);
     return id;
   }
 
@@ -176,9 +272,10 @@ export class Corpus {
 
   /** Forget a folder with all its files; returns how many files were dropped. */
   removeFolder(path: string): number {
-    this.changes++;
+    this.writing();
     const ids = this.store.removeFolder(path);
-    for (const id of ids) this.index.removeGroup(id);
+    this.wrote();
+    for (const id of ids) this.drop(id);
     return ids.length;
   }
 
@@ -208,8 +305,15 @@ export class Corpus {
     return this.store.vectorsOfFile(fileId, this.set.id).map((r) => ({ chunkId: r.chunkId, vector: blobToVector(r.vector) }));
   }
 
+  /** Out of memory and out of the database: no longer hidden either. */
+  private drop(fileId: number): number {
+    this.hidden.delete(fileId);
+    return this.index.removeGroup(fileId);
+  }
+
   /** A stored file's vectors back into memory, unless they are there already. */
   private show(fileId: number): void {
+    this.hidden.delete(fileId);
     if (this.index.hasGroup(fileId)) return;
     for (const { chunkId, vector } of this.store.vectorsOfFile(fileId, this.set.id)) this.index.add(chunkId, blobToVector(vector), fileId);
   }

@@ -245,6 +245,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
       await indexer.stop();
       closed = true;
       if (progressTimer) clearTimeout(progressTimer);
+      corpus.close();
       store.close();
     },
   };

@@ -3,6 +3,7 @@
  * written in one transaction with its row, so after a crash a file is either fully indexed or absent.
  */
 import type Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
 import { openDatabase } from './open-database';
 import { WordIndex } from './word-index';
 
@@ -233,6 +234,15 @@ export class IndexStore {
     return row?.id;
   }
 
+  /**
+   * A stamp that changes with every write to what `vectors(setId)` returns (bumped by triggers in the
+   * writing transaction, migration 5): the saved vector file is used only when its stamp is this one.
+   */
+  vectorStamp(setId: number): string {
+    const version = (this.db.prepare('SELECT version FROM index_changes WHERE embedding_set_id = ?').pluck().get(setId) as number | undefined) ?? 0;
+    return `set ${setId} change ${version}`;
+  }
+
   /** Every vector of one set, of the files searched in that set, for loading the in-memory index. */
   *vectors(embeddingSetId: number): Generator<{ chunkId: number; fileId: number; vector: Buffer }> {
     const stmt = this.db.prepare(
@@ -320,11 +330,20 @@ export class IndexStore {
 
   /** Drop every vector of one set (a model removed or pruned); returns how many were dropped. */
   dropVectorSet(setId: number): number {
-    return this.db.transaction(() => {
+    const dropped = this.db.transaction(() => {
       const n = this.db.prepare('DELETE FROM vectors WHERE embedding_set_id = ?').run(setId).changes;
       this.db.prepare("UPDATE files SET embedding_set_id = NULL WHERE embedding_set_id = ? AND state = 'indexed'").run(setId);
       return n;
     })();
+    // Its saved vector file is stale now (the stamp moved); the space goes back at once.
+    const file = this.vectorFile(setId);
+    if (file) rmSync(file, { force: true });
+    return dropped;
+  }
+
+  /** Where one set's in-memory index is saved beside the database (null for an in-memory database). */
+  vectorFile(setId: number): string | null {
+    return this.db.memory ? null : `${this.db.name}.set-${Number(setId)}.vectors`;
   }
 
   /** Rows of these chunks (one statement, prepared once: search reads a hundred per query). */

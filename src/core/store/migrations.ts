@@ -135,6 +135,29 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'a change counter per embedding set (stamps the saved vector file)',
+    up(db) {
+      // The vector file beside the database (vectors/vector-file.ts) lets start-up read a million rows
+      // in one pass; it is used only when its stamp equals its set's counter here. Triggers bump the
+      // counter in the same transaction as every change to what Corpus.load reads for that set (its
+      // vectors, and files entering or leaving it, whose passages' vectors cascade away with them) —
+      // whoever writes: the app, the CLI, a model switch, a prune. So after a kill -9 the file is stale
+      // exactly when the database moved on without it.
+      const bump = (set: string) =>
+        `INSERT OR IGNORE INTO index_changes (embedding_set_id, version) SELECT ${set}, 0 WHERE ${set} IS NOT NULL;
+         UPDATE index_changes SET version = version + 1 WHERE embedding_set_id = ${set};`;
+      db.exec(`
+        CREATE TABLE index_changes (embedding_set_id INTEGER PRIMARY KEY, version INTEGER NOT NULL);
+        CREATE TRIGGER index_changes_vector_insert AFTER INSERT ON vectors BEGIN ${bump('NEW.embedding_set_id')} END;
+        CREATE TRIGGER index_changes_vector_delete AFTER DELETE ON vectors BEGIN ${bump('OLD.embedding_set_id')} END;
+        CREATE TRIGGER index_changes_vector_update AFTER UPDATE ON vectors BEGIN ${bump('OLD.embedding_set_id')} ${bump('NEW.embedding_set_id')} END;
+        CREATE TRIGGER index_changes_file_delete AFTER DELETE ON files BEGIN ${bump('OLD.embedding_set_id')} END;
+        CREATE TRIGGER index_changes_file_update AFTER UPDATE OF state, embedding_set_id ON files BEGIN ${bump('OLD.embedding_set_id')} ${bump('NEW.embedding_set_id')} END;
+      `);
+    },
+  },
 ];
 
 /** Bring `db` up to the newest version; returns the versions applied. */

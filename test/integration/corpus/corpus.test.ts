@@ -4,7 +4,7 @@
  * Real SQLite files; vectors are random unit vectors (the model is not what is under test here).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -78,5 +78,98 @@ describe('Corpus', () => {
     const reopened = Corpus.open(new IndexStore(dbFile), KEY);
     assert.equal(reopened.size, 2);
     reopened.store.close();
+  });
+
+  describe('the vector file saved beside the database', () => {
+    const ranked = (c: Corpus, queries: Float32Array[]) => queries.map((q) => c.nearestFiles(q, 3, 4).flat().map((s) => `${s.score.toFixed(6)} file ${s.fileId} passage ${s.chunkId}`));
+    const queries = Array.from({ length: 20 }, unit);
+    function build(name: string): { dbFile: string; corpus: Corpus; facts: (p: string) => { folderId: number; path: string; size: number; mtimeMs: number; contentHash: string } } {
+      const dbFile = join(dir, name);
+      const corpus = Corpus.open(new IndexStore(dbFile), KEY);
+      const folder = corpus.addFolder('/docs');
+      const facts = (path: string) => ({ folderId: folder.id, path, size: 1, mtimeMs: 1, contentHash: path });
+      for (let i = 0; i < 30; i++) corpus.writeFile(facts(`/docs/${i}.txt`), chunks(1 + (i % 4)));
+      corpus.deleteFile('/docs/3.txt');
+      return { dbFile, corpus, facts };
+    }
+    const fromDatabase = (dbFile: string) => {
+      rmSync(new IndexStore(dbFile).vectorFile(1)!, { force: true });
+      const c = Corpus.open(new IndexStore(dbFile), KEY);
+      assert.equal(c.loaded.from, 'database');
+      return c;
+    };
+
+    it('starts from the file after a clean close, with the answers SQLite gives', () => {
+      const { dbFile, corpus } = build('saved.sqlite');
+      const live = ranked(corpus, queries);
+      corpus.close();
+      corpus.store.close();
+      const reopened = Corpus.open(new IndexStore(dbFile), KEY);
+      assert.equal(reopened.loaded.from, 'vector file');
+      assert.deepEqual(ranked(reopened, queries), live);
+      assert.equal(reopened.size, corpus.size);
+      reopened.store.close();
+      const rebuilt = fromDatabase(dbFile);
+      assert.deepEqual(ranked(rebuilt, queries), live, 'the file holds what the database holds');
+      rebuilt.store.close();
+    });
+
+    it('ignores a file the database moved on from (writes after the last save, as after a kill -9) and rebuilds it', () => {
+      const { dbFile, corpus, facts } = build('stale.sqlite');
+      corpus.close();
+      corpus.writeFile(facts('/docs/new.txt'), chunks(2)); // stored, never saved to the file
+      corpus.deleteFile('/docs/0.txt');
+      const live = ranked(corpus, queries);
+      corpus.store.close(); // no close(): the process died here
+      const reopened = Corpus.open(new IndexStore(dbFile), KEY);
+      assert.equal(reopened.loaded.from, 'database');
+      assert.match(reopened.loaded.reason!, /out of step with the database/);
+      assert.deepEqual(ranked(reopened, queries), live);
+      reopened.store.close();
+      assert.equal(Corpus.open(new IndexStore(dbFile), KEY).loaded.from, 'vector file', 'saved again after the rebuild');
+    });
+
+    it('ignores a truncated or damaged file', () => {
+      const { dbFile, corpus } = build('damaged.sqlite');
+      const live = ranked(corpus, queries);
+      corpus.close();
+      const file = corpus.store.vectorFile(1)!;
+      corpus.store.close();
+      const whole = readFileSync(file);
+      truncateSync(file, statSync(file).size - 100);
+      let c = Corpus.open(new IndexStore(dbFile), KEY);
+      assert.match(c.loaded.reason!, /truncated/);
+      assert.deepEqual(ranked(c, queries), live);
+      c.store.close();
+      whole[whole.length - 7] ^= 0x55; // one flipped byte in the codes
+      writeFileSync(file, whole);
+      c = Corpus.open(new IndexStore(dbFile), KEY);
+      assert.match(c.loaded.reason!, /checksum/);
+      assert.deepEqual(ranked(c, queries), live);
+      c.store.close();
+    });
+
+    it('does not save over the file while a hidden file or another writer makes memory differ from SQLite', () => {
+      const { dbFile, corpus } = build('hidden.sqlite');
+      corpus.close();
+      const a = corpus.store.fileByPath('/docs/5.txt')!;
+      corpus.hide(a.id);
+      corpus.writeFile({ folderId: a.folderId, path: '/docs/x.txt', size: 1, mtimeMs: 1, contentHash: 'x' }, chunks(1));
+      assert.equal(corpus.persist(), false, 'hidden: memory lacks a stored file');
+      corpus.touchFile(a.id, 1, 2); // seen again: shown
+      assert.equal(corpus.persist(), true);
+      const other = new IndexStore(dbFile); // a second writer on the same database (a CLI)
+      other.deleteFile('/docs/x.txt');
+      other.close();
+      corpus.writeFile({ folderId: a.folderId, path: '/docs/y.txt', size: 1, mtimeMs: 1, contentHash: 'y' }, chunks(1));
+      assert.equal(corpus.persist(), false, 'memory still holds x.txt, which the other writer deleted');
+      corpus.close();
+      corpus.store.close();
+      const reopened = Corpus.open(new IndexStore(dbFile), KEY);
+      assert.equal(reopened.loaded.from, 'database');
+      assert.equal(reopened.store.fileByPath('/docs/x.txt'), undefined);
+      assert.equal(reopened.size, corpus.size - 1, 'x.txt (one passage) is gone after the restart');
+      reopened.store.close();
+    });
   });
 });
