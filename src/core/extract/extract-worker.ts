@@ -1,11 +1,12 @@
 /**
  * The reading process: reads one document, or one question-bank import file, at a time for
  * IsolatedExtractor. It runs with a small V8 heap (--max-old-space-size) and exits by itself when its
- * resident memory passes the budget, so a hostile file can cost this process, never the one that
- * answers searches.
+ * resident memory passes the budget (core/process/memory-budget.ts), so a hostile file can cost this
+ * process, never the one that answers searches.
  */
 import type { ImportFormat } from '../../shared/questions';
 import type { OpenedSource, ReadOptions, ReadProgress, SourceRow } from '../questions/source-rows';
+import { keepWithinMemoryBudget } from '../process/memory-budget';
 import { documentExtractors } from './document-extractors';
 import { ExtractionRefused, type ExtractedDocument, type Extractor, type ReadingProgress } from './types';
 
@@ -21,13 +22,16 @@ export interface RowsRequest {
   rows: { file: string; format: ImportFormat; options: ReadOptions };
 }
 
-/** The caller is ready for the next part of an import file. */
+/** The caller is ready for the next part of import `next` (the id of its RowsRequest). */
 export interface RowsNext {
   id: number;
-  next: true;
+  next: number;
 }
 
 export type WorkerRequest = ExtractRequest | RowsRequest | RowsNext;
+
+/** The supervisor's own messages: start (answered with ready) and leave. */
+export type ReaderControl = { init: true } | { shutdown: true };
 
 /** Some rows of an import file, in order. */
 export interface RowsPart {
@@ -47,22 +51,15 @@ export type WorkerReply =
   | { id: number; reading: ReadingProgress }
   | { ready: true };
 
-/** Exit code meaning "over the memory budget" (the parent turns it into the reason shown to the user). */
-export const EXIT_OVER_MEMORY = 86;
 /** Rows per part: large enough that messages are few, small enough that one part is a few MB. */
 const PART_ROWS = 1000;
 /** Reading progress is sent at most this often: enough for a progress line, few messages for a long book. */
 const PROGRESS_MS = 100;
 
-const budgetMb = Number(process.env.TROVE_EXTRACT_MEMORY_MB) || 512;
+keepWithinMemoryBudget(512);
 const byType = new Map<string, Extractor>();
 for (const e of documentExtractors()) for (const t of e.fileTypes) byType.set(t, e);
 const imports = new Map<number, { source: OpenedSource; rows: AsyncIterator<SourceRow> }>();
-
-// Checked often: typed arrays (PDF streams, unzipped parts) live outside the V8 heap limit.
-setInterval(() => {
-  if (process.memoryUsage.rss() > budgetMb * 1024 * 1024) process.exit(EXIT_OVER_MEMORY);
-}, 50).unref();
 
 process.on('disconnect', () => process.exit(0));
 // A reader's stray rejected promise must not end the process in the middle of another file.
@@ -88,9 +85,10 @@ async function extract(msg: ExtractRequest): Promise<WorkerReply> {
   return { id: msg.id, ok: true, doc: await extractor.extract(bytes, msg.fileType, { onProgress }) };
 }
 
-async function nextPart(id: number): Promise<WorkerReply> {
-  const open = imports.get(id);
-  if (!open) throw new Error(`no import ${id} is being read`);
+/** The next part of import `importId`, as the reply to request `id`. */
+async function nextPart(id: number, importId: number): Promise<WorkerReply> {
+  const open = imports.get(importId);
+  if (!open) throw new Error(`no import ${importId} is being read`);
   const rows: SourceRow[] = [];
   let done = false;
   while (rows.length < PART_ROWS) {
@@ -101,12 +99,15 @@ async function nextPart(id: number): Promise<WorkerReply> {
     }
     rows.push(next.value);
   }
-  if (done) imports.delete(id);
+  if (done) imports.delete(importId);
   return { id, part: { rows, done, encoding: open.source.encoding, progress: open.source.progress() } };
 }
 
-process.on('message', async (msg: WorkerRequest) => {
+process.on('message', async (msg: WorkerRequest | ReaderControl) => {
+  if ('init' in msg) return void process.send!({ ready: true } satisfies WorkerReply);
+  if ('shutdown' in msg) return process.exit(0);
   let reply: WorkerReply;
+  const importId = 'next' in msg ? msg.next : msg.id;
   try {
     if ('fileType' in msg) reply = await extract(msg);
     else if ('rows' in msg) {
@@ -114,12 +115,11 @@ process.on('message', async (msg: WorkerRequest) => {
       const { openSource } = await import('../questions/open-source');
       const source = await openSource(msg.rows.file, msg.rows.format, msg.rows.options);
       imports.set(msg.id, { source, rows: source.rows[Symbol.asyncIterator]() });
-      reply = await nextPart(msg.id);
-    } else reply = await nextPart(msg.id);
+      reply = await nextPart(msg.id, msg.id);
+    } else reply = await nextPart(msg.id, importId);
   } catch (err) {
-    imports.delete(msg.id);
+    imports.delete(importId);
     reply = failure(msg.id, err);
   }
   process.send!(reply);
 });
-process.send!({ ready: true } satisfies WorkerReply);

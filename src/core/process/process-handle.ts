@@ -8,6 +8,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MEMORY_BUDGET_ENV } from './memory-budget';
 
 export interface ProcessHandle<Out, In> {
   /** Send a message to the process (dropped if it has already exited: its exit is what counts). */
@@ -18,6 +19,11 @@ export interface ProcessHandle<Out, In> {
   onExit(listener: (code: number | null, signal: string | null) => void): void;
   /** Kill the process now. */
   kill(): void;
+  /**
+   * Whether the process keeps this one alive (Node's ref/unref); absent where the platform decides.
+   * A supervisor lets go of an idle helper so that a CLI run that has finished can exit.
+   */
+  hold?(on: boolean): void;
   /** OS process id, for diagnostics. */
   readonly pid: number | undefined;
 }
@@ -37,23 +43,57 @@ export function entryScript(sourceFromHere: string, builtName: string, fromUrl: 
   return { entry: built, execArgv: [] };
 }
 
+export interface NodeChildOptions {
+  /** Memory budget (MB): a V8 heap of that size, and the budget the process checks (memory-budget.ts). */
+  memoryMb?: number;
+  /** Given: the process's stderr comes here (to explain a crash) instead of to this process's stderr. */
+  onStderr?(text: string): void;
+  /** Drop the process's stdout (libraries that print warnings while reading hostile files). */
+  quiet?: boolean;
+}
+
 /**
  * A Node child process over fork()'s IPC channel with structured clone ('advanced'), so typed arrays
  * cross as typed arrays. Under Electron, fork() runs the Electron binary as plain Node by itself.
  */
-export function nodeChildLauncher<Out, In>(script: { entry: string; execArgv: string[] }): ProcessLauncher<Out, In> {
+export function nodeChildLauncher<Out, In>(script: { entry: string; execArgv: string[] }, options: NodeChildOptions = {}): ProcessLauncher<Out, In> {
+  const { memoryMb, onStderr, quiet } = options;
   return () => {
-    const child = fork(script.entry, [], { serialization: 'advanced', execArgv: script.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(script.entry, [], {
+      serialization: 'advanced',
+      execArgv: memoryMb ? [...script.execArgv, `--max-old-space-size=${memoryMb}`] : script.execArgv,
+      env: memoryMb ? { ...process.env, [MEMORY_BUDGET_ENV]: String(memoryMb) } : process.env,
+      stdio: ['ignore', quiet ? 'ignore' : 'inherit', onStderr ? 'pipe' : 'inherit', 'ipc'],
+    });
+    if (onStderr) {
+      child.stderr?.setEncoding('utf8');
+      child.stderr?.on('data', (text: string) => onStderr(text));
+    }
+    const exitListeners: ((code: number | null, signal: string | null) => void)[] = [];
+    let exited = false;
+    const exit = (code: number | null, signal: string | null) => {
+      if (exited) return;
+      exited = true;
+      for (const l of exitListeners) l(code, signal);
+    };
+    child.once('exit', exit);
     // A send to a process that just died fails with EPIPE: its 'exit' is what counts (restart, resend).
-    child.on('error', () => {});
+    // A process that could not be spawned at all reports only 'error': that is its exit.
+    child.on('error', () => child.pid === undefined && exit(null, null));
     return {
       pid: child.pid,
       send: (m) => {
         if (child.connected) child.send(m as object, () => {});
       },
       onMessage: (l) => void child.on('message', (m) => l(m as In)),
-      onExit: (l) => void child.once('exit', (code, signal) => l(code, signal)),
+      onExit: (l) => void (exited ? l(child.exitCode, child.signalCode) : exitListeners.push(l)),
       kill: () => void child.kill('SIGKILL'),
+      hold: (on) => {
+        for (const h of [child, child.channel, child.stderr] as ({ ref?: () => void; unref?: () => void } | null | undefined)[]) {
+          if (on) h?.ref?.();
+          else h?.unref?.();
+        }
+      },
     };
   };
 }

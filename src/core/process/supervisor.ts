@@ -1,9 +1,11 @@
 /**
  * Owns one helper process on the calling side: start with an init message and wait for "ready",
  * request ids, restart after a crash (with backoff while it keeps dying on start), resend or fail
- * the requests in flight, and a timed shutdown. Modelled on VS Code's UtilityProcess owner
- * (platform/utilityProcess/electron-main/utilityProcess.ts): one object with ready, messages, crash
- * and exit, whatever kind of process is behind the launcher.
+ * the requests in flight, time budgets per request and for starting, and a timed shutdown. Modelled
+ * on VS Code's UtilityProcess owner (platform/utilityProcess/electron-main/utilityProcess.ts): one
+ * object with ready, messages, crash and exit, whatever kind of process is behind the launcher.
+ * Every helper Trove runs goes through it: the engine, the embedding, and each document reader of
+ * the reading pool (core/extract/isolated-extractor.ts), whose memory budget is set by the launcher.
  */
 import type { ProcessHandle, ProcessLauncher } from './process-handle';
 
@@ -31,10 +33,45 @@ export interface SupervisorOptions<Out, In> {
   /** Called when the process dies unexpectedly, with a sentence saying so. */
   onCrash?(why: string): void;
   /**
+   * The reason given to the requests a death fails, and to a start that fails (default: a sentence
+   * naming the process, its exit code and signal). A reader pool says "needed more than 512 MB to read".
+   */
+  describeExit?(exit: ProcessExit): string;
+  /** Starts that may fail in a row before the process is reported as unable to start (default 4, with backoff). */
+  startAttempts?: number;
+  /** A process not ready by then is killed as stuck (default: no limit). */
+  startTimeoutMs?: number;
+  /**
+   * 'at-once' (default): a process that died is started again straight away (it holds state, sends
+   * events). 'when-asked': only when a request needs it, so one that died on a hostile file costs
+   * nothing until the next file.
+   */
+  restart?: 'at-once' | 'when-asked';
+  /** False: the process keeps this one alive only while a request is under way (default true). */
+  holdWhileIdle?: boolean;
+  /**
    * Sends per request across crashes before it fails (default 1: a crash fails every call in flight,
    * right for calls that change things; pure computations can be resent).
    */
   maxAttempts?: number;
+}
+
+/** How a process ended, for `describeExit`. */
+export interface ProcessExit {
+  code: number | null;
+  signal: string | null;
+  /** It had said it was ready. */
+  ready: boolean;
+  /** Set when this side killed it (a time budget), with the reason. */
+  killedFor: string | null;
+  /** Starts that failed in a row, this one included (0 once it was ready). */
+  failedStarts: number;
+}
+
+/** A time budget for one request: past it, the process is killed and `reason` is the request's error. */
+export interface RequestBudget {
+  timeoutMs: number;
+  reason: string;
 }
 
 /** The process died while working on a request (more often than allowed), or could not be started. */
@@ -46,11 +83,20 @@ interface Pending<Out, In> {
   message: Out;
   attempts: number;
   onUpdate?: (message: In) => void;
+  budget?: RequestBudget;
+  timer?: NodeJS.Timeout;
   resolve: (message: In) => void;
   reject: (err: Error) => void;
 }
 
-/** Consecutive deaths before the process says it is ready, after which it is reported as unable to start. */
+/** The process now, and what this side knows of it. */
+interface Current<Out, In> {
+  handle: ProcessHandle<Out, In>;
+  ready: boolean;
+  killedFor: string | null;
+}
+
+/** Consecutive deaths before the process says it is ready, after which it is reported as unable to start (default). */
 const MAX_FAILED_STARTS = 4;
 /** Wait before the n-th consecutive restart of a process that died while starting (a loaded machine, an OOM kill). */
 const START_BACKOFF_MS = [0, 250, 1000, 3000];
@@ -58,10 +104,13 @@ const START_BACKOFF_MS = [0, 250, 1000, 3000];
 export class Supervisor<Out, In> {
   /** Times the process was restarted after dying. */
   restarts = 0;
-  private handle: ProcessHandle<Out, In> | null = null;
+  private current: Current<Out, In> | null = null;
   private ready: Promise<void> = Promise.resolve();
   private readonly pending = new Map<number, Pending<Out, In>>();
+  /** Requests waiting for the process to be ready (not yet pending). */
+  private waiting = 0;
   private nextId = 1;
+  private started = false;
   private closing = false;
   private failedStarts = 0;
   private cancelRestart: (() => void) | null = null;
@@ -77,15 +126,20 @@ export class Supervisor<Out, In> {
     } catch (err) {
       s.closing = true;
       s.cancelRestart?.();
-      s.handle?.kill();
+      s.current?.handle.kill();
       throw err;
     }
     return s;
   }
 
+  /** A supervisor whose process starts with the first request (a pool that may never be used). */
+  static lazy<Out, In>(options: SupervisorOptions<Out, In>): Supervisor<Out, In> {
+    return new Supervisor(options);
+  }
+
   /** OS pid of the current process. */
   get pid(): number | undefined {
-    return this.handle?.pid;
+    return this.current?.handle.pid;
   }
 
   /** Allocate the id of a request (callers put it in the message they pass to `request`). */
@@ -93,15 +147,27 @@ export class Supervisor<Out, In> {
     return this.nextId++;
   }
 
+  private get maxFailedStarts(): number {
+    return this.options.startAttempts ?? MAX_FAILED_STARTS;
+  }
+
   private spawn(restarted: boolean): Promise<void> {
+    this.started = true;
     const handle = this.options.launch();
-    this.handle = handle;
+    const current: Current<Out, In> = { handle, ready: false, killedFor: null };
+    this.current = current;
+    this.hold();
+    const startTimeoutMs = this.options.startTimeoutMs;
+    const startTimer = startTimeoutMs
+      ? setTimeout(() => this.kill(`${this.options.name} did not start within ${Math.round(startTimeoutMs / 1000)} s`), startTimeoutMs)
+      : undefined;
+    startTimer?.unref();
     this.ready = new Promise<void>((resolve, reject) => {
-      let isReady = false;
       handle.onMessage((msg) => {
         const what = this.options.read(msg);
         if (what.kind === 'ready') {
-          isReady = true;
+          current.ready = true;
+          clearTimeout(startTimer);
           this.failedStarts = 0;
           this.options.onReady?.(msg, restarted);
           resolve();
@@ -110,65 +176,91 @@ export class Supervisor<Out, In> {
         else this.options.onOther?.(msg);
       });
       handle.onExit((code, signal) => {
-        const starts = isReady ? 0 : this.failedStarts + 1;
-        reject(
-          new ProcessCrashedError(
-            starts >= MAX_FAILED_STARTS
-              ? `${this.options.name} could not start: it exited ${starts} times before it was ready (last: code ${code}, signal ${signal})`
-              : `${this.options.name} exited before it was ready (code ${code}, signal ${signal})`,
-          ),
-        );
-        this.exited(handle, code, signal, isReady);
+        clearTimeout(startTimer);
+        const failedStarts = current.ready ? 0 : this.failedStarts + 1;
+        reject(new ProcessCrashedError(this.describe({ code, signal, ready: current.ready, killedFor: current.killedFor, failedStarts })));
+        this.exited(current, code, signal);
       });
     });
     handle.send(this.options.init);
     return this.ready;
   }
 
+  private describe(exit: ProcessExit): string {
+    if (this.options.describeExit) return this.options.describeExit(exit);
+    const { code, signal } = exit;
+    if (exit.killedFor) return `${this.options.name} was stopped: ${exit.killedFor}`;
+    if (exit.ready) return `${this.options.name} stopped unexpectedly (exit code ${code}, signal ${signal})`;
+    return exit.failedStarts >= this.maxFailedStarts
+      ? `${this.options.name} could not start: it exited ${exit.failedStarts} times before it was ready (last: code ${code}, signal ${signal})`
+      : `${this.options.name} exited before it was ready (code ${code}, signal ${signal})`;
+  }
+
   private settle(id: number, final: boolean, msg: In): void {
     const p = this.pending.get(id);
     if (!p) return;
     if (!final) return p.onUpdate?.(msg);
-    this.pending.delete(id);
+    this.drop(id, p);
     p.resolve(msg);
   }
 
-  private exited(handle: ProcessHandle<Out, In>, code: number | null, signal: string | null, wasReady: boolean): void {
-    if (handle !== this.handle) return;
-    this.handle = null;
+  private drop(id: number, p: Pending<Out, In>): void {
+    clearTimeout(p.timer);
+    this.pending.delete(id);
+    this.hold();
+  }
+
+  /** Hand a pending request to the process now, with its time budget (re)started. */
+  private deliver(id: number, p: Pending<Out, In>): void {
+    clearTimeout(p.timer);
+    if (p.budget) {
+      const { timeoutMs, reason } = p.budget;
+      p.timer = setTimeout(() => this.pending.get(id) === p && this.kill(reason), timeoutMs);
+    }
+    this.current?.handle.send(p.message);
+  }
+
+  private exited(current: Current<Out, In>, code: number | null, signal: string | null): void {
+    if (current !== this.current) return;
+    this.current = null;
     if (this.closing) {
       this.failAll(new Error(`${this.options.name} stopped`));
       return;
     }
-    const why = `${this.options.name} stopped unexpectedly (exit code ${code}, signal ${signal})`;
-    this.failedStarts = wasReady ? 0 : this.failedStarts + 1;
-    const givingUp = this.failedStarts >= MAX_FAILED_STARTS;
+    const exit: ProcessExit = { code, signal, ready: current.ready, killedFor: current.killedFor, failedStarts: current.ready ? 0 : this.failedStarts + 1 };
+    const why = this.describe(exit);
+    this.failedStarts = exit.failedStarts;
+    const givingUp = this.failedStarts >= this.maxFailedStarts;
     for (const [id, p] of this.pending) {
       if (givingUp || p.attempts >= (this.options.maxAttempts ?? 1)) {
-        this.pending.delete(id);
-        const message = givingUp
-          ? why
-          : p.attempts > 1
-            ? `${why} during this request; gave up after ${p.attempts} attempts`
-            : `${why} during this request; it is being restarted, try again`;
+        this.drop(id, p);
+        const message =
+          givingUp || this.options.describeExit
+            ? why
+            : p.attempts > 1
+              ? `${why} during this request; gave up after ${p.attempts} attempts`
+              : `${why} during this request; it is being restarted, try again`;
         p.reject(new ProcessCrashedError(message));
       }
     }
-    if (wasReady) this.options.onCrash?.(why);
+    if (current.ready && !current.killedFor) this.options.onCrash?.(why);
     if (givingUp) return; // the next request tries again
+    if (this.options.restart === 'when-asked' && this.pending.size === 0) return;
     this.restart();
   }
 
   private failAll(err: Error): void {
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
+    for (const [id, p] of this.pending) {
+      this.drop(id, p);
+      p.reject(err);
+    }
   }
 
   private restart(): void {
-    this.restarts++;
+    if (this.started) this.restarts++;
     const delay = START_BACKOFF_MS[Math.min(this.failedStarts, START_BACKOFF_MS.length - 1)];
     let spawned: Promise<void>;
-    if (delay === 0) spawned = this.spawn(true);
+    if (delay === 0) spawned = this.spawn(this.started);
     else {
       // This promise stands in for the process while it waits, so whenReady() and request() wait with it.
       spawned = new Promise<void>((resolve, reject) => {
@@ -186,9 +278,9 @@ export class Supervisor<Out, In> {
     }
     spawned.then(
       () => {
-        for (const p of this.pending.values()) {
+        for (const [id, p] of this.pending) {
           p.attempts++;
-          this.handle?.send(p.message);
+          this.deliver(id, p);
         }
       },
       (err: Error) => {
@@ -196,6 +288,11 @@ export class Supervisor<Out, In> {
         if (!(err instanceof ProcessCrashedError)) this.failAll(err);
       },
     );
+  }
+
+  /** An idle helper lets this process exit (holdWhileIdle false); a busy one, or one starting for a request, keeps it. */
+  private hold(): void {
+    if (this.options.holdWhileIdle === false) this.current?.handle.hold?.(this.pending.size + this.waiting > 0);
   }
 
   /** Resolves when the process is up (waiting through restarts under way). */
@@ -213,30 +310,58 @@ export class Supervisor<Out, In> {
 
   /**
    * Send `message` (carrying `id` from newId()) and resolve with the process's final reply to it.
-   * Waits for a restart under way; starts one if the process had given up.
+   * Waits for a restart under way; starts the process if it is not running (given up, or 'when-asked').
+   * With a `budget`, a process that has not answered in time is killed and the request fails with its reason.
    */
-  async request(id: number, message: Out, onUpdate?: (message: In) => void): Promise<In> {
+  async request(id: number, message: Out, onUpdate?: (message: In) => void, budget?: RequestBudget): Promise<In> {
     if (this.closing) throw new Error(`${this.options.name} is stopped`);
-    if (!this.handle && !this.cancelRestart) {
-      this.failedStarts = 0;
-      this.restart();
+    this.waiting++;
+    try {
+      if (!this.current && !this.cancelRestart) {
+        this.failedStarts = 0;
+        this.restart();
+      }
+      this.hold();
+      await this.whenReady();
+    } finally {
+      this.waiting--;
     }
-    await this.whenReady();
     return new Promise<In>((resolve, reject) => {
-      this.pending.set(id, { message, attempts: 1, onUpdate, resolve, reject });
-      if (this.handle) this.handle.send(message);
+      // Closed while it waited: a process being closed fails it at its exit, one already gone now.
+      if (this.closing && !this.current) return reject(new Error(`${this.options.name} stopped`));
+      const p: Pending<Out, In> = { message, attempts: 1, onUpdate, budget, resolve, reject };
+      this.pending.set(id, p);
+      this.hold();
+      if (this.current) this.deliver(id, p);
       // else: a restart is under way and will send everything pending.
     });
   }
 
   /** Drop a request: its reply, if it comes, is ignored, and its promise never settles. Returns false if it was not pending. */
   forget(id: number): boolean {
-    return this.pending.delete(id);
+    const p = this.pending.get(id);
+    if (!p) return false;
+    this.drop(id, p);
+    return true;
   }
 
   /** Send a message that expects no reply (e.g. a cancel). */
   post(message: Out): void {
-    this.handle?.send(message);
+    this.current?.handle.send(message);
+  }
+
+  /**
+   * Kill the process now, for `reason` (a time budget, a cancelled file whose reading cannot be
+   * interrupted): the requests in it fail with that reason, and the next process starts as
+   * `restart` says. Nothing sent after this reaches the dying process.
+   */
+  kill(reason: string): void {
+    const current = this.current;
+    if (!current) return;
+    current.killedFor = reason;
+    current.handle.kill();
+    // Settled now rather than at its exit, so the next request goes to a new process, never to this one.
+    this.exited(current, null, 'SIGKILL');
   }
 
   /** Ask the process to exit; kill it if it hasn't within `ms`. Calls in flight fail. */
@@ -244,8 +369,9 @@ export class Supervisor<Out, In> {
     if (this.closing) return;
     this.closing = true;
     this.cancelRestart?.();
-    const handle = this.handle;
+    const handle = this.current?.handle;
     if (!handle) return this.failAll(new Error(`${this.options.name} stopped`));
+    handle.hold?.(true); // an idle, unheld process: without this nothing would wait for its exit
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         handle.kill();

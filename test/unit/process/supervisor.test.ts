@@ -112,3 +112,40 @@ test('close kills a process that does not leave in time, and fails what was in f
   assert.throws(() => process.kill(pid, 0), /ESRCH/);
   await assert.rejects(echo(s, 'late'), /the test process is stopped/);
 });
+
+test('a request past its time budget fails with the budget’s reason; with restart when-asked, the next request gets a new process', async () => {
+  const s = Supervisor.lazy<Out, In>({
+    name: 'the test process',
+    launch: nodeChildLauncher(script('echo')),
+    init: { type: 'init' },
+    shutdown: { type: 'shutdown' },
+    read,
+    restart: 'when-asked',
+    holdWhileIdle: false,
+  });
+  try {
+    assert.equal(s.pid, undefined, 'nothing runs before the first request');
+    const first = (await echo(s, 'up')) as { pid: number };
+    const id = s.newId();
+    const t0 = Date.now();
+    await assert.rejects(s.request(id, { type: 'echo', id, text: 'stuck', delayMs: 10_000 }, undefined, { timeoutMs: 300, reason: 'took too long' }), /took too long/);
+    assert.ok(Date.now() - t0 < 3000);
+    const gone = async () => {
+      for (let i = 0; i < 40; i++, await new Promise((r) => setTimeout(r, 50))) {
+        try {
+          process.kill(first.pid, 0);
+        } catch {
+          return true;
+        }
+      }
+      return false;
+    };
+    assert.ok(await gone(), 'the stuck process was killed');
+    assert.equal(s.pid, undefined, 'not restarted until asked');
+    const next = (await echo(s, 'again')) as { pid: number; text: string };
+    assert.equal(next.text, 'again');
+    assert.notEqual(next.pid, first.pid);
+  } finally {
+    await s.close();
+  }
+});
