@@ -54,6 +54,8 @@ export class Corpus {
   private stamps = { written: '', saved: '' };
   /** Someone else wrote this set since it was loaded (a CLI on the same file): never save memory over it. */
   private diverged = false;
+  /** Whether the file on disk holds the graph (a big index's graph finishing is worth a save of its own). */
+  private savedGraph = false;
   /** Files taken out of memory but still stored (hidden): memory ≠ database until they come back or go. */
   private hidden = new Set<number>();
   private saveTimer: NodeJS.Timeout | null = null;
@@ -96,8 +98,10 @@ export class Corpus {
     let reason = 'an in-memory database';
     if (file) {
       try {
-        this.index = VectorIndex.fromState(loadVectors(file, stamp, dimension), floats);
+        const state = loadVectors(file, stamp, dimension);
+        this.index = VectorIndex.fromState(state, floats, { onGraphReady: () => this.saveSoon() });
         this.stamps.saved = stamp;
+        this.savedGraph = state.graph !== null;
         this.loaded = { from: 'vector file', seconds: (performance.now() - t0) / 1000 };
         return;
       } catch (err) {
@@ -106,7 +110,8 @@ export class Corpus {
         else throw err;
       }
     }
-    const index = new VectorIndex(dimension, { floats });
+    // A graph for a big index is built in the background; the file is saved again once it is.
+    const index = new VectorIndex(dimension, { floats, onGraphReady: () => this.saveSoon() });
     // Only this set's vectors: files without them are embedded by the next scan, never mixed in.
     for (const { chunkId, fileId, vector } of store.vectors(setId)) index.add(chunkId, blobToVector(vector), fileId);
     this.index = index;
@@ -125,7 +130,7 @@ export class Corpus {
     const file = this.store.vectorFile(this.set.id);
     if (!file || this.hidden.size > 0 || this.diverged) return false;
     const stamp = this.store.vectorStamp(this.set.id);
-    if (stamp === this.stamps.saved) return true;
+    if (stamp === this.stamps.saved && this.savedGraph === this.index.graphReady) return true;
     // Another writer (a CLI on the same file) changed this set: memory is not the database; the stale
     // file is ignored at the next open and rebuilt from SQLite.
     if (stamp !== this.stamps.written) {
@@ -134,6 +139,7 @@ export class Corpus {
     }
     saveVectors(file, this.index.state(), stamp);
     this.stamps.saved = stamp;
+    this.savedGraph = this.index.graphReady;
     return true;
   }
 
@@ -151,6 +157,11 @@ export class Corpus {
   private wrote(): void {
     this.changes++;
     this.stamps.written = this.store.vectorStamp(this.set.id);
+    this.saveSoon();
+  }
+
+  /** Save once writes settle. */
+  private saveSoon(): void {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => this.persist(), SAVE_AFTER_MS);
     this.saveTimer.unref();

@@ -9,16 +9,26 @@
  * temporary file, syncs it and renames it over the old one, so a kill -9 leaves the old file or the
  * new one, never half of either.
  *
- * Layout (little-endian): 128-byte header — "TROVEVEC", version, dimension, rows, scale, maxErr,
- * maxNorm, CRC-32 of the body, stamp — then ids (int32), groups (int32), errors (float32), codes (int8).
+ * A big index's graph (vector-graph.ts) is saved by usearch into its own file, named with a fresh id
+ * that the header records: the graph is written and synced first, the header's file renamed over the
+ * old one last, so the header never names a graph that is not whole. Older graph files are removed
+ * after the rename. An index with a graph keeps no int8 codes, so none are saved.
+ *
+ * Layout (little-endian): 192-byte header — "TROVEVEC", version, dimension, rows, CRC-32 of the body,
+ * scale, maxErr, maxNorm, flags (1: codes follow), graph file id and size, stamp — then ids (int32),
+ * groups (int32), errors (float32), codes (int8, when flagged).
  */
-import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { VectorGraph } from './vector-graph';
 import type { VectorIndexState } from './vector-index';
 
 const MAGIC = 'TROVEVEC';
-const VERSION = 1;
-const HEADER = 128;
+const VERSION = 2;
+const HAS_CODES = 1;
+const HEADER = 192;
 const STAMP_BYTES = 64;
 
 export interface SavedVectors {
@@ -31,9 +41,24 @@ export class VectorFileRejected extends Error {
   override name = 'VectorFileRejected';
 }
 
+/** The graph file a header names. */
+const graphPath = (path: string, id: string) => `${path}.${id}.graph`;
+
 export function saveVectors(path: string, state: VectorIndexState, stamp: string): void {
   const { dimension, rows } = state;
-  const parts = [state.ids.subarray(0, rows), state.groups.subarray(0, rows), state.errs.subarray(0, rows), state.codes.subarray(0, rows * dimension)];
+  const parts: ArrayBufferView[] = [state.ids.subarray(0, rows), state.groups.subarray(0, rows), state.errs.subarray(0, rows)];
+  if (state.codes) parts.push(state.codes.subarray(0, rows * dimension));
+  let graphId = '';
+  let graphBytes = 0;
+  if (state.graph) {
+    graphId = randomBytes(8).toString('hex');
+    const file = graphPath(path, graphId);
+    state.graph.save(file);
+    const fd = openSync(file, 'r+');
+    fsyncSync(fd);
+    closeSync(fd);
+    graphBytes = statSync(file).size;
+  }
   let crc = 0;
   for (const p of parts) crc = crc32(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), crc);
   const header = Buffer.alloc(HEADER);
@@ -45,6 +70,9 @@ export function saveVectors(path: string, state: VectorIndexState, stamp: string
   header.writeDoubleLE(state.scale, 24);
   header.writeDoubleLE(state.maxErr, 32);
   header.writeDoubleLE(state.maxNorm, 40);
+  header.writeUInt32LE(state.codes ? HAS_CODES : 0, 48);
+  header.write(graphId, 52, 'latin1');
+  header.writeDoubleLE(graphBytes, 68);
   const stampBytes = Buffer.from(stamp, 'utf8');
   if (stampBytes.length > STAMP_BYTES) throw new Error(`vector file stamp longer than ${STAMP_BYTES} bytes: ${stamp}`);
   stampBytes.copy(header, HEADER - STAMP_BYTES);
@@ -58,6 +86,10 @@ export function saveVectors(path: string, state: VectorIndexState, stamp: string
     closeSync(fd);
   }
   renameSync(tmp, path);
+  // Graph files of earlier saves are no longer named by anything.
+  const keep = graphId ? basename(graphPath(path, graphId)) : '';
+  const prefix = `${basename(path)}.`;
+  for (const f of readdirSync(dirname(path))) if (f.startsWith(prefix) && f.endsWith('.graph') && f !== keep) rmSync(join(dirname(path), f), { force: true });
 }
 
 /**
@@ -74,6 +106,8 @@ export function loadVectors(path: string, stamp: string, dimension: number): Vec
     if (saved !== stamp) throw new VectorFileRejected(`out of step with the database (file ${saved}, database ${stamp})`);
     if (header.readUInt32LE(12) !== dimension) throw new VectorFileRejected(`vectors of ${header.readUInt32LE(12)} dimensions, expected ${dimension}`);
     const rows = header.readUInt32LE(16);
+    const hasCodes = (header.readUInt32LE(48) & HAS_CODES) !== 0;
+    const graphId = header.toString('latin1', 52, 68).replace(/\0+$/, '');
     // Arrays sized to the rows read straight from the file (no copy): the int8 scan needs its codes
     // at offset 0 of their own buffer.
     const cap = Math.max(16, rows);
@@ -86,15 +120,17 @@ export function loadVectors(path: string, stamp: string, dimension: number): Vec
       ids: new Int32Array(cap),
       groups: new Int32Array(cap),
       errs: new Float32Array(cap),
-      codes: new Int8Array(cap * dimension),
+      codes: hasCodes ? new Int8Array(cap * dimension) : null,
+      graph: null,
     };
     let at = HEADER;
     let crc = 0;
     for (const p of [state.ids, state.groups, state.errs, state.codes]) {
+      if (!p) continue;
       const bytes = new Uint8Array(p.buffer, 0, (p.byteLength / cap) * rows);
       for (let done = 0; done < bytes.length; ) {
         const n = readSync(fd, bytes, done, Math.min(bytes.length - done, 1 << 30), at + done);
-        if (n === 0) throw new VectorFileRejected(`truncated: ${at + done} bytes of ${HEADER + rows * (12 + dimension)}`);
+        if (n === 0) throw new VectorFileRejected(`truncated: ${at + done} bytes of ${HEADER + rows * (12 + (hasCodes ? dimension : 0))}`);
         done += n;
       }
       crc = crc32(bytes, crc);
@@ -102,6 +138,18 @@ export function loadVectors(path: string, stamp: string, dimension: number): Vec
     }
     if (readSync(fd, Buffer.alloc(1), 0, 1, at) !== 0) throw new VectorFileRejected('longer than its header says');
     if (crc !== header.readUInt32LE(20)) throw new VectorFileRejected('checksum mismatch');
+    if (graphId) {
+      const file = graphPath(path, graphId);
+      let size: number;
+      try {
+        size = statSync(file).size;
+      } catch {
+        throw new VectorFileRejected('its graph file is missing');
+      }
+      if (size !== header.readDoubleLE(68)) throw new VectorFileRejected(`its graph file has ${size} bytes, not ${header.readDoubleLE(68)}`);
+      state.graph = VectorGraph.load(file, dimension);
+      if (state.graph.size !== rows) throw new VectorFileRejected(`its graph holds ${state.graph.size} rows, not ${rows}`);
+    } else if (!hasCodes) throw new VectorFileRejected('neither codes nor a graph');
     return state;
   } finally {
     closeSync(fd);
@@ -111,4 +159,6 @@ export function loadVectors(path: string, stamp: string, dimension: number): Vec
 /** Forget a saved index (its database changed in a way the file cannot follow). */
 export function removeVectors(path: string): void {
   rmSync(path, { force: true });
+  const prefix = `${basename(path)}.`;
+  for (const f of readdirSync(dirname(path))) if (f.startsWith(prefix) && f.endsWith('.graph')) rmSync(join(dirname(path), f), { force: true });
 }

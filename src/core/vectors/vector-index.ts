@@ -15,6 +15,18 @@
  */
 import { int8TopRows, type ScanResult } from './int8-scan';
 import { TopK } from './top-k';
+import { VectorGraph } from './vector-graph';
+
+/**
+ * From this many rows search walks a graph (vector-graph.ts) instead of scanning every row: the int8
+ * scan reads every row per query (≈ 4 ms at 50,000 rows, 70–90 ms at a million on this machine),
+ * the graph a few thousand. Below half of it (rows removed) the index goes back to the exact scan.
+ */
+export const GRAPH_FROM = 50_000;
+/** Rows added to a graph being built per turn of the event loop (≈ 0.1–0.3 s; searches wait no longer). */
+const GRAPH_SLICE = 256;
+/** Candidates taken from the graph and rescored exactly, at least (and 4 per result asked for). */
+const GRAPH_CANDIDATES = 64;
 
 export interface VectorHit {
   /** Row id: passage (chunk) id or question id. */
@@ -42,7 +54,10 @@ export interface VectorIndexState {
   ids: Int32Array;
   groups: Int32Array;
   errs: Float32Array;
-  codes: Int8Array;
+  /** null when the graph holds every row (the index keeps no int8 rows then). */
+  codes: Int8Array | null;
+  /** The graph, when it holds every row (saved beside the rows). */
+  graph: VectorGraph | null;
 }
 
 export interface VectorIndexOptions {
@@ -52,8 +67,12 @@ export interface VectorIndexOptions {
   scale?: number;
   /** Rows to allocate up front. */
   capacity?: number;
-  /** Threads of the int8 scan (default 1: a query must not take every core from indexing). */
+  /** Threads of the int8 scan and of building the graph (default 1: a query must not take every core from indexing). */
   threads?: number;
+  /** Rows from which a graph answers searches (default GRAPH_FROM; tests lower it). */
+  graphFrom?: number;
+  /** Called when a graph built in the background starts answering (the owner may save it). */
+  onGraphReady?: () => void;
 }
 
 /**
@@ -72,7 +91,8 @@ function kthLargest(values: Float64Array, k: number): number {
 
 export class VectorIndex {
   readonly scale: number;
-  private codes: Int8Array;
+  /** int8 rows for the exact scan; null once a graph holds every row (a million rows: 384 MB saved). */
+  private codes: Int8Array | null;
   private floats: Float32Array | null;
   private ids: Int32Array;
   private groups: Int32Array;
@@ -86,6 +106,12 @@ export class VectorIndex {
   private rowsByGroup: Map<number, number[]> | null = null;
   private readonly reader: FloatRows | null;
   private readonly threads: number;
+  private readonly graphFrom: number;
+  private readonly onGraphReady: (() => void) | undefined;
+  /** The graph over rows [0, graphRows); it answers searches once it holds every row. */
+  private graph: VectorGraph | null = null;
+  private graphRows = 0;
+  private building: NodeJS.Immediate | null = null;
 
   constructor(
     readonly dimension: number,
@@ -95,6 +121,8 @@ export class VectorIndex {
     this.scale = options.scale ?? defaultScale(dimension);
     this.reader = options.floats && options.floats !== 'memory' ? options.floats : null;
     this.threads = options.threads ?? 1;
+    this.graphFrom = options.graphFrom ?? GRAPH_FROM;
+    this.onGraphReady = options.onGraphReady;
     this.codes = new Int8Array(cap * dimension);
     this.floats = this.reader ? null : new Float32Array(cap * dimension);
     this.ids = new Int32Array(cap);
@@ -103,50 +131,57 @@ export class VectorIndex {
   }
 
   /** An index over saved rows; float rows come from `floats` (a reader: the saved state holds none). */
-  static fromState(state: VectorIndexState, floats: FloatRows, threads?: number): VectorIndex {
-    const index = new VectorIndex(state.dimension, { floats, scale: state.scale, capacity: 16, threads });
-    if (state.codes.byteOffset !== 0 || state.codes.length < state.rows * state.dimension) throw new Error('saved codes must fill their own buffer');
-    Object.assign(index, { codes: state.codes, ids: state.ids, groups: state.groups, errs: state.errs, rows: state.rows, maxErr: state.maxErr, maxNorm: state.maxNorm });
+  static fromState(state: VectorIndexState, floats: FloatRows, options: Pick<VectorIndexOptions, 'threads' | 'graphFrom' | 'onGraphReady'> = {}): VectorIndex {
+    const index = new VectorIndex(state.dimension, { ...options, floats, scale: state.scale, capacity: 16 });
+    const { codes, graph } = state;
+    if (codes && (codes.byteOffset !== 0 || codes.length < state.rows * state.dimension)) throw new Error('saved codes must fill their own buffer');
+    if (!codes && graph?.size !== state.rows) throw new Error('saved rows need their codes or a graph holding every row');
+    Object.assign(index, { codes, ids: state.ids, groups: state.groups, errs: state.errs, rows: state.rows, maxErr: state.maxErr, maxNorm: state.maxNorm });
+    if (graph) Object.assign(index, { graph, graphRows: state.rows });
+    else index.startGraph();
     return index;
   }
 
-  /** The rows as saved by vector-file.ts (views, valid until the next change). */
+  /** The rows as saved by vector-file.ts (views, valid until the next change); a graph still being built is left out. */
   state(): VectorIndexState {
     const { dimension, rows, scale, maxErr, maxNorm, ids, groups, errs, codes } = this;
-    return { dimension, rows, scale, maxErr, maxNorm, ids, groups, errs, codes };
+    return { dimension, rows, scale, maxErr, maxNorm, ids, groups, errs, codes, graph: this.graphReady ? this.graph : null };
+  }
+
+  /** Whether a graph answers searches (it holds every row). */
+  get graphReady(): boolean {
+    return this.graph !== null && this.graphRows === this.rows;
+  }
+
+  /** Finish building the graph now (tests, benchmarks); the app lets it build between searches. */
+  finishGraph(): void {
+    while (this.graph && !this.graphReady) this.buildSlice();
   }
 
   get size(): number {
     return this.rows;
   }
 
-  /** Bytes held for the rows (codes, ids, groups, errors and floats if kept). */
+  /** Bytes held for the rows (codes, ids, groups, errors and floats if kept; not the graph's). */
   get bytes(): number {
-    return this.codes.byteLength + (this.floats?.byteLength ?? 0) + this.ids.byteLength * 3;
+    return (this.codes?.byteLength ?? 0) + (this.floats?.byteLength ?? 0) + this.ids.byteLength * 3;
   }
 
   add(id: number, vector: Float32Array, group = id): void {
     const d = this.dimension;
     if (vector.length !== d) throw new Error(`vector has ${vector.length} dimensions, the index ${d}`);
     if (this.rows === this.ids.length) this.grow();
+    const ready = this.graphReady;
     const row = this.rows++;
     const base = row * d;
-    const s = this.scale;
-    let err = 0;
-    let norm = 0;
-    for (let x = 0; x < d; x++) {
-      const v = vector[x];
-      const c = Math.max(-127, Math.min(127, Math.round(v / s)));
-      this.codes[base + x] = c;
-      err += (v - c * s) ** 2;
-      norm += v * v;
-    }
+    if (this.codes) this.quantise(row, vector);
     this.floats?.set(vector, base);
     this.ids[row] = id;
     this.groups[row] = group;
-    this.errs[row] = Math.sqrt(err);
-    this.maxErr = Math.max(this.maxErr, this.errs[row]);
-    this.maxNorm = Math.max(this.maxNorm, Math.sqrt(norm));
+    if (ready) {
+      this.graph!.add(row, vector);
+      this.graphRows = this.rows;
+    } else if (!this.graph && this.rows >= this.graphFrom) this.startGraph();
     if (this.rowsByGroup) {
       const list = this.rowsByGroup.get(group);
       if (list) list.push(row);
@@ -172,17 +207,28 @@ export class VectorIndex {
     // Fill holes from the end, highest hole first, so a moved row is never itself a pending hole.
     for (const hole of [...rows].sort((a, b) => b - a)) {
       const last = --this.rows;
-      if (hole === last) continue;
+      const g = this.graph;
+      // The graph knows rows by number: the hole's entry goes, the last row's entry moves to the hole.
+      if (g && hole < this.graphRows) g.remove(hole);
+      if (hole === last) {
+        this.graphRows = Math.min(this.graphRows, this.rows);
+        continue;
+      }
       this.moveRow(last, hole);
+      if (g && last < this.graphRows) g.remove(last);
+      if (g && hole < this.graphRows) g.add(hole, this.floatRows(hole, hole + 1));
+      this.graphRows = Math.min(this.graphRows, this.rows);
       const moved = map.get(this.groups[hole])!;
       moved[moved.indexOf(last)] = hole;
     }
+    if (this.graph && this.rows < this.graphFrom / 2) this.leaveGraph();
     return rows.length;
   }
 
   clear(): void {
     this.rows = 0;
     this.rowsByGroup = null;
+    this.leaveGraph();
   }
 
   /** The float rows as one matrix with their ids (views, valid until the next change); memory mode only. */
@@ -198,6 +244,7 @@ export class VectorIndex {
   search(query: Float32Array, k: number, accept?: (group: number) => boolean): VectorHit[] {
     k = Math.min(k, this.rows);
     if (k <= 0) return [];
+    if (this.graphReady) return this.graphSearch(query, k, accept);
     // The k-th best lower bound: at least k rows score this much, so no row whose upper bound is below it can make the top k.
     const keep = this.candidates(query, (lower) => (lower.length >= k ? kthLargest(lower, k) : false), accept);
     const scores = this.exact(query, keep);
@@ -213,7 +260,7 @@ export class VectorIndex {
    */
   searchGroups(query: Float32Array, kGroups: number, perGroup = 4): VectorHit[][] {
     if (kGroups <= 0 || this.rows === 0) return [];
-    const keep = this.candidates(query, (lower, rows) => {
+    const keep = this.graphReady ? this.graphGroupCandidates(query, kGroups, perGroup) : this.candidates(query, (lower, rows) => {
       // Each group's best lower bound; the kGroups-th largest of those is the line.
       const byGroup = new Map<number, number>();
       rows.forEach((row, i) => {
@@ -272,7 +319,7 @@ export class VectorIndex {
     const factor = qScale * this.scale;
     let want = Math.min(n, 1024);
     for (;;) {
-      const top = int8TopRows(this.codes, n, d, q8, want, this.threads);
+      const top = int8TopRows(this.codes!, n, d, q8, want, this.threads);
       // Rows of groups a filter leaves out take no part in the line; rows beyond the scan are still
       // bounded by its last (unfiltered) candidate, so the stopping rule below stays sound.
       const { rows, dots } = accept ? this.accepted(top, accept) : top;
@@ -319,6 +366,123 @@ export class VectorIndex {
     return out;
   }
 
+  /** Rows [from, to) as float32 (rows × dimension): from memory, from the codes, or from storage. */
+  private floatRows(from: number, to: number): Float32Array {
+    const d = this.dimension;
+    if (this.floats) return this.floats.slice(from * d, to * d);
+    if (this.codes) return Float32Array.from(this.codes.subarray(from * d, to * d), (c) => c * this.scale);
+    return this.reader!.read(this.ids.slice(from, to));
+  }
+
+  /** Codes and error bound of one row. */
+  private quantise(row: number, vector: Float32Array): void {
+    const d = this.dimension;
+    const base = row * d;
+    const s = this.scale;
+    let err = 0;
+    let norm = 0;
+    for (let x = 0; x < d; x++) {
+      const v = vector[x];
+      const c = Math.max(-127, Math.min(127, Math.round(v / s)));
+      this.codes![base + x] = c;
+      err += (v - c * s) ** 2;
+      norm += v * v;
+    }
+    this.errs[row] = Math.sqrt(err);
+    this.maxErr = Math.max(this.maxErr, this.errs[row]);
+    this.maxNorm = Math.max(this.maxNorm, Math.sqrt(norm));
+  }
+
+  /**
+   * Start building the graph when the index is big enough. It is built a slice at a time between
+   * searches (the int8 scan answers meanwhile), so a big index never blocks its process for long.
+   */
+  private startGraph(): void {
+    if (this.graph || this.rows < this.graphFrom) return;
+    this.graph = new VectorGraph(this.dimension);
+    this.graphRows = 0;
+    this.scheduleSlice();
+  }
+
+  private scheduleSlice(): void {
+    if (this.building) return;
+    this.building = setImmediate(() => {
+      this.building = null;
+      if (!this.graph || this.graphReady) return;
+      this.buildSlice();
+      if (this.graphReady) this.onGraphReady?.();
+      else this.scheduleSlice();
+    });
+    // A process with nothing else to do may exit with the graph half built: it is rebuilt when needed.
+    this.building.unref();
+  }
+
+  private buildSlice(): void {
+    const end = Math.min(this.rows, this.graphRows + GRAPH_SLICE);
+    this.graph!.add(this.graphRows, this.floatRows(this.graphRows, end), this.threads);
+    this.graphRows = end;
+    // Every row is in the graph: it answers from now on, and the codes are no longer needed.
+    if (this.graphReady) this.codes = null;
+  }
+
+  /** Back to the exact scan (the index shrank well below GRAPH_FROM): codes again from the float rows. */
+  private leaveGraph(): void {
+    if (this.building) clearImmediate(this.building);
+    this.building = null;
+    this.graph = null;
+    this.graphRows = 0;
+    if (this.codes) return;
+    const d = this.dimension;
+    this.codes = new Int8Array(this.ids.length * d);
+    this.maxErr = 0;
+    this.maxNorm = 0;
+    const block = 4096;
+    for (let from = 0; from < this.rows; from += block) {
+      const to = Math.min(this.rows, from + block);
+      const m = this.floatRows(from, to);
+      for (let r = from; r < to; r++) this.quantise(r, m.subarray((r - from) * d, (r - from + 1) * d));
+    }
+  }
+
+  /**
+   * Top k through the graph: candidates (4 per result, at least GRAPH_CANDIDATES) rescored exactly.
+   * With a filter, more candidates until as many pass it; a filter so narrow that a sixteenth of the rows
+   * does not hold k of its rows is answered by rescoring every row it accepts.
+   */
+  private graphSearch(query: Float32Array, k: number, accept?: (group: number) => boolean): VectorHit[] {
+    const enough = Math.max(GRAPH_CANDIDATES, 4 * k);
+    let want = enough;
+    for (;;) {
+      let rows = Array.from(this.graph!.search(query, Math.min(want, this.rows)));
+      if (accept) rows = rows.filter((r) => accept(this.groups[r]));
+      if (rows.length >= enough || want >= this.rows) return this.topExact(query, rows, k);
+      want *= 8;
+      if (want > this.rows / 16) {
+        const all: number[] = [];
+        for (const [group, list] of this.byGroup()) if (!accept || accept(group)) all.push(...list);
+        return this.topExact(query, all, k);
+      }
+    }
+  }
+
+  /** Candidate rows for searchGroups through the graph: enough that kGroups groups show up. */
+  private graphGroupCandidates(query: Float32Array, kGroups: number, perGroup: number): number[] {
+    let want = Math.max(GRAPH_CANDIDATES, 4 * kGroups * perGroup);
+    for (;;) {
+      const rows = Array.from(this.graph!.search(query, Math.min(want, this.rows)));
+      const groups = new Set(rows.map((r) => this.groups[r]));
+      if (groups.size >= kGroups || want >= this.rows) return rows;
+      want *= 4;
+    }
+  }
+
+  private topExact(query: Float32Array, rows: number[], k: number): VectorHit[] {
+    const scores = this.exact(query, rows);
+    const best = new TopK(k);
+    rows.forEach((row, i) => best.push(scores[i], row));
+    return best.result().map((h) => ({ id: this.ids[h.corpusId], group: this.groups[h.corpusId], score: h.score }));
+  }
+
   private byGroup(): Map<number, number[]> {
     if (!this.rowsByGroup) {
       const map = new Map<number, number[]>();
@@ -334,7 +498,7 @@ export class VectorIndex {
 
   private moveRow(from: number, to: number): void {
     const d = this.dimension;
-    this.codes.copyWithin(to * d, from * d, (from + 1) * d);
+    this.codes?.copyWithin(to * d, from * d, (from + 1) * d);
     this.floats?.copyWithin(to * d, from * d, (from + 1) * d);
     this.ids[to] = this.ids[from];
     this.groups[to] = this.groups[from];
@@ -344,9 +508,11 @@ export class VectorIndex {
   private grow(): void {
     const cap = this.ids.length * 2;
     const d = this.dimension;
-    const codes = new Int8Array(cap * d);
-    codes.set(this.codes);
-    this.codes = codes;
+    if (this.codes) {
+      const codes = new Int8Array(cap * d);
+      codes.set(this.codes);
+      this.codes = codes;
+    }
     if (this.floats) {
       const floats = new Float32Array(cap * d);
       floats.set(this.floats);

@@ -4,7 +4,11 @@
  * would order them wrongly — whether the float rows are kept in memory or read from elsewhere.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, truncateSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { loadVectors, saveVectors, VectorFileRejected } from '../../../src/core/vectors/vector-file';
 import { VectorIndex, type FloatRows } from '../../../src/core/vectors/vector-index';
 
 const d = 384;
@@ -145,4 +149,78 @@ test('after a removal every other row is still found first by its own vector (ro
     if (i % 10 === 3) assert.notEqual(top.group, 3);
     else assert.equal(top.id, i, `row ${i} lost after removal`);
   }
+});
+
+test('from graphFrom rows a graph answers (built between searches): recall@10 against brute force, exact scores, filters, removals, back to the scan', () => {
+  const n = 3000;
+  const m = bank(n);
+  const index = build(m, { graphFrom: 1000 });
+  const ids = (hits: { id: number }[]) => hits.map((h) => h.id);
+  const recall = (accept?: (g: number) => boolean, exclude = new Set<number>()) => {
+    let hits = 0;
+    let wanted = 0;
+    for (let t = 0; t < 40; t++) {
+      const q = queryNear(m, t, n);
+      const truth = brute(m, q, n).filter((h) => !exclude.has(Math.floor((h.id - 1) / 3)) && (!accept || accept(Math.floor((h.id - 1) / 3)))).slice(0, 10);
+      const got = index.search(q, 10, accept);
+      for (const h of got) {
+        assert.ok(!accept || accept(h.group), 'only rows the filter accepts');
+        assert.ok(!exclude.has(h.group), 'never a removed row');
+        // Scores are exact float32 whatever found the row.
+        const want = brute(m, q, n).find((b) => b.id === h.id)!;
+        assert.equal(h.score, want.score);
+      }
+      hits += ids(got).filter((id) => ids(truth).includes(id)).length;
+      wanted += truth.length;
+    }
+    return hits / wanted;
+  };
+  assert.equal(index.graphReady, false, 'built a slice at a time, not at once');
+  const q0 = queryNear(m, 1, n);
+  assert.deepEqual(index.search(q0, 10).map(({ id, score }) => ({ id, score })), brute(m, q0, 10), 'the exact scan answers meanwhile');
+  index.finishGraph();
+  assert.equal(index.graphReady, true);
+  assert.equal(index.state().codes, null, 'no int8 rows kept beside the graph');
+  assert.ok(recall() >= 0.99);
+  assert.ok(recall((g) => g % 7 === 0) >= 0.99, 'a filter');
+  assert.ok(recall((g) => g === 17 || g === 300) === 1, 'a narrow filter: every accepted row rescored');
+
+  // Removals move rows inside the graph: each remaining row is still found by its own vector.
+  const removed = new Set<number>();
+  for (let g = 0; g < 1000; g += 9) {
+    index.removeGroup(g);
+    removed.add(g);
+  }
+  for (let i = 0; i < n; i += 7) {
+    const g = Math.floor(i / 3);
+    if (removed.has(g)) continue;
+    assert.ok(ids(index.search(m.subarray(i * d, (i + 1) * d), 3)).includes(i + 1), `row ${i + 1} lost after removals`);
+  }
+  assert.ok(recall(undefined, removed) >= 0.99);
+
+  // Saved and loaded with its graph: same answers.
+  const dir = mkdtempSync(join(tmpdir(), 'trove-graph-'));
+  try {
+    const file = join(dir, 'index.vectors');
+    saveVectors(file, index.state(), 'stamp 1');
+    const reader: FloatRows = { read: (rs) => { const out = new Float32Array(rs.length * d); rs.forEach((id, i) => out.set(m.subarray((id - 1) * d, id * d), i * d)); return out; } };
+    const loaded = VectorIndex.fromState(loadVectors(file, 'stamp 1', d), reader, { graphFrom: 1000 });
+    assert.equal(loaded.graphReady, true);
+    for (let t = 0; t < 10; t++) assert.deepEqual(loaded.search(queryNear(m, t, n), 10), index.search(queryNear(m, t, n), 10));
+    saveVectors(file, index.state(), 'stamp 2');
+    const graphs = readdirSync(dir).filter((f) => f.endsWith('.graph'));
+    assert.equal(graphs.length, 1, 'the earlier save\'s graph file is removed');
+    truncateSync(join(dir, graphs[0]), statSync(join(dir, graphs[0])).size - 10);
+    assert.throws(() => loadVectors(file, 'stamp 2', d), (e: Error) => e instanceof VectorFileRejected && /graph file has/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  // Shrunk below half of graphFrom: the exact scan again.
+  for (let g = 0; g < 1000; g++) if (!removed.has(g) && index.size >= 450) index.removeGroup(g);
+  assert.equal(index.graphReady, false);
+  const q = queryNear(m, 3, n);
+  const left = index.search(q, 5);
+  assert.deepEqual(index.search(q, 5), left);
+  assert.equal(left.length, 5);
 });
