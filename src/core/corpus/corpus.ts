@@ -14,7 +14,7 @@ import type { ChunkToStore, FileFacts, FolderRow, IndexedFileRow, IndexStore } f
 import { blobToVector } from '../vectors/blob';
 import { sqliteFloatRows } from '../vectors/sqlite-float-rows';
 import { loadVectors, saveVectors, VectorFileRejected } from '../vectors/vector-file';
-import { VectorIndex, type FloatRows } from '../vectors/vector-index';
+import { VectorIndex, type FloatRows, type VectorIndexOptions } from '../vectors/vector-index';
 
 /** Save the in-memory index this long after the last write (a burst of writes saves once). */
 const SAVE_AFTER_MS = 15_000;
@@ -64,6 +64,7 @@ export class Corpus {
     /** Read access to what is stored; writes go through the Corpus methods below. */
     readonly store: IndexStore,
     key: EmbeddingSetKey,
+    private readonly indexOptions: Pick<VectorIndexOptions, 'graphFrom'>,
   ) {
     this.set = { id: store.embeddingSet(key.modelId, key.dimension, key.pipelineVersion), dimension: key.dimension, modelId: key.modelId };
     // Opened with a model used before (or whose change-over was interrupted after its last batch): every
@@ -73,8 +74,8 @@ export class Corpus {
   }
 
   /** The corpus for `key` in `store` (created on first use), with its stored vectors loaded into memory. */
-  static open(store: IndexStore, key: EmbeddingSetKey): Corpus {
-    return new Corpus(store, key);
+  static open(store: IndexStore, key: EmbeddingSetKey, indexOptions: Pick<VectorIndexOptions, 'graphFrom'> = {}): Corpus {
+    return new Corpus(store, key, indexOptions);
   }
 
   /**
@@ -99,7 +100,7 @@ export class Corpus {
     if (file) {
       try {
         const state = loadVectors(file, stamp, dimension);
-        this.index = VectorIndex.fromState(state, floats, { onGraphReady: () => this.saveSoon() });
+        this.index = VectorIndex.fromState(state, floats, { ...this.indexOptions, onGraphReady: () => this.saveSoon() });
         this.stamps.saved = stamp;
         this.savedGraph = state.graph !== null;
         this.loaded = { from: 'vector file', seconds: (performance.now() - t0) / 1000 };
@@ -111,7 +112,7 @@ export class Corpus {
       }
     }
     // A graph for a big index is built in the background; the file is saved again once it is.
-    const index = new VectorIndex(dimension, { floats, onGraphReady: () => this.saveSoon() });
+    const index = new VectorIndex(dimension, { ...this.indexOptions, floats, onGraphReady: () => this.saveSoon() });
     // Only this set's vectors: files without them are embedded by the next scan, never mixed in.
     for (const { chunkId, fileId, vector } of store.vectors(setId)) index.add(chunkId, blobToVector(vector), fileId);
     this.index = index;
@@ -195,6 +196,12 @@ export class Corpus {
     this.set = { id: setId, dimension: key.dimension, modelId: key.modelId };
     this.changes++;
     return true;
+  }
+
+  /** How search runs over the in-memory rows now (status: a big index builds its graph after a rebuild). */
+  get searchIndex(): { passages: number; graph: 'none' | 'building' | 'ready'; graphPassages: number; loaded: CorpusLoad } {
+    const g = this.index.graphState;
+    return { passages: this.index.size, graph: g.state, graphPassages: g.rows, loaded: this.loaded };
   }
 
   /** Passages searchable now. */

@@ -153,6 +153,12 @@ export class VectorIndex {
     return this.graph !== null && this.graphRows === this.rows;
   }
 
+  /** The graph: none (the exact scan answers), building (rows in it so far; the scan answers), or ready. */
+  get graphState(): { state: 'none' | 'building' | 'ready'; rows: number } {
+    if (!this.graph) return { state: 'none', rows: 0 };
+    return { state: this.graphReady ? 'ready' : 'building', rows: this.graphRows };
+  }
+
   /** Finish building the graph now (tests, benchmarks); the app lets it build between searches. */
   finishGraph(): void {
     while (this.graph && !this.graphReady) this.buildSlice();
