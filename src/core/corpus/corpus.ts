@@ -34,12 +34,35 @@ export interface EmbeddingSetKey {
   pipelineVersion: number;
 }
 
+export interface CorpusOptions extends Pick<VectorIndexOptions, 'graphFrom'> {
+  /**
+   * Fill memory from SQLite (when the vector file cannot be used) a page of files at a time between
+   * other work, searches answered from what is loaded so far; `ready` resolves when it is complete.
+   * Default: at once, before `open` returns.
+   */
+  background?: boolean;
+}
+
+/** Files read from SQLite per step of a background load (≈ 40 ms of work at 8 passages a file). */
+const LOAD_PAGE_FILES = 500;
+
 /** How the in-memory index was filled at open: from the saved vector file, or from SQLite (and why). */
 export interface CorpusLoad {
   from: 'vector file' | 'database';
   /** Why the vector file was not used (absent, stale after a crash, damaged), when it was not. */
   reason?: string;
   seconds: number;
+}
+
+/** How search runs over the in-memory rows now: loading, the graph, how memory was filled. */
+export interface SearchIndexState {
+  passages: number;
+  /** A load from SQLite under way in the background (searches answer from what is loaded). */
+  loading: { done: number; total: number } | null;
+  /** none: the exact scan answers; building: the scan answers while the graph is built; ready. */
+  graph: 'none' | 'building' | 'ready';
+  graphPassages: number;
+  loaded: CorpusLoad;
 }
 
 export class Corpus {
@@ -59,12 +82,16 @@ export class Corpus {
   /** Files taken out of memory but still stored (hidden): memory ≠ database until they come back or go. */
   private hidden = new Set<number>();
   private saveTimer: NodeJS.Timeout | null = null;
+  /** A load from SQLite under way in the background: passages loaded of how many. */
+  private loading: { done: number; total: number } | null = null;
+  /** Resolves when memory holds every stored vector of the set (at once unless loading in the background). */
+  ready: Promise<void> = Promise.resolve();
 
   private constructor(
     /** Read access to what is stored; writes go through the Corpus methods below. */
     readonly store: IndexStore,
     key: EmbeddingSetKey,
-    private readonly indexOptions: Pick<VectorIndexOptions, 'graphFrom'>,
+    private readonly indexOptions: CorpusOptions,
   ) {
     this.set = { id: store.embeddingSet(key.modelId, key.dimension, key.pipelineVersion), dimension: key.dimension, modelId: key.modelId };
     // Opened with a model used before (or whose change-over was interrupted after its last batch): every
@@ -74,8 +101,8 @@ export class Corpus {
   }
 
   /** The corpus for `key` in `store` (created on first use), with its stored vectors loaded into memory. */
-  static open(store: IndexStore, key: EmbeddingSetKey, indexOptions: Pick<VectorIndexOptions, 'graphFrom'> = {}): Corpus {
-    return new Corpus(store, key, indexOptions);
+  static open(store: IndexStore, key: EmbeddingSetKey, options: CorpusOptions = {}): Corpus {
+    return new Corpus(store, key, options);
   }
 
   /**
@@ -112,12 +139,45 @@ export class Corpus {
       }
     }
     // A graph for a big index is built in the background; the file is saved again once it is.
-    const index = new VectorIndex(dimension, { ...this.indexOptions, floats, onGraphReady: () => this.saveSoon() });
-    // Only this set's vectors: files without them are embedded by the next scan, never mixed in.
-    for (const { chunkId, fileId, vector } of store.vectors(setId)) index.add(chunkId, blobToVector(vector), fileId);
+    const index = new VectorIndex(dimension, { graphFrom: this.indexOptions.graphFrom, floats, onGraphReady: () => this.saveSoon() });
     this.index = index;
-    this.loaded = { from: 'database', reason, seconds: (performance.now() - t0) / 1000 };
-    this.persist();
+    const finish = () => {
+      this.loaded = { from: 'database', reason, seconds: (performance.now() - t0) / 1000 };
+      this.persist();
+    };
+    if (!this.indexOptions.background) {
+      // Only this set's vectors: files without them are embedded by the next scan, never mixed in.
+      for (const { chunkId, fileId, vector } of store.vectors(setId)) index.add(chunkId, blobToVector(vector), fileId);
+      finish();
+      return;
+    }
+    const loading = { done: 0, total: store.vectorCount(setId) };
+    this.loading = loading;
+    this.loaded = { from: 'database', reason, seconds: 0 };
+    this.ready = new Promise((resolve, reject) => {
+      let after = 0;
+      const step = () => {
+        // Replaced by a later load (a change of model) or the store closed: stop here.
+        if (this.loading !== loading || !store.db.open) return resolve();
+        try {
+          const page = store.vectorsPage(setId, after, LOAD_PAGE_FILES);
+          for (const [fileId, rows] of page.files) {
+            // Written, moved or hidden while loading: memory already holds what it should of that file.
+            if (this.index.hasGroup(fileId) || this.hidden.has(fileId)) continue;
+            for (const r of rows) index.add(r.chunkId, blobToVector(r.vector), fileId);
+            loading.done += rows.length;
+          }
+          after = page.last;
+          if (page.files.size > 0 || page.more) return void setImmediate(step);
+          this.loading = null;
+          finish();
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      };
+      setImmediate(step);
+    });
   }
 
   /**
@@ -129,7 +189,7 @@ export class Corpus {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
     const file = this.store.vectorFile(this.set.id);
-    if (!file || this.hidden.size > 0 || this.diverged) return false;
+    if (!file || this.hidden.size > 0 || this.diverged || this.loading) return false;
     const stamp = this.store.vectorStamp(this.set.id);
     if (stamp === this.stamps.saved && this.savedGraph === this.index.graphReady) return true;
     // Another writer (a CLI on the same file) changed this set: memory is not the database; the stale
@@ -199,9 +259,9 @@ export class Corpus {
   }
 
   /** How search runs over the in-memory rows now (status: a big index builds its graph after a rebuild). */
-  get searchIndex(): { passages: number; graph: 'none' | 'building' | 'ready'; graphPassages: number; loaded: CorpusLoad } {
+  get searchIndex(): SearchIndexState {
     const g = this.index.graphState;
-    return { passages: this.index.size, graph: g.state, graphPassages: g.rows, loaded: this.loaded };
+    return { passages: this.index.size, loading: this.loading && { ...this.loading }, graph: g.state, graphPassages: g.rows, loaded: this.loaded };
   }
 
   /** Passages searchable now. */
@@ -271,7 +331,8 @@ export class Corpus {
    */
   hide(fileId: number): boolean {
     const removed = this.index.removeGroup(fileId);
-    if (removed > 0) this.hidden.add(fileId);
+    // While loading in the background, a file not loaded yet must stay out when its page comes.
+    if (removed > 0 || this.loading) this.hidden.add(fileId);
     return removed > 0;
   }
 

@@ -253,6 +253,33 @@ export class IndexStore {
     yield* stmt.iterate(embeddingSetId) as Iterable<{ chunkId: number; fileId: number; vector: Buffer }>;
   }
 
+  /** How many vectors `vectors(setId)` returns. */
+  vectorCount(embeddingSetId: number): number {
+    return this.db
+      .prepare('SELECT COUNT(*) FROM vectors v JOIN chunks c ON c.id = v.chunk_id JOIN files f ON f.id = c.file_id AND f.embedding_set_id = v.embedding_set_id WHERE v.embedding_set_id = ?')
+      .pluck()
+      .get(embeddingSetId) as number;
+  }
+
+  /**
+   * `vectors(setId)` a page at a time: the next `files` files searched in the set after file id `after`,
+   * each with its vectors in passage order; `last` is where the next page starts.
+   */
+  vectorsPage(embeddingSetId: number, after: number, files: number): { files: Map<number, { chunkId: number; vector: Buffer }[]>; last: number; more: boolean } {
+    const ids = this.db.prepare('SELECT id FROM files WHERE embedding_set_id = ? AND id > ? ORDER BY id LIMIT ?').pluck().all(embeddingSetId, after, files) as number[];
+    const out = new Map<number, { chunkId: number; vector: Buffer }[]>();
+    if (ids.length === 0) return { files: out, last: after, more: false };
+    const rows = this.db
+      .prepare(
+        `SELECT v.chunk_id AS chunkId, c.file_id AS fileId, v.vector AS vector FROM vectors v JOIN chunks c ON c.id = v.chunk_id
+         WHERE v.embedding_set_id = ? AND c.file_id IN (SELECT value FROM json_each(?)) ORDER BY c.file_id, c.seq`,
+      )
+      .all(embeddingSetId, JSON.stringify(ids)) as { chunkId: number; fileId: number; vector: Buffer }[];
+    for (const id of ids) out.set(id, []);
+    for (const r of rows) out.get(r.fileId)!.push({ chunkId: r.chunkId, vector: r.vector });
+    return { files: out, last: ids.at(-1)!, more: ids.length === files };
+  }
+
   /** One file's vectors of one set, in passage order. */
   vectorsOfFile(fileId: number, setId: number): { chunkId: number; vector: Buffer }[] {
     return this.db

@@ -80,6 +80,45 @@ describe('Corpus', () => {
     reopened.store.close();
   });
 
+
+  it('loads from SQLite in the background when asked: searches answer from what is loaded, writes meanwhile are kept, and the end equals a full load', async () => {
+    const dbFile = join(dir, 'background.sqlite');
+    const corpus = Corpus.open(new IndexStore(dbFile), KEY);
+    const folder = corpus.addFolder('/docs');
+    const facts = (path: string) => ({ folderId: folder.id, path, size: 1, mtimeMs: 1, contentHash: path });
+    for (let i = 0; i < 1600; i++) corpus.writeFile(facts(`/docs/${i}.txt`), chunks(2));
+    corpus.store.close(); // no save: the next open reads SQLite
+    rmSync(`${dbFile}.set-1.vectors`, { force: true });
+
+    const bg = Corpus.open(new IndexStore(dbFile), KEY, { background: true });
+    const first = bg.searchIndex;
+    assert.deepEqual(first.loading, { done: 0, total: 3200 });
+    assert.equal(bg.nearestPassages(unit(), 5).length, 0, 'nothing loaded yet, and no error');
+    // Meanwhile: a new file, a file rewritten, one deleted and one hidden — all beyond the first page.
+    bg.writeFile(facts('/docs/new.txt'), chunks(3));
+    bg.writeFile(facts('/docs/1500.txt'), chunks(1));
+    bg.deleteFile('/docs/1501.txt');
+    const hidden = bg.store.fileByPath('/docs/1502.txt')!;
+    bg.hide(hidden.id);
+    await new Promise((r) => setImmediate(r));
+    const partway = bg.searchIndex;
+    assert.ok(partway.loading && partway.passages > 0 && partway.passages < 3200, `partly loaded: ${JSON.stringify(partway)}`);
+    assert.ok(bg.nearestPassages(unit(), 5).length === 5, 'searches answer from what is loaded');
+    await bg.ready;
+    assert.equal(bg.searchIndex.loading, null);
+    assert.equal(bg.isSearchable(hidden.id), false, 'hidden before its page came: still hidden');
+    assert.equal(bg.size, 3200 + 3 - 1 - 2 - 2);
+    bg.touchFile(hidden.id, 1, 2); // seen again
+    const queries = Array.from({ length: 10 }, unit);
+    const all = (c: Corpus) => queries.map((q) => c.nearestPassages(q, 100000).map((h) => `${h.chunkId}:${h.score.toFixed(6)}`));
+    const live = all(bg);
+    assert.equal(bg.persist(), true);
+    bg.store.close();
+    rmSync(`${dbFile}.set-1.vectors`, { force: true });
+    const full = Corpus.open(new IndexStore(dbFile), KEY);
+    assert.deepEqual(all(full), live);
+    full.store.close();
+  });
   describe('the vector file saved beside the database', () => {
     const ranked = (c: Corpus, queries: Float32Array[]) => queries.map((q) => c.nearestFiles(q, 3, 4).flat().map((s) => `${s.score.toFixed(6)} file ${s.fileId} passage ${s.chunkId}`));
     const queries = Array.from({ length: 20 }, unit);
