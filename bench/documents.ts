@@ -12,7 +12,7 @@ import { parseFlags } from '../src/cli/command';
 import { EmbedderProcess } from '../src/core/embed/embedder-process';
 import { loadTokenCounter } from '../src/core/embed/tokenizer';
 import { sharedDocumentExtractor } from '../src/core/extract/isolated-extractor';
-import { createTroveService } from '../src/core/trove-service';
+import { createTroveService } from '../src/core/service/create-service';
 
 const { flags } = parseFlags(process.argv.slice(2));
 const fixtures = join(import.meta.dirname, '..', 'test', 'fixtures', 'documents');

@@ -13,8 +13,8 @@ import { docFileText, readBeir } from '../src/core/eval/beir';
 import { blobToVector } from '../src/core/vectors/blob';
 import { VectorIndex } from '../src/core/vectors/vector-index';
 import { PIPELINE_VERSION } from '../src/core/pipeline';
-import { internals } from '../src/core/service/create-service';
-import { createTroveService, type TroveService } from '../src/core/trove-service';
+import { createTroveService, internals } from '../src/core/service/create-service';
+import type { TroveService } from '../src/core/trove-service';
 import { parseFlags } from '../src/cli/command';
 
 const { flags } = parseFlags(process.argv.slice(2));

@@ -12,8 +12,8 @@ import { createModelsApi } from './models/models-api';
 import { defaultValidator, ModelLibrary } from './models/model-library';
 import { createQuestionService } from './questions/question-service';
 import { createQuestionsApi } from './questions/questions-api';
-import { createTroveService, type TroveListener, type TroveService } from './trove-service';
-import { internals } from './service/create-service';
+import type { TroveListener, TroveService } from './trove-service';
+import { createTroveService, internals } from './service/create-service';
 import { SwitchableEmbedder } from './embed/switchable-embedder';
 import type { EventName } from '../shared/api';
 import type { ModelsApi } from '../shared/models';
@@ -30,6 +30,10 @@ export interface OpenTroveOptions {
   shippedModelsDir?: string;
   /** How to start the embedding process (default: a Node child process). */
   launch?: WorkerLauncher;
+  /** The index database file, watching, reconciling at start: see TroveServiceOptions (the CLI sets them). */
+  dbPath?: string;
+  watch?: boolean;
+  reconcileOnStart?: boolean;
 }
 
 /** What a host serves: every method of the UI's API (TroveAppApi), events, and close(). */
@@ -48,7 +52,8 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
   try {
     // Bound below, once the model manager exists: status() says whether a change of model is under way.
     let modelSwitch: () => ReturnType<ReturnType<typeof createModelsApi>['switchSummary']> = () => null;
-    const service = await createTroveService({ dataDir: options.dataDir, embedder, tokenCounter: embedder.tokenCounter, modelSwitch: () => modelSwitch() });
+    const { dataDir, dbPath, watch, reconcileOnStart } = options;
+    const service = await createTroveService({ dataDir, dbPath, watch, reconcileOnStart, embedder, tokenCounter: embedder.tokenCounter, modelSwitch: () => modelSwitch() });
     let questions;
     try {
       questions = createQuestionService({ dataDir: options.dataDir, embedder });

@@ -2,19 +2,10 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../shared/types';
-import { DOCUMENT_FILE_TYPES } from './extract/document-types';
-
-/** The plain-text family this build can extract (see core/extract). */
-export const DEFAULT_FILE_TYPES = [
-  'txt', 'text', 'md', 'markdown', 'rst', 'org', 'csv', 'tsv', 'json', 'jsonl', 'yaml', 'yml', 'toml',
-  'xml', 'log', 'ini', 'cfg', 'conf', 'tex',
-  'js', 'mjs', 'cjs', 'ts', 'tsx', 'jsx', 'py', 'rb', 'go', 'rs', 'java', 'kt', 'scala', 'c', 'h', 'cc',
-  'cpp', 'hpp', 'cs', 'swift', 'php', 'pl', 'lua', 'sh', 'bash', 'zsh', 'sql', 'r', 'jl', 'hs', 'ex',
-  'exs', 'erl', 'clj', 'dart', 'vue', 'svelte', 'css', 'scss', 'less',
-];
+import { DOCUMENT_FILE_TYPES, PLAIN_TEXT_FILE_TYPES } from './file-types';
 
 /** Every type indexed by default: the plain-text family and the rich documents (read in their own process). */
-export const DEFAULT_INDEXED_TYPES = [...DEFAULT_FILE_TYPES, ...DOCUMENT_FILE_TYPES];
+export const DEFAULT_INDEXED_TYPES = [...PLAIN_TEXT_FILE_TYPES, ...DOCUMENT_FILE_TYPES];
 
 export const DEFAULT_SETTINGS: Settings = {
   ignorePatterns: [],

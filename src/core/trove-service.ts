@@ -1,10 +1,13 @@
 /**
  * The engine behind every host (Electron main, web host, CLI): folders, indexing, watching, search.
- * Plain Node, no electron. Hosts call `createTroveService` once and forward `TroveApi` calls to it.
+ * Plain Node, no electron. This module is the contract only; service/create-service.ts builds it
+ * (and imports it: the interface lives below its implementation, so they form no circle).
  */
 import type { EventName, TroveApi, TroveEvents } from '../shared/api';
 import type { IndexProgress } from '../shared/types';
 import type { Embedder, TokenCounter } from './embed/types';
+import type { IndexTotals } from './indexer/indexer';
+import type { VectorSetSummary } from './store/index-store';
 
 export interface TroveServiceOptions {
   /** Folder for settings.json and (unless `dbPath` is given) the index database; created if missing. */
@@ -31,6 +34,16 @@ export interface TroveServiceOptions {
   modelSwitch?: () => IndexProgress['modelSwitch'];
 }
 
+/** The index as `status` reports it (service/index-report.ts). */
+export interface IndexReport {
+  /** The model of the indexed files' vectors (more than one while a change of model is unfinished). */
+  indexModels: Array<{ modelId: string; dimension: number; files: number }>;
+  /** Every model's vectors kept in the index: how complete, how big, which one answers. */
+  vectorSets: Array<VectorSetSummary & { inUse: boolean }>;
+  /** SQLite's integrity_check: "ok" when the database is sound. */
+  integrity: string;
+}
+
 /** Listener for one of the engine's events. */
 export type TroveListener<E extends EventName> = (payload: TroveEvents[E]) => void;
 
@@ -46,6 +59,10 @@ export interface TroveService extends TroveApi {
   resolveForDesktop(path: string, wanted: 'open' | 'reveal'): Promise<{ path: string; action: 'open' | 'reveal' }>;
   /** Resolves when nothing is queued or being indexed (scans finished, queue empty, not paused). */
   whenIdle(): Promise<void>;
+  /** What the indexer did since the service opened: files embedded, reused, unchanged, failed, removed. */
+  indexTotals(): Promise<IndexTotals>;
+  /** Which models made the indexed files' vectors, every vector set kept, and SQLite's integrity check. */
+  indexReport(): Promise<IndexReport>;
   /** Stop watchers and indexing, wait for the current file to be written, close the database. */
   close(): Promise<void>;
 }
@@ -54,5 +71,3 @@ export interface TroveService extends TroveApi {
 export class DesktopOnlyError extends Error {
   override name = 'DesktopOnlyError';
 }
-
-export { createTroveService } from './service/create-service';

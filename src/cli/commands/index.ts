@@ -5,8 +5,8 @@
 import { dirname, resolve } from 'node:path';
 import { EmbedderProcess } from '../../core/embed/embedder-process';
 import { loadTokenCounter } from '../../core/embed/tokenizer';
-import { internals } from '../../core/service/create-service';
-import { createTroveService, type TroveService } from '../../core/trove-service';
+import { createTroveService, internals } from '../../core/service/create-service';
+import type { TroveService } from '../../core/trove-service';
 import type { IndexProgress } from '../../shared/types';
 import { parseFlags, type Command } from '../command';
 import { chosenModel } from '../model-choice';

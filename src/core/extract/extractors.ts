@@ -1,5 +1,5 @@
 /** Which extractor handles which file type. Richer formats register here. */
-import { DEFAULT_FILE_TYPES } from '../settings';
+import { PLAIN_TEXT_FILE_TYPES } from '../file-types';
 import { sharedDocumentExtractor } from './isolated-extractor';
 import { PlainTextExtractor } from './plain-text';
 import type { Extractor } from './types';
@@ -7,7 +7,7 @@ import type { Extractor } from './types';
 export class ExtractorRegistry {
   private readonly byType = new Map<string, Extractor>();
 
-  constructor(extractors: Extractor[] = [new PlainTextExtractor(DEFAULT_FILE_TYPES), sharedDocumentExtractor()]) {
+  constructor(extractors: Extractor[] = [new PlainTextExtractor(PLAIN_TEXT_FILE_TYPES), sharedDocumentExtractor()]) {
     for (const e of extractors) for (const t of e.fileTypes) this.byType.set(t, e);
   }
 

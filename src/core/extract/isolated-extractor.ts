@@ -14,7 +14,7 @@
 import { entryScript, nodeChildLauncher } from '../process/process-handle';
 import { EXIT_OVER_MEMORY } from '../process/memory-budget';
 import { ProcessCrashedError, Supervisor, type Incoming, type ProcessExit } from '../process/supervisor';
-import { DOCUMENT_FILE_TYPES } from './document-types';
+import { DOCUMENT_FILE_TYPES } from '../file-types';
 import type { ImportFormat } from '../../shared/questions';
 import type { ReadOptions, ReadProgress, SourceRow } from '../questions/source-rows';
 import type { ReaderControl, RowsPart, WorkerReply, WorkerRequest } from './extract-worker';

@@ -5,6 +5,8 @@
  */
 import type { EventName, TroveAppApi, TroveEvents } from '../../shared/api';
 import type { WireError } from '../../shared/channels';
+import type { IndexTotals } from '../indexer/indexer';
+import type { IndexReport } from '../trove-service';
 
 /** How the engine process opens the engine: the serialisable part of core's OpenTroveOptions. */
 export interface EngineInit {
@@ -16,11 +18,17 @@ export interface EngineInit {
   variant?: string;
   /** Where the shipped models are (default: the project's resources/models). */
   shippedModelsDir?: string;
+  /** The index database file (default `<dataDir>/index.sqlite`): the CLI's `--db`. */
+  dbPath?: string;
+  /** Keep watching folders after the first pass (default true; the CLI's one-pass `index` turns it off). */
+  watch?: boolean;
+  /** Compare stored folders with the disk at start (default true; the CLI's `search` and `status` only read). */
+  reconcileOnStart?: boolean;
 }
 
 /**
  * What a host may call besides the UI's API: the desktop shell's check before opening a file, and
- * "wait until indexing is idle" for the CLI and tests. Typed against core's TroveService by the
+ * "wait until indexing is idle", the totals and the report for the CLI and tests. Typed against core's TroveService by the
  * engine entry, so a rename there fails the build.
  */
 export interface EngineHostApi {
@@ -28,9 +36,13 @@ export interface EngineHostApi {
   resolveForDesktop(path: string, wanted: 'open' | 'reveal'): Promise<{ path: string; action: 'open' | 'reveal' }>;
   /** Resolves when nothing is queued or being indexed. */
   whenIdle(): Promise<void>;
+  /** See TroveService.indexTotals: what the indexer did since the engine opened (the CLI's summary). */
+  indexTotals(): Promise<IndexTotals>;
+  /** See TroveService.indexReport: models, vector sets and integrity of the index (the CLI's status). */
+  indexReport(): Promise<IndexReport>;
 }
 
-export const engineHostMethods = ['resolveForDesktop', 'whenIdle'] as const satisfies readonly (keyof EngineHostApi)[];
+export const engineHostMethods = ['resolveForDesktop', 'whenIdle', 'indexTotals', 'indexReport'] as const satisfies readonly (keyof EngineHostApi)[];
 
 /** Every method the engine process answers. */
 export type EngineApi = TroveAppApi & EngineHostApi;

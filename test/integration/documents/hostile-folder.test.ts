@@ -11,7 +11,8 @@ import { EmbeddingEngine } from '../../../src/core/embed/engine';
 import { loadTokenCounter } from '../../../src/core/embed/tokenizer';
 import type { TokenCounter } from '../../../src/core/embed/types';
 import { sharedDocumentExtractor } from '../../../src/core/extract/isolated-extractor';
-import { createTroveService, type TroveService } from '../../../src/core/trove-service';
+import type { TroveService } from '../../../src/core/trove-service';
+import { createTroveService } from '../../../src/core/service/create-service';
 import { tempDir } from '../indexing/helpers';
 import { hostileFiles, textPdf, writeHostileFiles, type HostileFile } from './hostile-files';
 

@@ -10,7 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import { EmbeddingEngine } from '../../../src/core/embed/engine';
 import { loadTokenCounter } from '../../../src/core/embed/tokenizer';
 import type { TokenCounter } from '../../../src/core/embed/types';
-import { createTroveService, type TroveService } from '../../../src/core/trove-service';
+import type { TroveService } from '../../../src/core/trove-service';
+import { createTroveService } from '../../../src/core/service/create-service';
 import type { SearchHit } from '../../../src/shared/types';
 import { tempDir } from '../indexing/helpers';
 

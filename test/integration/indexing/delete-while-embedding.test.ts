@@ -13,8 +13,7 @@ import { after, test } from 'node:test';
 import { EmbedderProcess } from '../../../src/core/embed/embedder-process';
 import { loadTokenCounter } from '../../../src/core/embed/tokenizer';
 import type { EncodeOptions, Embedder } from '../../../src/core/embed/types';
-import { internals } from '../../../src/core/service/create-service';
-import { createTroveService } from '../../../src/core/trove-service';
+import { createTroveService, internals } from '../../../src/core/service/create-service';
 import { scifactDocs, tempDir, waitFor, writeDocs } from './helpers';
 
 const root = tempDir('delete-embedding');

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EmbeddingEngine } from '../../../src/core/embed/engine';
 import { loadTokenCounter } from '../../../src/core/embed/tokenizer';
-import { createTroveService, type TroveService } from '../../../src/core/trove-service';
+import type { TroveService } from '../../../src/core/trove-service';
+import { createTroveService } from '../../../src/core/service/create-service';
 import { validateArgs } from '../../../src/shared/api';
 import { tempDir } from './helpers';
 

@@ -10,8 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import { EmbeddingEngine } from '../../../src/core/embed/engine';
 import { loadTokenCounter } from '../../../src/core/embed/tokenizer';
 import type { Embedder, TokenCounter } from '../../../src/core/embed/types';
-import { internals } from '../../../src/core/service/create-service';
-import { createTroveService, type TroveService } from '../../../src/core/trove-service';
+import { createTroveService, internals } from '../../../src/core/service/create-service';
+import type { TroveService } from '../../../src/core/trove-service';
 import type { IndexProgress } from '../../../src/shared/types';
 import { scifactDocs, tempDir, waitFor, writeDocs } from './helpers';
 

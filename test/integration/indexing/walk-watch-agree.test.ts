@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { EmbeddingEngine } from '../../../src/core/embed/engine';
 import { loadTokenCounter } from '../../../src/core/embed/tokenizer';
 import type { TokenCounter } from '../../../src/core/embed/types';
-import { createTroveService } from '../../../src/core/trove-service';
+import { createTroveService } from '../../../src/core/service/create-service';
 import { scifactDocs, tempDir, waitFor, writeDocs } from './helpers';
 
 let engine: EmbeddingEngine;

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EmbeddingEngine } from '../../../src/core/embed/engine';
 import { loadTokenCounter } from '../../../src/core/embed/tokenizer';
-import { internals } from '../../../src/core/service/create-service';
+import { createTroveService, internals } from '../../../src/core/service/create-service';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings';
 import { FolderRules } from '../../../src/core/sources/folder-rules';
-import { createTroveService, type TroveService } from '../../../src/core/trove-service';
+import type { TroveService } from '../../../src/core/trove-service';
 import { FolderWatcher } from '../../../src/core/watch/folder-watcher';
 import { scifactDocs, tempDir, waitFor, writeDocs } from './helpers';
 

@@ -17,7 +17,7 @@ import { shippedModelsDir } from '../../../src/core/embed/model-files';
 import { loadTokenCounter } from '../../../src/core/embed/tokenizer';
 import type { TokenCounter } from '../../../src/core/embed/types';
 import { createQuestionService } from '../../../src/core/questions/question-service';
-import { createTroveService } from '../../../src/core/trove-service';
+import { createTroveService } from '../../../src/core/service/create-service';
 import { tempDir } from '../indexing/helpers';
 import { chineseQuery, docs, en, englishQuery, zh, zhLines } from './mixed-language-docs';
 
