@@ -30,6 +30,11 @@ export interface TroveServiceOptions {
   reconcileOnStart?: boolean;
   /** Quiet time before a burst of file events is processed, in ms (default 150). */
   debounceMs?: number;
+  /**
+   * Passages from which the index is read back from SQLite in the background when its saved vector
+   * file cannot be used (default 50,000; tests lower it). Searches answer from what is loaded meanwhile.
+   */
+  backgroundLoadFrom?: number;
   /** A change of model under way, for `status()` (the host's model manager runs it; none by default). */
   modelSwitch?: () => IndexProgress['modelSwitch'];
 }

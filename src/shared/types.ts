@@ -165,6 +165,13 @@ export interface IndexProgress {
    * changes over without a restart); null or absent when none. Details in `listModels().switching`.
    */
   modelSwitch?: { to: string; stage: 'passages' | 'questions'; done: number; total: number } | null;
+  /**
+   * How searches run over the index now. loading: its vectors are being read from the database (after a
+   * crash left the saved vector file out of date) and searches answer from the passages loaded so far;
+   * building: a big index's search graph is being built and searches scan every passage meanwhile
+   * (complete, slower); ready. done/total count passages.
+   */
+  searchIndex?: { state: 'loading' | 'building' | 'ready'; done: number; total: number };
 }
 
 /** Progress inside the file being indexed: pages while it is read, then passages while they are embedded. */

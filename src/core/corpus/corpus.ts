@@ -10,6 +10,7 @@
  *
  * Callers read through `store` (rows, chunks, folders) but never write through it.
  */
+import type { IndexProgress } from '../../shared/types';
 import type { ChunkToStore, FileFacts, FolderRow, IndexedFileRow, IndexStore } from '../store/index-store';
 import { blobToVector } from '../vectors/blob';
 import { sqliteFloatRows } from '../vectors/sqlite-float-rows';
@@ -36,11 +37,11 @@ export interface EmbeddingSetKey {
 
 export interface CorpusOptions extends Pick<VectorIndexOptions, 'graphFrom'> {
   /**
-   * Fill memory from SQLite (when the vector file cannot be used) a page of files at a time between
-   * other work, searches answered from what is loaded so far; `ready` resolves when it is complete.
-   * Default: at once, before `open` returns.
+   * From this many stored passages, fill memory from SQLite (when the vector file cannot be used) a
+   * page of files at a time between other work, searches answered from what is loaded so far; `ready`
+   * resolves when it is complete. Below it, and by default, at once before `open` returns.
    */
-  background?: boolean;
+  backgroundFrom?: number;
 }
 
 /** Files read from SQLite per step of a background load (≈ 40 ms of work at 8 passages a file). */
@@ -145,13 +146,14 @@ export class Corpus {
       this.loaded = { from: 'database', reason, seconds: (performance.now() - t0) / 1000 };
       this.persist();
     };
-    if (!this.indexOptions.background) {
+    const total = this.indexOptions.backgroundFrom === undefined ? 0 : store.vectorCount(setId);
+    if (this.indexOptions.backgroundFrom === undefined || total < this.indexOptions.backgroundFrom) {
       // Only this set's vectors: files without them are embedded by the next scan, never mixed in.
       for (const { chunkId, fileId, vector } of store.vectors(setId)) index.add(chunkId, blobToVector(vector), fileId);
       finish();
       return;
     }
-    const loading = { done: 0, total: store.vectorCount(setId) };
+    const loading = { done: 0, total };
     this.loading = loading;
     this.loaded = { from: 'database', reason, seconds: 0 };
     this.ready = new Promise((resolve, reject) => {
@@ -262,6 +264,14 @@ export class Corpus {
   get searchIndex(): SearchIndexState {
     const g = this.index.graphState;
     return { passages: this.index.size, loading: this.loading && { ...this.loading }, graph: g.state, graphPassages: g.rows, loaded: this.loaded };
+  }
+
+  /** searchIndex as the status line shows it (IndexProgress.searchIndex). */
+  get searchProgress(): NonNullable<IndexProgress['searchIndex']> {
+    const s = this.searchIndex;
+    if (s.loading) return { state: 'loading', done: s.loading.done, total: s.loading.total };
+    if (s.graph === 'building') return { state: 'building', done: s.graphPassages, total: s.passages };
+    return { state: 'ready', done: s.passages, total: s.passages };
   }
 
   /** Passages searchable now. */

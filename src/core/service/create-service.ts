@@ -25,6 +25,9 @@ import { lifecycleMethods } from './lifecycle';
 import { ProgressReporter } from './progress-reporter';
 import { readingMethods } from './reading-methods';
 
+/** Passages from which the index is loaded from SQLite in the background (≈ 1 s of work at once below it). */
+const BACKGROUND_LOAD_FROM = 50_000;
+
 export async function createTroveService(options: TroveServiceOptions): Promise<TroveService> {
   mkdirSync(options.dataDir, { recursive: true });
   const { embedder, tokenCounter } = options;
@@ -32,7 +35,9 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
   // One listener per open window or event-stream client: more than Node's default 10 is normal, not a leak.
   const events = new EventEmitter().setMaxListeners(0);
   const store = new IndexStore(options.dbPath ?? join(options.dataDir, 'index.sqlite'));
-  const corpus = Corpus.open(store, { modelId: embedder.modelId, dimension: embedder.dimension, pipelineVersion: PIPELINE_VERSION });
+  // A big index whose vector file is out of date (a crash) is read back from SQLite between other work:
+  // searches answer from what is loaded, and the status line says so (ProgressReporter).
+  const corpus = Corpus.open(store, { modelId: embedder.modelId, dimension: embedder.dimension, pipelineVersion: PIPELINE_VERSION }, { backgroundFrom: options.backgroundLoadFrom ?? BACKGROUND_LOAD_FROM });
   const fileSearch = new FileSearch(corpus, embedder, () => settings.get().fileTypes);
   const progress = new ProgressReporter();
   const extractors = new ExtractorRegistry();
@@ -54,6 +59,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
     onChange: progress.changed,
   });
   progress.attach({ store, corpus, indexer, folders, events, modelSwitch: options.modelSwitch });
+  progress.changed(); // a load or graph build under way from the start is reported from the start
   const parts: EngineParts = { options, settings, events, store, corpus, fileSearch, extractors, indexer, folders, progress };
 
   const service: TroveService = {

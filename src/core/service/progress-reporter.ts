@@ -12,6 +12,7 @@ import type { IndexProgress } from '../../shared/types';
 import type { FolderSources } from './folder-sources';
 
 const PROGRESS_INTERVAL_MS = 200;
+const SEARCH_INDEX_POLL_MS = 1000;
 
 export interface ProgressSources {
   store: IndexStore;
@@ -48,6 +49,11 @@ export class ProgressReporter {
     const p = this.now();
     this.lastState = p.state;
     this.sources!.events.emit('progress', p);
+    // Loading the index or building its graph reports nothing by itself: look again in a second.
+    if (p.searchIndex?.state !== 'ready' && !this.stopped) {
+      this.timer = setTimeout(() => this.emit(), SEARCH_INDEX_POLL_MS);
+      this.timer.unref();
+    }
   }
 
   private state(): IndexProgress['state'] {
@@ -79,6 +85,7 @@ export class ProgressReporter {
       problems: counts.problems,
       model: corpus.modelId,
       modelSwitch: modelSwitch?.() ?? null,
+      searchIndex: corpus.searchProgress,
     };
   }
 
