@@ -81,7 +81,7 @@ describe('Corpus', () => {
   });
 
 
-  it('loads from SQLite in the background when asked: searches answer from what is loaded, writes meanwhile are kept, and the end equals a full load', async () => {
+  it('loads a big index from SQLite in the background: searches answer from what is loaded, writes meanwhile are kept, and the end equals a full load', async () => {
     const dbFile = join(dir, 'background.sqlite');
     const corpus = Corpus.open(new IndexStore(dbFile), KEY);
     const folder = corpus.addFolder('/docs');
@@ -90,7 +90,7 @@ describe('Corpus', () => {
     corpus.store.close(); // no save: the next open reads SQLite
     rmSync(`${dbFile}.set-1.vectors`, { force: true });
 
-    const bg = Corpus.open(new IndexStore(dbFile), KEY, { background: true });
+    const bg = Corpus.open(new IndexStore(dbFile), KEY, { backgroundFrom: 3000 });
     const first = bg.searchIndex;
     assert.deepEqual(first.loading, { done: 0, total: 3200 });
     assert.equal(bg.nearestPassages(unit(), 5).length, 0, 'nothing loaded yet, and no error');
