@@ -364,7 +364,9 @@ export class Corpus {
     this.writing();
     const ids = this.store.removeFolder(path);
     this.wrote();
-    for (const id of ids) this.drop(id);
+    // In one pass: rows moved inside the index must be rows still stored (see removeGroups).
+    for (const id of ids) this.hidden.delete(id);
+    this.index.removeGroups(ids);
     return ids.length;
   }
 

@@ -206,12 +206,25 @@ export class VectorIndex {
 
   /** Drop every row of a group; returns how many were removed. */
   removeGroup(group: number): number {
+    return this.removeGroups([group]);
+  }
+
+  /**
+   * Drop every row of these groups in one pass; returns how many were removed. Rows moved into the
+   * holes are always rows that stay — with a graph, a moved row is re-added from its float vector,
+   * which a reader can only give for rows still stored (a folder's files leave the database first).
+   */
+  removeGroups(groups: Iterable<number>): number {
     const map = this.byGroup();
-    const rows = map.get(group);
-    if (!rows) return 0;
-    map.delete(group);
+    const holes: number[] = [];
+    for (const group of groups) {
+      const rows = map.get(group);
+      if (!rows) continue;
+      map.delete(group);
+      holes.push(...rows);
+    }
     // Fill holes from the end, highest hole first, so a moved row is never itself a pending hole.
-    for (const hole of [...rows].sort((a, b) => b - a)) {
+    for (const hole of holes.sort((a, b) => b - a)) {
       const last = --this.rows;
       const g = this.graph;
       // The graph knows rows by number: the hole's entry goes, the last row's entry moves to the hole.
@@ -228,7 +241,7 @@ export class VectorIndex {
       moved[moved.indexOf(last)] = hole;
     }
     if (this.graph && this.rows < this.graphFrom / 2) this.leaveGraph();
-    return rows.length;
+    return holes.length;
   }
 
   clear(): void {

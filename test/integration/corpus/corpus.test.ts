@@ -119,6 +119,30 @@ describe('Corpus', () => {
     assert.deepEqual(all(full), live);
     full.store.close();
   });
+
+  it('removes a folder from an index answered by its graph (rows moved inside it are ones still stored)', () => {
+    const dbFile = join(dir, 'graph-folders.sqlite');
+    const corpus = Corpus.open(new IndexStore(dbFile), KEY, { graphFrom: 100 });
+    const keep = corpus.addFolder('/keep');
+    const gone = corpus.addFolder('/gone');
+    // Interleaved, so removing /gone moves /keep rows into its holes and /gone rows toward them.
+    for (let i = 0; i < 120; i++) {
+      corpus.writeFile({ folderId: keep.id, path: `/keep/${i}.txt`, size: 1, mtimeMs: 1, contentHash: `k${i}` }, chunks(2));
+      corpus.writeFile({ folderId: gone.id, path: `/gone/${i}.txt`, size: 1, mtimeMs: 1, contentHash: `g${i}` }, chunks(2));
+    }
+    (corpus as unknown as { index: { finishGraph(): void } }).index.finishGraph();
+    assert.equal(corpus.searchIndex.graph, 'ready');
+    assert.equal(corpus.removeFolder('/gone'), 120);
+    assert.equal(corpus.size, 240);
+    const queries = Array.from({ length: 10 }, unit);
+    const all = (c: Corpus) => queries.map((q) => c.nearestPassages(q, 100000).map((h) => `${h.chunkId}:${h.score.toFixed(6)}`));
+    const live = all(corpus);
+    corpus.store.close();
+    rmSync(`${dbFile}.set-1.vectors`, { force: true });
+    const rebuilt = Corpus.open(new IndexStore(dbFile), KEY);
+    assert.deepEqual(all(rebuilt), live);
+    rebuilt.store.close();
+  });
   describe('the vector file saved beside the database', () => {
     const ranked = (c: Corpus, queries: Float32Array[]) => queries.map((q) => c.nearestFiles(q, 3, 4).flat().map((s) => `${s.score.toFixed(6)} file ${s.fileId} passage ${s.chunkId}`));
     const queries = Array.from({ length: 20 }, unit);
