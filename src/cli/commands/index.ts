@@ -3,33 +3,29 @@
  * changed), progress on stderr (rewritten on a terminal, a line every few seconds otherwise), one JSON summary line on stdout at the end.
  */
 import { dirname, resolve } from 'node:path';
-import { EmbedderProcess } from '../../core/embed/embedder-process';
-import { loadTokenCounter } from '../../core/embed/tokenizer';
-import { createTroveService, internals } from '../../core/service/create-service';
-import type { TroveService } from '../../core/trove-service';
+import { startEngine, type EngineClient } from '../../core/host/engine-client';
 import type { IndexProgress } from '../../shared/types';
 import { parseFlags, type Command } from '../command';
 import { chosenModel } from '../model-choice';
 import { throttledLines } from '../progress-lines';
 import { formatDuration } from '../../shared/durations';
 
-/** The service as the CLI uses it: data next to the database file, the model in a child process. */
+/**
+ * The engine as the CLI uses it: in its own process, as under the app and the web host (the model in
+ * a child of that one), data next to the database file. `closeTimeoutMs`: how long close() lets the
+ * engine finish the file in hand before it is killed (every write is a transaction).
+ */
 export async function openCliService(
   db: string,
-  options: { watch?: boolean; reconcileOnStart?: boolean; flags?: Map<string, string> } = {},
-): Promise<{ service: TroveService; embedder: EmbedderProcess }> {
+  options: { watch?: boolean; reconcileOnStart?: boolean; flags?: Map<string, string>; closeTimeoutMs?: number } = {},
+): Promise<EngineClient> {
   const dbPath = resolve(db);
   const { modelDir, variant } = chosenModel(options.flags);
-  const [embedder, tokenCounter] = await Promise.all([EmbedderProcess.start({ modelDir, variant }), loadTokenCounter(modelDir)]);
-  const service = await createTroveService({
-    dataDir: dirname(dbPath),
-    dbPath,
-    embedder,
-    tokenCounter,
-    watch: options.watch ?? false,
-    reconcileOnStart: options.reconcileOnStart ?? true,
+  return startEngine({
+    init: { dataDir: dirname(dbPath), dbPath, modelDir, variant, watch: options.watch ?? false, reconcileOnStart: options.reconcileOnStart ?? true },
+    closeTimeoutMs: options.closeTimeoutMs,
+    onCrash: (why) => process.stderr.write(`${why}; restarting it\n`),
   });
-  return { service, embedder };
 }
 
 /** One progress line: state, files done/total, passages, rate, time left, the file in hand and how far it is. */
@@ -44,7 +40,7 @@ export function formatProgress(p: IndexProgress): string {
 }
 
 /** Add a folder; a whole drive or home folder needs --yes, and the refusal says how much it holds. */
-export async function addFolderOrExplain(service: TroveService, folder: string, yes: boolean): Promise<void> {
+export async function addFolderOrExplain(service: Pick<EngineClient, 'addFolder'>, folder: string, yes: boolean): Promise<void> {
   try {
     await service.addFolder(folder, { confirmBroad: yes });
   } catch (err) {
@@ -67,7 +63,7 @@ const indexCommand: Command = async (args) => {
     return 2;
   }
   const started = performance.now();
-  const { service, embedder } = await openCliService(requireDb(flags), { flags });
+  const service = await openCliService(requireDb(flags), { flags });
   // A line every few seconds on stderr, terminal or not (TROVE_PROGRESS_MS overrides the interval).
   const line = throttledLines((l) => process.stderr.write(l + '\n'), Number(process.env.TROVE_PROGRESS_MS) || 5000);
   service.on('progress', (p) => p.state !== 'idle' && line(formatProgress(p)));
@@ -75,8 +71,7 @@ const indexCommand: Command = async (args) => {
     await addFolderOrExplain(service, resolve(folder), flags.has('yes'));
     await service.whenIdle();
     const status = await service.status();
-    const { indexer } = internals(service);
-    const t = indexer.totals;
+    const t = await service.indexTotals();
     const summary = {
       folder: resolve(folder),
       filesIndexed: status.filesIndexed,
@@ -94,7 +89,6 @@ const indexCommand: Command = async (args) => {
     return 0;
   } finally {
     await service.close();
-    await embedder.close();
   }
 };
 export default indexCommand;

@@ -78,7 +78,7 @@ const searchCommand: Command = async (args) => {
   const mode = flags.get('mode') ?? 'hybrid';
   if (mode !== 'hybrid' && mode !== 'meaning' && mode !== 'words') throw new Error('--mode must be hybrid, meaning or words');
   const filters = filtersFromFlags(flags, lists);
-  const { service, embedder } = await openCliService(requireDb(flags), { reconcileOnStart: false, flags });
+  const service = await openCliService(requireDb(flags), { reconcileOnStart: false, flags });
   try {
     const response = await service.search({ text, k, filters, sort, mode, exact: flags.has('exact') });
     if (flags.has('json')) process.stdout.write(JSON.stringify(response) + '\n');
@@ -86,7 +86,6 @@ const searchCommand: Command = async (args) => {
     return 0;
   } finally {
     await service.close();
-    await embedder.close();
   }
 };
 export default searchCommand;

@@ -19,7 +19,7 @@ const similarCommand: Command = async (args) => {
   const chunkId = passage === undefined ? undefined : Number(passage);
   if (chunkId !== undefined && !(Number.isInteger(chunkId) && chunkId > 0)) throw new Error('--passage must be a passage id (chunkId) from search --json');
   const filters = filtersFromFlags(flags, lists);
-  const { service, embedder } = await openCliService(requireDb(flags), { reconcileOnStart: false, flags });
+  const service = await openCliService(requireDb(flags), { reconcileOnStart: false, flags });
   try {
     const response = await service.similarTo({ path: resolve(positional[0]), chunkId, k, filters });
     if (flags.has('json')) process.stdout.write(JSON.stringify(response) + '\n');
@@ -30,7 +30,6 @@ const similarCommand: Command = async (args) => {
     return 0;
   } finally {
     await service.close();
-    await embedder.close();
   }
 };
 export default similarCommand;

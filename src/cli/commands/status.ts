@@ -9,41 +9,32 @@ import { join } from 'node:path';
 import { defaultDataDir } from '../../core/questions/app-data-dir';
 import { parseFlags, type Command } from '../command';
 import { modelLibrary } from '../model-choice';
-import { internals } from '../../core/service/create-service';
 import { openCliService, requireDb } from './index';
 
 const statusCommand: Command = async (args) => {
   const { flags } = parseFlags(args);
-  const { service, embedder } = await openCliService(requireDb(flags), { reconcileOnStart: false, flags });
+  const service = await openCliService(requireDb(flags), { reconcileOnStart: false, flags });
   try {
     const status = await service.status();
+    const report = await service.indexReport();
     const out = {
       folders: await service.listFolders(),
       filesIndexed: status.filesIndexed,
       chunksIndexed: status.chunksIndexed,
       problems: await service.problems(),
       model: await service.modelInfo(),
-      // Which model made the vectors of the indexed files (more than one while a change of model is unfinished).
-      indexModels: internals(service)
-        .store.db.prepare(
-          `SELECT es.model_id AS modelId, es.dimension, COUNT(f.id) AS files FROM files f JOIN embedding_sets es ON es.id = f.embedding_set_id
-           WHERE f.state = 'indexed' GROUP BY es.id ORDER BY files DESC`,
-        )
-        .all(),
-      // Every model's vectors kept in the index: how complete, how big, which one answers.
-      vectorSets: internals(service)
-        .store.vectorSets()
-        .map((set) => ({ ...set, inUse: set.id === internals(service).corpus.embeddingSetId })),
+      // Which model made the vectors of the indexed files, every model's vectors kept, the database's soundness.
+      indexModels: report.indexModels,
+      vectorSets: report.vectorSets,
       banks: bankModels(flags.get('data') ?? defaultDataDir()),
       // A change of the app's model stopped midway (continued at its next start).
       switching: modelLibrary().pendingSwitch,
-      integrity: internals(service).store.integrityCheck(),
+      integrity: report.integrity,
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return 0;
   } finally {
     await service.close();
-    await embedder.close();
   }
 };
 /** Each question bank's model (read only: status never creates or migrates questions.db). */

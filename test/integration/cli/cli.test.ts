@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -60,6 +60,9 @@ test('index: progress lines on a non-terminal stderr, and after a kill -9 the su
   const progressLine = /^indexing \d+\/\d+ files, \d+ passages, [\d.]+ passages\/s/m;
   await waitFor('some files indexed and a progress line before the kill', () => indexed() >= 10 && progressLine.test(first.out.stderr), 180_000);
   const workers = execFileSync('pgrep', ['-P', String(first.child.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  // The engine runs where the app runs it, in the engine process, so this test covers the app's path.
+  const commands = workers.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+  assert.deepEqual(commands.filter((c) => /engine-worker/.test(c)).length, 1, commands.join('\n'));
   first.child.kill('SIGKILL');
   await first.exit;
   for (const pid of workers) {
