@@ -6,7 +6,7 @@
  *   (b) the floor: bare onnxruntime-node session.run on the same pre-tokenised, sorted, padded batches,
  *   (c) sentence-transformers on CPU with its defaults (when the tooling venv exists; else skipped),
  * then a/b, a/c and the embedding process's peak RSS.
- * Options: --n <texts> (default 2000), --python <path> (default $TROVE_PYTHON or ../.venv-trove/bin/python).
+ * Options: --n <texts> (default 2000), --rounds <r> (interleaved runs of the default and fp32, default 3; medians compared), --python <path> (default $TROVE_PYTHON or ../.venv-trove/bin/python).
  *
  * With `--model <name|folder>[@variant]` (repeat it, or separate names by commas) it instead compares
  * models or variants of one (`--model all-MiniLM-L6-v2@exact,all-MiniLM-L6-v2@int8`): each embeds the
@@ -143,10 +143,24 @@ function sentenceTransformers(): number | string {
 }
 
 const defaultVariant = readManifest(defaultModelDir()).default;
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+console.log(`load at start: ${load()}`);
 const b = await floor();
-const a = await trove();
-// The default weights against fp32 ("exact") in the same run, when the default is a quantised variant.
-const exact = defaultVariant === 'fp32' ? null : await trove('fp32');
+// The default weights against fp32 ("exact") in the same run, when the default is a quantised variant:
+// runs interleaved (default, fp32, default, fp32 …, --rounds of each) so a busy moment on a shared
+// machine falls on both, and the medians are compared.
+const rounds = defaultVariant === 'fp32' ? 1 : Math.max(1, Number(flags.get('rounds') ?? 3));
+const runsA: Array<{ seconds: number; peakRss: number }> = [];
+const runsExact: Array<{ seconds: number; peakRss: number }> = [];
+for (let r = 0; r < rounds; r++) {
+  runsA.push(await trove());
+  if (defaultVariant !== 'fp32') runsExact.push(await trove('fp32'));
+  const tps = (x?: { seconds: number }) => (x ? (texts.length / x.seconds).toFixed(1) : '-');
+  console.log(`round ${r + 1}: ${defaultVariant} ${tps(runsA.at(-1))} texts/s, fp32 ${tps(runsExact.at(-1))} texts/s; load ${load()}`);
+}
+const median = (runs: Array<{ seconds: number; peakRss: number }>) => [...runs].sort((x, y) => x.seconds - y.seconds)[Math.floor(runs.length / 2)];
+const a = median(runsA);
+const exact = runsExact.length ? median(runsExact) : null;
 const c = sentenceTransformers();
 const row = (name: string, s: number) =>
   `| ${name.padEnd(44)} | ${(texts.length / s).toFixed(1).padStart(8)} | ${(tokens / s).toFixed(0).padStart(9)} | ${s.toFixed(1).padStart(6)} |`;
@@ -160,5 +174,6 @@ if (typeof c === 'number') console.log(row('(c) sentence-transformers (PyTorch C
 console.log('');
 console.log(`a/b = ${(b / a.seconds).toFixed(3)}  (Trove throughput as a share of the floor; goal ≥ 0.9)`);
 console.log(typeof c === 'number' ? `a/c = ${(c / a.seconds).toFixed(2)}  (Trove vs sentence-transformers; goal > 1, 2× or better)` : `a/c: ${c}`);
-if (exact) console.log(`a/a' = ${(exact.seconds / a.seconds).toFixed(2)}  (default ${defaultVariant} vs fp32 texts/s; goal ≥ 1.4)`);
+if (exact) console.log(`a/a' = ${(exact.seconds / a.seconds).toFixed(2)}  (default ${defaultVariant} vs fp32 texts/s, medians of ${rounds} interleaved runs; goal ≥ 1.4)`);
+console.log(`load at end: ${load()}`);
 console.log(`embedding process peak RSS: ${(a.peakRss / 2 ** 20).toFixed(0)} MB${exact ? ` (${defaultVariant}), ${(exact.peakRss / 2 ** 20).toFixed(0)} MB (fp32)` : ''}`);
