@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { defaultModelDir } from '../../src/core/embed/model-files';
+import { readSentenceModel } from '../../src/core/embed/sentence-model';
 import { launchChromium } from './support/browser';
 import { addFolderThroughUi, screenshot, startApp, waitForIndexed } from './support/app';
 import { writeAbstracts } from './support/scifact';
@@ -95,7 +96,7 @@ describe('Models in a browser', { timeout: 10 * 60_000 }, () => {
       await page.getByTestId('model-switch-cancel').click();
       await page.getByTestId('model-switching').filter({ hasText: 'Moving to my-model was cancelled' }).waitFor();
       await page.getByTestId('index-model').filter({ hasText: /^Model: all-MiniLM-L6-v2$/ }).waitFor();
-      assert.equal((await app.service.modelInfo()).id, 'sentence-transformers/all-MiniLM-L6-v2');
+      assert.equal((await app.service.modelInfo()).id, readSentenceModel(defaultModelDir()).id);
 
       // Chosen again: it continues, then the engine changes over in place.
       await row.getByRole('button', { name: 'Use' }).click();

@@ -12,6 +12,7 @@ import { DEFAULT_MODEL_NAME, ModelFileError, shippedModelsDir, splitModelChoice,
 import type { WorkerLauncher } from '../embed/protocol';
 import { readSentenceModel } from '../embed/sentence-model';
 import { CATALOGUE } from './catalogue';
+import { keptVariant } from './indexed-variant';
 import { downloadFromHub, DownloadError, type DownloadProgress } from './hub-download';
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
@@ -162,10 +163,21 @@ export class ModelLibrary {
     return splitModelChoice(this.currentChoice()).name;
   }
 
-  /** The variant chosen for the model in use; undefined: the manifest's default. */
+  /**
+   * The variant for the model in use: the one chosen; else the one the data folder's index was built
+   * with (an upgrade that changes the default never re-embeds an index: see indexed-variant.ts); else
+   * undefined, the manifest's default.
+   */
   currentVariant(): ModelVariant | undefined {
     if (process.env.TROVE_MODEL_DIR) return undefined;
-    return splitModelChoice(this.currentChoice()).variant;
+    const chosen = splitModelChoice(this.currentChoice()).variant;
+    if (chosen !== undefined) return chosen;
+    try {
+      const { manifest, baseId } = readSentenceModel(this.currentDir());
+      return manifest ? keptVariant(this.options.dataDir, baseId, manifest.default, Object.keys(manifest.variants)) : undefined;
+    } catch {
+      return undefined; // a damaged folder: loading it gives the engine's message
+    }
   }
 
   /** Folder of the model in use (TROVE_MODEL_DIR still wins, for tests and development). */

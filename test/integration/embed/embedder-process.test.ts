@@ -26,7 +26,7 @@ test('vectors through the process boundary equal the in-process engine, in order
   await engine.close();
   assert.equal(viaProcess.length, 40);
   viaProcess.forEach((v, i) => assert.ok(dot(v, direct[i]) > 0.99999, `text ${i}`));
-  assert.equal(proc.modelId, 'sentence-transformers/all-MiniLM-L6-v2');
+  assert.equal(proc.modelId, engine.modelId);
   assert.equal(proc.dimension, 384);
 });
 

@@ -13,9 +13,11 @@ import { defaultModelDir } from '../../../src/core/embed/model-files';
 import { openTrove } from '../../../src/core/open-trove';
 import type { ModelsOverview } from '../../../src/shared/models';
 import { scifactDocs, tempDir, waitFor, writeDocs } from '../indexing/helpers';
+import { readSentenceModel } from '../../../src/core/embed/sentence-model';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
-const MINILM = 'sentence-transformers/all-MiniLM-L6-v2';
+/** The shipped model's id with its default weights (int8 for new indexes: see indexed-variant.ts). */
+const MINILM = readSentenceModel(defaultModelDir()).id;
 const work = tempDir('live-switch-kill');
 // The model comes from the data folder's choice, which the interrupted change continues (a fixed
 // TROVE_MODEL_DIR would pin the model and turn that off).

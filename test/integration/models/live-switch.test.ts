@@ -15,10 +15,13 @@ import Database from 'better-sqlite3';
 import { openTrove } from '../../../src/core/open-trove';
 import type { ModelsOverview } from '../../../src/shared/models';
 import { scifactDocs, tempDir, waitFor, writeDocs } from '../indexing/helpers';
+import { readSentenceModel } from '../../../src/core/embed/sentence-model';
+import { defaultModelDir } from '../../../src/core/embed/model-files';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const TINY = join(root, 'resources', 'models', 'test-fixtures', 'tiny-minilm-32-stsb');
-const MINILM = 'sentence-transformers/all-MiniLM-L6-v2';
+/** The shipped model's id with its default weights (int8 for new indexes: see indexed-variant.ts). */
+const MINILM = readSentenceModel(defaultModelDir()).id;
 const work = tempDir('live-switch');
 after(() => rmSync(work, { recursive: true, force: true }));
 

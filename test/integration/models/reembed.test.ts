@@ -13,7 +13,10 @@ import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { defaultModelDir } from '../../../src/core/embed/model-files';
 import { scifactDocs, tempDir, writeDocs } from '../indexing/helpers';
+import { readSentenceModel } from '../../../src/core/embed/sentence-model';
 
+/** The shipped model's id with its default weights (int8 for new indexes: see indexed-variant.ts). */
+const MINILM = readSentenceModel(defaultModelDir()).id;
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const work = tempDir('reembed');
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -76,11 +79,11 @@ test('a model change killed midway resumes, embeds each passage once, and re-rea
     vectorSets: Array<{ modelId: string; vectors: number; passages: number; complete: boolean; inUse: boolean; bytes: number }>;
   };
   const before = JSON.parse(trove('status', '--db', db).out) as Status;
-  assert.deepEqual(before.indexModels.map((m) => [m.modelId, m.files]), [['sentence-transformers/all-MiniLM-L6-v2', 40]]);
+  assert.deepEqual(before.indexModels.map((m) => [m.modelId, m.files]), [[MINILM, 40]]);
   assert.deepEqual(
     before.vectorSets.map((v) => [v.modelId, v.vectors, v.complete, v.inUse]),
     [
-      ['sentence-transformers/all-MiniLM-L6-v2', passages, true, true],
+      [MINILM, passages, true, true],
       ['other-model', kept, false, false],
     ],
   );
@@ -99,7 +102,7 @@ test('a model change killed midway resumes, embeds each passage once, and re-rea
   assert.deepEqual(
     after.vectorSets.map((v) => [v.modelId, v.complete, v.inUse, v.bytes]),
     [
-      ['sentence-transformers/all-MiniLM-L6-v2', true, false, passages * 384 * 4],
+      [MINILM, true, false, passages * 384 * 4],
       ['other-model', true, true, passages * 384 * 4],
     ],
     'the old model\'s vectors are kept beside the new ones',
@@ -123,6 +126,6 @@ test('a model change killed midway resumes, embeds each passage once, and re-rea
   assert.equal(pruned.code, 0, pruned.err);
   assert.match(pruned.out, new RegExp(`dropped ${passages} vectors of other-model`));
   const final = JSON.parse(trove('status', '--db', db).out) as Status;
-  assert.deepEqual(final.vectorSets.map((v) => [v.modelId, v.inUse]), [['sentence-transformers/all-MiniLM-L6-v2', true]]);
+  assert.deepEqual(final.vectorSets.map((v) => [v.modelId, v.inUse]), [[MINILM, true]]);
   assert.ok(statSync(db).size < bytesBefore, `the index file shrank (${bytesBefore} → ${statSync(db).size} bytes)`);
 });
