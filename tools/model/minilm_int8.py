@@ -10,14 +10,15 @@ lists, so the same fp32 file and the same onnxruntime version give the same int8
 prints its sha256; run it twice to see).
 
 Writes:
-- resources/models/all-MiniLM-L6-v2/onnx/model_qint8.onnx and the manifest's "int8" variant
-  (`--default int8` also makes it the variant Trove loads unless told "exact"/fp32).
+- resources/models/all-MiniLM-L6-v2/onnx/model_qint8.onnx and the manifest's "int8" variant, the
+  default for new indexes (`--default fp32` makes fp32 the default again; an index built with one
+  variant keeps it whatever the default: src/core/models/indexed-variant.ts).
 - test/fixtures/golden/all-MiniLM-L6-v2/int8.json: the golden texts' int8 vectors from python
   onnxruntime (the tests compare Trove's int8 output with them), and the worst and mean cosine of the
   int8 vectors to sentence-transformers' fp32 vectors (test/fixtures/golden/embeddings.json).
 
     /work/venv/bin/python tools/model/minilm_int8.py --compare    # per-channel vs per-tensor, nothing written
-    /work/venv/bin/python tools/model/minilm_int8.py [--default int8|fp32]
+    /work/venv/bin/python tools/model/minilm_int8.py [--default int8|fp32]    # int8 unless told
 """
 import argparse
 import json
@@ -135,7 +136,7 @@ def build(default: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--compare", action="store_true", help="per-channel vs per-tensor vs fp32; writes nothing")
-    ap.add_argument("--default", choices=["fp32", "int8"], default="fp32")
+    ap.add_argument("--default", choices=["fp32", "int8"], default="int8")
     args = ap.parse_args()
     compare() if args.compare else build(args.default)
 

@@ -16,12 +16,13 @@ const abstracts = Array.from({ length: 120 }, (_, i) => `Document ${i}: ` + 'cel
 
 let proc: EmbedderProcess;
 before(async () => {
-  proc = await EmbedderProcess.start({ textsPerRequest: 16 });
+  // fp32 ("exact"): same text, same vector whatever the batching (int8 quantises per batch).
+  proc = await EmbedderProcess.start({ textsPerRequest: 16, variant: 'exact' });
 });
 after(() => proc.close());
 
 test('vectors through the process boundary equal the in-process engine, in order', async () => {
-  const engine = EmbeddingEngine.create();
+  const engine = EmbeddingEngine.create({ variant: 'exact' });
   const [viaProcess, direct] = [await proc.encode(abstracts.slice(0, 40)), await engine.encode(abstracts.slice(0, 40))];
   await engine.close();
   assert.equal(viaProcess.length, 40);

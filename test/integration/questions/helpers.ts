@@ -8,7 +8,8 @@ import type { Embedder } from '../../../src/core/embed/types';
 let engine: EmbeddingEngine | null = null;
 
 export function sharedEngine(): EmbeddingEngine {
-  engine ??= EmbeddingEngine.create();
+  // fp32 ("exact"): these tests compare with sentence-transformers' own outputs (golden fixtures).
+  engine ??= EmbeddingEngine.create({ variant: 'exact' });
   return engine;
 }
 
