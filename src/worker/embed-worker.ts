@@ -64,7 +64,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
   try {
     if (!engine) throw new Error('embedding process not initialised');
     if (msg.type === 'encode') {
-      send({ type: 'result', id: msg.id, vectors: await engine.encode(msg.texts, { batchSize: msg.batchSize, role: msg.role }) });
+      send({ type: 'result', id: msg.id, vectors: await engine.encode(msg.texts, { batchSize: msg.batchSize, role: msg.role, tokenIds: msg.tokenIds }) });
     } else if (msg.type === 'warmup') {
       await engine.warmup();
       send({ type: 'done', id: msg.id });
@@ -81,7 +81,7 @@ async function stepBulk(job: BulkJob): Promise<void> {
   try {
     if (!engine) throw new Error('embedding process not initialised');
     if (!job.ids) {
-      const { ids, skip } = await engine.tokenize(job.msg.texts, job.msg.role);
+      const { ids, skip } = await engine.tokenize(job.msg.texts, job.msg.role, job.msg.tokenIds);
       job.ids = ids;
       job.skip = skip;
       job.order = ids.map((_, i) => i).sort((a, b) => ids[b].length - ids[a].length || a - b);

@@ -17,6 +17,11 @@ export interface Chunk {
   text: string;
   /** "§ Install › Linux", "line 12" or "page 3". */
   location: string | null;
+  /**
+   * The model's token ids for `text` (with its special tokens), when the counting that cut the passage
+   * tokenised exactly this text: the embedding engine uses them instead of tokenising it again.
+   */
+  tokenIds?: number[];
 }
 
 export interface ChunkOptions {
@@ -58,7 +63,9 @@ export function chunkDocument(doc: ExtractedDocument, counter: TokenCounter, opt
     if (current.length === 0) return;
     const start = current[0].start;
     const end = current.at(-1)!.end;
-    chunks.push({ start, end, text: text.slice(start, end), location: locate(start) });
+    const passage = text.slice(start, end);
+    const tokenIds = counter.countedIds?.(passage);
+    chunks.push({ start, end, text: passage, location: locate(start), ...(tokenIds ? { tokenIds } : {}) });
   };
   for (const unit of units) {
     // Pieces of text cut at whitespace add up exactly; near the limit, count the joined text to be sure.

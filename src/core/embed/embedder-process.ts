@@ -135,8 +135,9 @@ export class EmbedderProcess implements Embedder {
           }
         : undefined;
       const slice = texts.slice(i, i + per);
+      const tokenIds = options.tokenIds?.length === texts.length ? options.tokenIds.slice(i, i + per) : undefined;
       const part = this.request(
-        { type: 'encode', id: this.supervisor.newId(), texts: slice, batchSize: options.batchSize, priority: options.priority, role: options.role },
+        { type: 'encode', id: this.supervisor.newId(), texts: slice, batchSize: options.batchSize, priority: options.priority, role: options.role, tokenIds },
         { signal: options.signal, onProgress },
       );
       parts.push(onProgress ? part.then((v) => (onProgress(slice.length), v)) : part);
@@ -150,7 +151,7 @@ export class EmbedderProcess implements Embedder {
   }
 
   /** Counters and memory of the embedding process (for benchmarks). */
-  async stats(): Promise<{ texts: number; tokens: number; tokenizeMs: number; modelMs: number; rssBytes: number; peakRssBytes: number }> {
+  async stats(): Promise<{ texts: number; tokenized: number; tokens: number; tokenizeMs: number; modelMs: number; rssBytes: number; peakRssBytes: number }> {
     return (await this.request({ type: 'stats', id: this.supervisor.newId() })) as never;
   }
 

@@ -47,6 +47,8 @@ export const MAX_BATCH_TOKENS = 1024;
 /** Timing counters, for benchmarks: how long was spent where. */
 export interface EngineStats {
   texts: number;
+  /** Texts this engine tokenised itself (not those whose ids came with them). */
+  tokenized: number;
   tokens: number;
   tokenizeMs: number;
   modelMs: number;
@@ -66,7 +68,7 @@ export class EmbeddingEngine implements Embedder {
   readonly maxSeqLength: number;
   readonly variant: ModelVariant;
   readonly similarity: SimilarityFunction;
-  readonly stats: EngineStats = { texts: 0, tokens: 0, tokenizeMs: 0, modelMs: 0 };
+  readonly stats: EngineStats = { texts: 0, tokenized: 0, tokens: 0, tokenizeMs: 0, modelMs: 0 };
   private loading: Promise<Loaded> | null = null;
 
   private constructor(
@@ -139,7 +141,7 @@ export class EmbeddingEngine implements Embedder {
           await session.release();
           throw err;
         });
-        Object.assign(this.stats, { texts: 0, tokens: 0, tokenizeMs: 0, modelMs: 0 });
+        Object.assign(this.stats, { texts: 0, tokenized: 0, tokens: 0, tokenizeMs: 0, modelMs: 0 });
       }
       return loaded;
     })();
@@ -161,13 +163,21 @@ export class EmbeddingEngine implements Embedder {
    * Token ids per text, the role's prompt prepended (with the model's special tokens, truncated at
    * maxSeqLength), and how many leading tokens the pooling skips.
    */
-  async tokenize(texts: string[], role?: EncodeRole): Promise<{ ids: number[][]; skip: number }> {
+  async tokenize(texts: string[], role?: EncodeRole, given?: Array<number[] | undefined>): Promise<{ ids: number[][]; skip: number }> {
     const { tokenizer } = await this.load();
     const prompt = await this.prompt(role);
+    // The chunker's ids of the same texts (TokenCounter.countedIds): the same tokenizer on the same
+    // trimmed text, so the same ids; not when a prompt goes first (its pieces and the text's are one encoding).
+    const reuse = given && given.length === texts.length && !prompt.text ? given : undefined;
     const t0 = performance.now();
     // sentence-transformers strips each text after the prompt is prepended (Transformer.tokenize): "passage: " + ""
     // must not keep a trailing-space token (it does in Unigram tokenizers such as e5's).
-    const ids = texts.map((t) => tokenizer.ids((prompt.text + (typeof t === 'string' ? t : String(t ?? ''))).trim()));
+    const ids = texts.map((t, i) => {
+      const known = reuse?.[i];
+      if (known) return known;
+      this.stats.tokenized++;
+      return tokenizer.ids((prompt.text + (typeof t === 'string' ? t : String(t ?? ''))).trim());
+    });
     this.stats.tokenizeMs += performance.now() - t0;
     return { ids, skip: prompt.skip };
   }
@@ -175,7 +185,7 @@ export class EmbeddingEngine implements Embedder {
   async encode(texts: string[], options: EncodeOptions = {}): Promise<Float32Array[]> {
     if (!Array.isArray(texts)) throw new TypeError('encode: texts must be an array of strings');
     if (texts.length === 0) return [];
-    const { ids, skip } = await this.tokenize(texts, options.role);
+    const { ids, skip } = await this.tokenize(texts, options.role, options.tokenIds);
     return this.finish(texts, await this.encodeIds(ids, options.batchSize ?? DEFAULT_BATCH_SIZE, skip), options.role);
   }
 

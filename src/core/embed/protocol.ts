@@ -8,7 +8,16 @@ import type { EncodePriority, EncodeRole, SimilarityFunction } from './types';
 
 export type WorkerRequest =
   | { type: 'init'; modelDir: string; variant?: ModelVariant; threads?: number }
-  | { type: 'encode'; id: number; texts: string[]; batchSize?: number; priority?: EncodePriority; role?: EncodeRole }
+  | {
+      type: 'encode';
+      id: number;
+      texts: string[];
+      batchSize?: number;
+      priority?: EncodePriority;
+      role?: EncodeRole;
+      /** Token ids per text where the caller has them (EncodeOptions.tokenIds). */
+      tokenIds?: Array<number[] | undefined>;
+    }
   | { type: 'warmup'; id: number }
   | { type: 'stats'; id: number }
   /** Drop an encode request: its caller no longer wants the vectors. */

@@ -34,7 +34,10 @@ export class SwitchableEmbedder implements Embedder {
   }
 
   /** Counts word pieces with the current model's tokenizer (the chunker cuts passages for it). */
-  readonly tokenCounter: TokenCounter = { count: (text) => this.counter.count(text) };
+  readonly tokenCounter: TokenCounter = {
+    count: (text) => this.counter.count(text),
+    countedIds: (text) => this.counter.countedIds?.(text),
+  };
 
   /** Calls still running per embedder: the previous one is closed only once its calls are answered. */
   private readonly running = new Map<Embedder, { calls: number; idle: Array<() => void> }>();

@@ -12,6 +12,13 @@ import { defaultModelDir, ModelFileError, TOKENIZER_FILES, verifyFiles } from '.
 import { readSentenceModel } from './sentence-model';
 import type { TokenCounter } from './types';
 
+/**
+ * Encodings of the latest counted texts kept for TokenCounter.countedIds: the chunker counts every
+ * paragraph of a file before it packs them into passages, so a file of up to this many paragraphs
+ * still finds its single-paragraph passages here (a few MB at most).
+ */
+const COUNTED_KEPT = 2048;
+
 /** Longest prefix tokenized at first; enough for 512 pieces of any ordinary text. */
 const FIRST_PREFIX_CHARS = 16_384;
 
@@ -95,17 +102,36 @@ function wrap(tok: Tokenizer, padId: number, maxSeqLength: number, lowerCase: bo
       limit *= 4;
     }
   };
+  // The chunker counts a passage's pieces, then asks for its ids: the encodings of the latest counts
+  // are kept so a passage is tokenised once (issue 11). Bounded (oldest out first): the chunker's
+  // binary searches count many spans that never become passages.
+  const counted = new Map<string, number[]>();
+  const known = (text: string): number[] | undefined => {
+    const ids = counted.get(wellFormed(text));
+    // A text that fits is its whole encoding, exactly what truncated() gives for it.
+    return ids && ids.length <= maxSeqLength ? ids : undefined;
+  };
   return {
     maxSeqLength,
     padId,
+    countedIds: known,
     ids(text: string): number[] {
-      const ids = truncated(wellFormed(text));
+      const safe = wellFormed(text);
+      const ids = known(safe) ?? truncated(safe);
       if (ids.length <= maxSeqLength) return ids;
       // Keep the leading specials and as many text pieces as fit, then the trailing specials.
       return [...ids.slice(0, maxSeqLength - after), ...ids.slice(ids.length - after)];
     },
     count(text: string): number {
-      return Math.max(0, encode(wellFormed(text), true).length - before - after);
+      const safe = wellFormed(text);
+      const ids = encode(safe, true);
+      // Only texts that fit can be passages; a huge block counted before it is split is not kept.
+      if (ids.length <= maxSeqLength) {
+        counted.delete(safe);
+        counted.set(safe, ids);
+        if (counted.size > COUNTED_KEPT) counted.delete(counted.keys().next().value!);
+      }
+      return Math.max(0, ids.length - before - after);
     },
   };
 }

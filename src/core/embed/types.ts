@@ -48,10 +48,24 @@ export interface EncodeOptions {
   signal?: AbortSignal;
   /** Called with the number of texts done so far, as a long call is worked through. */
   onProgress?: (done: number) => void;
+  /**
+   * Token ids from the model's tokenizer (TokenCounter.countedIds) per text, undefined where the
+   * caller has none: the engine tokenises only the others. Used only when the role has no prompt (a
+   * prompt's tokens and the text's are one encoding); the texts still give the language balance. Ids
+   * of another model's tokenizer give wrong vectors: the indexer drops vectors made while the model
+   * changed over.
+   */
+  tokenIds?: Array<number[] | undefined>;
 }
 
 /** Counts word pieces the way the model's tokenizer does; used by the chunker. */
 export interface TokenCounter {
   /** Word pieces in `text` without [CLS]/[SEP]. */
   count(text: string): number;
+  /**
+   * The ids the model is fed for `text` (with its special tokens), when this counter counted exactly
+   * this text lately and it fits maxSeqLength; undefined otherwise (never tokenises). The chunker gives
+   * them to its passages so the embedding engine need not tokenise them again.
+   */
+  countedIds?(text: string): number[] | undefined;
 }

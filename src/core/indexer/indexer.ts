@@ -264,7 +264,9 @@ export class Indexer {
         this.deps.onProgress();
       };
       try {
-        vectors = await this.deps.embedder.encode(texts, { role: 'passage', signal, onProgress });
+        // The chunker's token ids go with the texts: each passage is tokenised once.
+        const tokenIds = toEmbed.flatMap((f) => f.chunks.map((c) => c.tokenIds));
+        vectors = await this.deps.embedder.encode(texts, { role: 'passage', signal, onProgress, tokenIds });
       } catch (err) {
         if (signal.aborted) throw err;
         // The embedding process gave up (it already restarts and retries after a crash): say so per file.
