@@ -105,7 +105,7 @@ describe('Models in a browser', { timeout: 10 * 60_000 }, () => {
       // Both models' vectors are kept, the new one in use.
       const sets = page.getByTestId('model-index-sets');
       assert.match(await sets.locator('tr[data-model-id="my-model"]').innerText(), /in use[\s\S]*complete/);
-      assert.match(await sets.locator('tr[data-model-id="sentence-transformers/all-MiniLM-L6-v2"]').innerText(), /complete[\s\S]*Drop/);
+      assert.match(await sets.locator(`tr[data-model-id="${readSentenceModel(defaultModelDir()).id}"]`).innerText(), /complete[\s\S]*Drop/);
       await page.getByTestId('model-manager').scrollIntoViewIfNeeded();
       await screenshot(page, 'models-switched');
     } finally {
