@@ -101,7 +101,8 @@ test('without a Normalize module and with similarity_fn_name "dot", vectors keep
 test('queries and passages get their own prompts; include_prompt false leaves the prompt out of the pooling', async () => {
   const prompts = { prompts: { query: 'query: ', passage: 'passage: ' }, default_prompt_name: null, similarity_fn_name: 'cosine' };
   const withPrompts = EmbeddingEngine.create({ modelDir: variant('prompts', (d) => writeFileSync(join(d, 'config_sentence_transformers.json'), JSON.stringify(prompts))) });
-  const plain = EmbeddingEngine.create({ modelDir: shipped });
+  // The copies have no manifest, so they load the fp32 graph: the shipped folder is compared on the same weights.
+  const plain = EmbeddingEngine.create({ modelDir: shipped, variant: 'fp32' });
   const [q] = await withPrompts.encode([texts[0]], { role: 'query' });
   const [p] = await withPrompts.encode([texts[0]], { role: 'passage' });
   const [none] = await withPrompts.encode([texts[0]]);
@@ -158,7 +159,8 @@ test('issue 12 #6: a corrupted graph with a re-hashed manifest is refused on loa
   manifest.files['onnx/model.onnx'] = { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
 
-  const engine = EmbeddingEngine.create({ modelDir: dir });
+  // The fp32 graph is the one corrupted (the manifest's default is int8).
+  const engine = EmbeddingEngine.create({ modelDir: dir, variant: 'fp32' });
   await assert.rejects(engine.encode(['hello']), /model refused: .*corrupted\/onnx\/model\.onnx (gives similarity|scores unrelated sentences like paraphrases)/);
   await engine.close();
 });

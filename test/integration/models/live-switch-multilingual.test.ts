@@ -1,8 +1,9 @@
 /**
  * Why people change model: an index of Chinese and English documents (real STS-B sentences) and a
  * Chinese question bank, made with the shipped English model, moved in the running engine to the
- * shipped multilingual-e5-small (4-bit; its own "query: " / "passage: " prompts), then to the int8
- * variant of MiniLM (a set of its own), then back to e5 without embedding anything. After the move to
+ * shipped multilingual-e5-small (4-bit; its own "query: " / "passage: " prompts), then to MiniLM's
+ * exact fp32 weights (a set of its own beside the default int8 one), then back to e5 without embedding
+ * anything. After the move to
  * e5 an English query finds the Chinese passage first and the bank finds Chinese paraphrases, with no
  * restart and no file read again.
  */
@@ -30,7 +31,7 @@ async function switchTo(service: TroveAppService, name: string): Promise<ModelsO
   return done;
 }
 
-test('moving a Chinese and English index and a Chinese bank to e5, to MiniLM int8 and back, live', async () => {
+test('moving a Chinese and English index and a Chinese bank to e5, to MiniLM exact and back, live', async () => {
   assert.equal(englishQuery, 'A panda slides down a slide.');
   const folder = join(work, 'docs');
   mkdirSync(folder, { recursive: true });
@@ -59,16 +60,16 @@ test('moving a Chinese and English index and a Chinese bank to e5, to MiniLM int
     assert.ok(withE5 / pairs.length >= 0.85 && withE5 >= withMiniLM, `Chinese paraphrases found first: ${withE5} of ${pairs.length} with e5, ${withMiniLM} with MiniLM`);
     assert.equal(seen.banks?.[0]?.modelId, (await service.modelInfo()).id);
 
-    // The int8 weights of MiniLM are a model of their own: their own set, embedded once.
-    seen = await switchTo(service, 'all-MiniLM-L6-v2@int8');
+    // MiniLM's exact (fp32) weights are a model of their own beside the default int8: their own set, embedded once.
+    seen = await switchTo(service, 'all-MiniLM-L6-v2@exact');
     const info = await service.modelInfo();
-    assert.deepEqual([info.id, info.variant], ['sentence-transformers/all-MiniLM-L6-v2@int8', 'int8']);
+    assert.deepEqual([info.id, info.variant], ['sentence-transformers/all-MiniLM-L6-v2', 'fp32']);
     assert.deepEqual(
       seen.index!.map((s) => [s.modelId.split('/').pop(), s.complete, s.inUse]),
       [
-        ['all-MiniLM-L6-v2', true, false],
+        ['all-MiniLM-L6-v2@int8', true, false],
         [e5Id(seen).split('/').pop(), true, false],
-        ['all-MiniLM-L6-v2@int8', true, true],
+        ['all-MiniLM-L6-v2', true, true],
       ],
     );
 

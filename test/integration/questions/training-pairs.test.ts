@@ -131,8 +131,8 @@ test('`trove questions export-pairs` writes the same file and says what it holds
   await closeEngine();
   const trove = (...args: string[]) => {
     // A data folder of its own: no model chosen with `models use` elsewhere applies.
-    const env: NodeJS.ProcessEnv = { ...process.env, TROVE_DATA_DIR: data };
-    delete env.TROVE_MODEL;
+    // The bank was embedded with the exact (fp32) weights (sharedEngine): the CLI mines with the same ones.
+    const env: NodeJS.ProcessEnv = { ...process.env, TROVE_DATA_DIR: data, TROVE_MODEL: 'all-MiniLM-L6-v2@exact' };
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'questions', ...args, '--data', data], { cwd: root, env, encoding: 'utf8' });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
