@@ -28,8 +28,12 @@ const queries = Array.from({ length: 15 }, () => {
 // Every passage with its exact score: the whole content compared, not just what a graph finds first.
 const ranked = (c: Corpus) => queries.map((q) => c.nearestPassages(q, 1_000_000).map((h) => `${h.chunkId}:${h.score.toFixed(6)}`));
 
-/** Run the writer until it has saved `saves` times, then SIGKILL it `delayMs` later. */
-async function writeThenKill(db: string, first: number, saves: number, delayMs: number): Promise<void> {
+/**
+ * Run the writer until it has saved `saves` times, then SIGKILL it: `delayMs` later (in its pause after
+ * that save: the file current), or — with `afterWrite` — as soon as it says it wrote after that save
+ * (SQLite ahead of the file: it must be rebuilt). A random delay alone missed the stale case in some runs.
+ */
+async function writeThenKill(db: string, first: number, saves: number, delayMs: number, afterWrite: boolean): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', writer, db, String(first)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
@@ -37,8 +41,11 @@ async function writeThenKill(db: string, first: number, saves: number, delayMs: 
   let seen = 0;
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
-      seen += d.toString().split('\n').filter((l) => l.startsWith('saved')).length;
-      if (seen >= saves) resolve();
+      for (const line of d.toString().split('\n')) {
+        if (line.startsWith('saved')) seen++;
+        else if (seen >= saves && afterWrite && line.startsWith('wrote')) resolve();
+      }
+      if (seen >= saves && !afterWrite) resolve();
     });
     child.once('exit', () => reject(new Error(`writer exited early: ${err}`)));
   });
@@ -51,8 +58,9 @@ test('kill -9 at random moments of writing and saving: the next open searches ex
   const db = join(dir, 'index.sqlite');
   const seen = new Set<string>();
   for (let round = 0; round < 6; round++) {
-    // Even rounds kill during the writer's pause after a save (file current), odd ones while it writes.
-    await writeThenKill(db, round * 1000, 3 + round * 4, round % 2 === 0 ? 0 : Math.floor(rand() * 30 + 30));
+    // Even rounds kill during the writer's pause after a save (file current), odd ones while it writes
+    // (0–1 ms after a write that followed the save).
+    await writeThenKill(db, round * 1000, 3 + round * 4, round % 2 === 0 ? 0 : Math.floor(rand() * 2), round % 2 === 1);
     const opened = Corpus.open(new IndexStore(db), KEY, { graphFrom: 200 });
     seen.add(`${opened.loaded.from}${opened.searchIndex.graph === 'ready' ? ' with graph' : ''}`);
     const live = ranked(opened);
