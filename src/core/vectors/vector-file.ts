@@ -26,7 +26,8 @@ import { VectorGraph } from './vector-graph';
 import type { VectorIndexState } from './vector-index';
 
 const MAGIC = 'TROVEVEC';
-const VERSION = 2;
+/** 3: graphs hold int8 codes scaled per row, compared by cosine (a version-2 graph held usearch's own codes). */
+const VERSION = 3;
 const HAS_CODES = 1;
 const HEADER = 192;
 const STAMP_BYTES = 64;
