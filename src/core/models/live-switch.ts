@@ -14,7 +14,7 @@ import type { Corpus } from '../corpus/corpus';
 import { embedMissing, ReembedCancelled, setKeyOf } from '../corpus/reembed';
 import type { SwitchableEmbedder } from '../embed/switchable-embedder';
 import type { Embedder, TokenCounter } from '../embed/types';
-import type { BankModelSwitch } from '../questions/question-service';
+import type { BankModelSwitch } from '../questions/bank-indexes';
 import type { ModelSwitch } from '../../shared/models';
 
 /** The running engine's parts that follow a change of model. */
