@@ -5,6 +5,17 @@ nodes become int8 with one scale per output column (per-channel), activations ar
 Only MatMul is quantised: the embedding Gathers and the attention's Softmax/LayerNorm stay fp32 (int8
 embeddings save 10 MB but cost accuracy on short texts; the MatMuls are where the time goes).
 
+The weights are 7-bit (`reduce_range=True`, int8 in [-64, 64]) so that every CPU computes the same
+vectors. onnxruntime multiplies the u8 activations by s8 weights with a per-ISA kernel: on x86 with
+AVX2 but no VNNI, VPMADDUBSW adds two u8 x s8 products into a saturating int16, and 2 x 255 x 127
+overflows it; AVX-512 VNNI / AVX-VNNI (VPDPBUSD), SSE (sign-extend + PMADDWD) and ARM (SDOT/UDOT/USDOT)
+add in 32 bits and do not. With full-range weights one file gave 0.6471 on AVX2 and 0.6755 on VNNI or
+SSE for the quickstart pair; with |w| <= 64, 2 x 255 x 64 = 32,640 fits, no kernel saturates, every
+kernel gets the same integer sums, and the vectors differ only by fp32 rounding elsewhere in the graph
+(0.650719 on AVX2 natively and on SSE under `qemu-x86_64 -cpu Nehalem`). `--compare` measures the three
+schemes side by side (u8u8 also never saturates; it scored the same on STS-B and speed here, but cannot use
+VNNI's u8 x s8 instruction). The tests assert the bound (test/integration/embed/model-variants.test.ts).
+
 The input is resources/models/all-MiniLM-L6-v2/onnx/model.onnx, checked against the sha256 its manifest
 lists, so the same fp32 file and the same onnxruntime version give the same int8 file (the script
 prints its sha256; run it twice to see).
@@ -13,11 +24,13 @@ Writes:
 - resources/models/all-MiniLM-L6-v2/onnx/model_qint8.onnx and the manifest's "int8" variant, the
   default for new indexes (`--default fp32` makes fp32 the default again; an index built with one
   variant keeps it whatever the default: src/core/models/indexed-variant.ts).
+- the int8 load check: fp32's published similarities of the quickstart pairs, with a tolerance from the
+  measured quantisation error (check_tolerance).
 - test/fixtures/golden/all-MiniLM-L6-v2/int8.json: the golden texts' int8 vectors from python
   onnxruntime (the tests compare Trove's int8 output with them), and the worst and mean cosine of the
   int8 vectors to sentence-transformers' fp32 vectors (test/fixtures/golden/embeddings.json).
 
-    /work/venv/bin/python tools/model/minilm_int8.py --compare    # per-channel vs per-tensor, nothing written
+    /work/venv/bin/python tools/model/minilm_int8.py --compare [SCHEME...]   # schemes vs fp32, nothing written
     /work/venv/bin/python tools/model/minilm_int8.py [--default int8|fp32]    # int8 unless told
 """
 import argparse
