@@ -14,7 +14,7 @@ export interface CommandHelp {
 }
 
 const DB = ['--db <file>', 'the index database (created if missing; settings.json goes beside it)'] as [string, string];
-const MODEL = ['--model <name|folder>[@variant]', 'embed with this model; @exact: its fp32 weights, @int8: its int8 ones (default: the one chosen with `models use`)'] as [string, string];
+const MODEL = ['--model <name|folder>[@variant]', 'embed with this model; @exact: its fp32 weights, @int8: its int8 ones (default: the index\'s own, chosen with `models use <model> --db`, else the CLI default, chosen with `models use <model>`)'] as [string, string];
 
 export const HELP: Record<string, CommandHelp> = {
   index: {
@@ -107,9 +107,13 @@ export const HELP: Record<string, CommandHelp> = {
   },
   models: {
     summary: 'the model manager: list, get, use, remove, add a model, or set the download endpoint',
-    usage: ['models <list|get|use|remove|add|endpoint> ...'],
-    flags: [['--json', 'list: print JSON']],
-    example: 'npm run trove -- models list',
+    usage: ['models <list|get|use|remove|prune|add|endpoint> ...', 'models use <name>[@variant] [--db <file> [--default]]', 'models list [--db <file>]... [--json]'],
+    flags: [
+      ['--db <file>', 'use: move this index only (re-embed it, record the model in <file>.model.json); list: say which model each index uses (repeatable)'],
+      ['--default', 'use with --db: also make the model the CLI default (without --db, use always sets the default)'],
+      ['--json', 'list: print JSON (with --db: an "indexes" field)'],
+    ],
+    example: 'npm run trove -- models use all-MiniLM-L6-v2@exact --db ~/.trove/index.sqlite',
   },
   encode: {
     summary: 'one text per line on stdin, one JSON vector per line on stdout',

@@ -2,19 +2,28 @@
  * `models list|get|use|remove|add|endpoint`: the model manager from the command line. Progress of a
  * download goes to stderr (a line every few seconds when stderr is not a terminal); Ctrl+C stops it
  * and keeps what was fetched, so the next `get` resumes.
+ *
+ * Two kinds of choice: the CLI default (`models use <model>`, the data folder's models.json) and an
+ * index's own model (`models use <model> --db <index>`, beside the index: see index-model.ts). Moving
+ * one index leaves the default, and so every other command, alone unless --default is given too.
  */
 import { resolve } from 'node:path';
+import { splitModelChoice } from '../../core/embed/model-files';
 import type { ModelEntry } from '../../shared/models';
 import { parseFlags, type Command } from '../command';
-import { modelLibrary } from '../model-choice';
+import { readIndexModel, writeIndexModel } from '../index-model';
+import { indexModel, modelLibrary, type IndexModel } from '../model-choice';
 
 const usage = `usage: npm run trove -- models <command>
-  list                      the catalogue and installed models (--json for JSON)
+  list [--db <index>]...    the catalogue and installed models, * marking the CLI default; with --db
+                            (repeatable), the model each index uses (--json for JSON)
   get <name>                download a catalogued model from the hub (resumes; --endpoint <url> for a mirror)
-  use <name|folder>[@variant] [--db <index>]
-                            embed with this model from now on (@exact: its fp32 weights, @int8: int8);
-                            with --db, move that index to it now
-                            by re-embedding its stored passages (resumes after an interruption)
+  use <name|folder>[@variant] [--db <index> [--default]]
+                            make it the CLI default: every command embeds with it from now on
+                            (@exact: its fp32 weights, @int8: int8); with --db, move that index
+                            only: re-embed its stored passages (resumes after an interruption) and
+                            record the model in <index>.model.json, which later commands on that
+                            index use; the default stays unless --default is given as well
   remove <name> [--db <index>]
                             delete a downloaded or added model (with --db: and its vectors in that index)
   prune --db <index> [<model id>]
@@ -43,6 +52,8 @@ function table(models: ModelEntry[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
 }
+
+const describe = (m: IndexModel) => `index ${m.db} uses ${m.model} (${m.variant})${m.from === 'default' ? ', the CLI default' : ''}\n`;
 
 /** Re-embed an index's stored passages with another model, progress on stderr every few seconds. */
 async function moveIndex(db: string, model: { dir: string; variant?: string }, batch: number): Promise<number> {
@@ -77,10 +88,8 @@ async function moveIndex(db: string, model: { dir: string; variant?: string }, b
 /** Drop the index's vectors of the models `which` picks, never those of the model in use; one line per set dropped. */
 async function prune(db: string, which: (modelId: string) => boolean): Promise<void> {
   const { IndexStore } = await import('../../core/store/index-store');
-  const { readSentenceModel } = await import('../../core/embed/sentence-model');
-  const { chosenModel } = await import('../model-choice');
-  const { modelDir, variant } = chosenModel();
-  const inUse = readSentenceModel(modelDir, variant).id;
+  // The index's own model, not the CLI default: that is the one its searches use.
+  const inUse = indexModel(db).id;
   const store = new IndexStore(db);
   try {
     for (const set of store.vectorSets()) {
@@ -97,12 +106,24 @@ async function prune(db: string, which: (modelId: string) => boolean): Promise<v
 
 const models: Command = async (args) => {
   const [sub, ...rest] = args;
-  const { positional, flags } = parseFlags(rest, ['json', 'help']);
+  const { positional, flags, lists } = parseFlags(rest, ['json', 'help', 'default']);
   const library = modelLibrary();
   switch (sub) {
     case 'list': {
       const overview = library.overview();
-      process.stdout.write(flags.has('json') ? JSON.stringify(overview, null, 2) + '\n' : table(overview.models) + `endpoint: ${overview.endpoint}\n`);
+      const indexes = (lists.get('db') ?? []).map((db) => indexModel(db, library));
+      if (flags.has('json')) {
+        process.stdout.write(JSON.stringify({ ...overview, ...(indexes.length ? { indexes } : {}) }, null, 2) + '\n');
+        return 0;
+      }
+      const current = overview.models.find((m) => m.current);
+      const variant = current?.variant ? ` (${current.variant})` : '';
+      process.stdout.write(
+        table(overview.models) +
+          `* the CLI default: ${overview.current}${variant} (an index moved with \`models use --db\` keeps its own model)\n` +
+          indexes.map(describe).join('') +
+          `endpoint: ${overview.endpoint}\n`,
+      );
       return 0;
     }
     case 'get': {
@@ -138,17 +159,28 @@ const models: Command = async (args) => {
       if (!positional[0]) break;
       const db = flags.get('db');
       if (db) {
-        const code = await moveIndex(resolve(db), library.resolveChoice(positional[0]), Number(flags.get('batch') ?? 64));
+        // Checked before the long re-embedding: a choice that cannot be written down fails now.
+        const saved = library.savedChoice(positional[0], true);
+        const code = await moveIndex(resolve(db), library.resolveChoice(saved), Number(flags.get('batch') ?? 64));
         if (code !== 0) return code;
+        writeIndexModel(resolve(db), saved);
+        process.stdout.write(describe(indexModel(db, library)));
+        if (!flags.has('default')) return 0;
       }
       library.use(positional[0]);
       const variant = library.currentVariant();
-      process.stdout.write(`now embedding with ${library.currentName()}${variant ? ` (${variant})` : ''}\n`);
+      process.stdout.write(`the CLI default is now ${library.currentName()}${variant ? ` (${variant})` : ''}: commands embed with it from now on\n`);
       return 0;
     }
     case 'remove': {
       if (!positional[0]) break;
       const id = library.overview().models.find((m) => m.name === positional[0])?.id ?? null;
+      const db = flags.get('db');
+      const own = db ? readIndexModel(resolve(db)) : null;
+      // The CLI default is refused by library.remove; an index's own model is refused here, where the index is known.
+      if (own && splitModelChoice(own).name === positional[0]) {
+        throw new Error(`${positional[0]} is the model of index ${resolve(db!)}: move the index to another one first (\`trove models use <name> --db ${db}\`)`);
+      }
       library.remove(positional[0]);
       process.stdout.write(`removed ${positional[0]}\n`);
       // Every variant's vectors go with the model ("model" and "model@int8").

@@ -279,13 +279,23 @@ export class ModelLibrary {
     return { current, endpoint: this.endpoint, models, switching: null };
   }
 
-  /** Choose the model (and optionally its variant: "name@int8", "name@exact") to embed with; it must be installed and readable. */
-  use(choice: string): void {
+  /**
+   * A choice as it is written down: the installed name (else the folder's path) and the variant; it
+   * must be installed and readable. `pinVariant` writes the variant loaded even when the choice named
+   * none, so a later change of the manifest's default cannot change the weights of an index moved to it.
+   */
+  savedChoice(choice: string, pinVariant = false): string {
     const { dir, variant } = this.resolveChoice(choice);
-    readSentenceModel(dir, variant);
+    const loaded = readSentenceModel(dir, variant).variant;
     const name = splitModelChoice(choice).name;
     const base = this.installed().has(name) ? name : dir;
-    this.save({ current: variant === undefined ? base : `${base}@${variant}` });
+    const kept = pinVariant ? loaded : variant;
+    return kept === undefined ? base : `${base}@${kept}`;
+  }
+
+  /** Choose the model (and optionally its variant: "name@int8", "name@exact") to embed with; it must be installed and readable. */
+  use(choice: string): void {
+    this.save({ current: this.savedChoice(choice) });
   }
 
   /** Delete a downloaded or added model. */
