@@ -172,6 +172,16 @@ export interface IndexProgress {
    * (complete, slower); ready. done/total count passages.
    */
   searchIndex?: { state: 'loading' | 'building' | 'ready'; done: number; total: number };
+  /**
+   * The model cannot embed anything (every set of its weights was refused on load): why, naming the
+   * model file, and what to do. No file is read while it is set. null or absent when the model works.
+   */
+  modelProblem?: string | null;
+  /**
+   * The model's chosen weights (e.g. int8) failed their check on this computer and its exact (fp32)
+   * weights are used instead: a sentence saying so. null or absent when the chosen weights are in use.
+   */
+  modelNotice?: string | null;
 }
 
 /** Progress inside the file being indexed: pages while it is read, then passages while they are embedded. */
@@ -246,6 +256,11 @@ export interface ModelInfo {
   maxSeqLength: number;
   /** False until the model has loaded in the embedding process. */
   ready: boolean;
+  /**
+   * The weights chosen (e.g. int8) failed their check on this computer and the exact ones are used
+   * instead: which, and why. null when the chosen weights are in use.
+   */
+  fallback: { from: string; to: string; reason: string } | null;
 }
 
 /** What adding a folder would take, counted before it is added (the UI shows it before a broad folder). */

@@ -5,7 +5,8 @@
  * Two queues: a search's query ('high' priority) must not wait for a whole indexing request, so bulk
  * requests are run one model batch at a time and urgent work is served between batches.
  */
-import { DEFAULT_BATCH_SIZE, EmbeddingEngine } from '../core/embed/engine';
+import { DEFAULT_BATCH_SIZE, type EmbeddingEngine } from '../core/embed/engine';
+import { openEngineWithFallback } from '../core/embed/variant-fallback';
 import type { WorkerRequest, WorkerResponse } from '../core/embed/protocol';
 
 interface ParentPort {
@@ -41,7 +42,9 @@ async function handle(msg: WorkerRequest): Promise<void> {
   switch (msg.type) {
     case 'init':
       try {
-        engine = EmbeddingEngine.create({ modelDir: msg.modelDir, variant: msg.variant, threads: msg.threads });
+        // Quantised weights are loaded and checked now: refused, the exact ones are used (variant-fallback.ts).
+        const opened = await openEngineWithFallback({ modelDir: msg.modelDir, variant: msg.variant, threads: msg.threads });
+        engine = opened.engine;
         send({
           type: 'ready',
           modelId: engine.modelId,
@@ -49,6 +52,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
           maxSeqLength: engine.maxSeqLength,
           variant: engine.variant,
           similarity: engine.similarity,
+          fallback: opened.fallback,
         });
       } catch (err) {
         send({ type: 'init-failed', message: (err as Error).message });

@@ -21,11 +21,15 @@ export async function openCliService(
 ): Promise<EngineClient> {
   const dbPath = resolve(db);
   const { modelDir, variant } = chosenModel(options.flags);
-  return startEngine({
+  const client = await startEngine({
     init: { dataDir: dirname(dbPath), dbPath, modelDir, variant, watch: options.watch ?? false, reconcileOnStart: options.reconcileOnStart ?? true },
     closeTimeoutMs: options.closeTimeoutMs,
     onCrash: (why) => process.stderr.write(`${why}; restarting it\n`),
   });
+  // The chosen weights were refused on this CPU and fp32 is used: said once, before any progress line.
+  const { modelNotice } = await client.status();
+  if (modelNotice) process.stderr.write(`note: ${modelNotice}\n`);
+  return client;
 }
 
 /** One progress line: state, files done/total, passages, rate, time left, the file in hand and how far it is. */
@@ -86,6 +90,11 @@ const indexCommand: Command = async (args) => {
       seconds: Math.round((performance.now() - started) / 100) / 10,
     };
     process.stdout.write(JSON.stringify(summary) + '\n');
+    // The model could not embed anything: one line saying why and what to do, not one problem per file.
+    if (status.modelProblem) {
+      process.stderr.write(`${status.modelProblem}\n`);
+      return 1;
+    }
     return 0;
   } finally {
     await service.close();

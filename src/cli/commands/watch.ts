@@ -40,7 +40,10 @@ const watchCommand: Command = async (args) => {
   const service = await openCliService(requireDb(flags), { watch: true, flags, closeTimeoutMs: ENGINE_EXIT_MS });
   try {
     let last = '';
+    let problem: string | null | undefined = null;
     service.on('progress', (p) => {
+      if (p.modelProblem && p.modelProblem !== problem) process.stderr.write(`\n${p.modelProblem}\n`);
+      problem = p.modelProblem;
       const line = p.state === 'idle' ? `idle: ${p.filesIndexed} files, ${p.chunksIndexed} passages, ${p.problems} problems` : formatProgress(p);
       if (line !== last) process.stderr.write((process.stderr.isTTY ? '\r\x1b[K' : '') + line + (process.stderr.isTTY ? '' : '\n'));
       last = line;

@@ -8,6 +8,7 @@ import { ProcessCrashedError, Supervisor, type Incoming } from '../process/super
 import { defaultModelDir, type ModelVariant } from './model-files';
 import type { ModelSummary, WorkerLauncher, WorkerRequest, WorkerResponse } from './protocol';
 import type { EncodeOptions, Embedder, SimilarityFunction } from './types';
+import type { VariantFallback } from './fallback-notice';
 
 export interface EmbedderProcessOptions {
   modelDir?: string;
@@ -41,6 +42,8 @@ export class EmbedderProcess implements Embedder {
   maxSeqLength = 0;
   variant: ModelVariant = 'fp32';
   similarity: SimilarityFunction = 'cosine';
+  /** Set when the weights asked for were refused and the exact ones are used instead. */
+  fallback: VariantFallback | null = null;
   private supervisor!: Supervisor<WorkerRequest, WorkerResponse>;
 
   private constructor(private readonly options: EmbedderProcessOptions) {}
@@ -81,6 +84,7 @@ export class EmbedderProcess implements Embedder {
     this.maxSeqLength = s.maxSeqLength;
     this.variant = s.variant;
     this.similarity = s.similarity;
+    this.fallback = s.fallback ?? null;
   }
 
   /** Resolves when the process is up and has read the model's manifest. */

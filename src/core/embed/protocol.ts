@@ -4,6 +4,7 @@
  */
 import type { ProcessHandle, ProcessLauncher } from '../process/process-handle';
 import type { ModelVariant } from './model-files';
+import type { VariantFallback } from './fallback-notice';
 import type { EncodePriority, EncodeRole, SimilarityFunction } from './types';
 
 export type WorkerRequest =
@@ -30,6 +31,8 @@ export interface ModelSummary {
   maxSeqLength: number;
   variant: ModelVariant;
   similarity: SimilarityFunction;
+  /** The weights asked for were refused on load and the exact ones are used instead; null when not. */
+  fallback: VariantFallback | null;
 }
 
 export type WorkerResponse =

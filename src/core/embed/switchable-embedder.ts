@@ -5,6 +5,7 @@
  * compare `modelId` before and after (search, the indexer).
  */
 import type { EncodeOptions, Embedder, TokenCounter } from './types';
+import type { VariantFallback } from './fallback-notice';
 
 export class SwitchableEmbedder implements Embedder {
   constructor(
@@ -31,6 +32,15 @@ export class SwitchableEmbedder implements Embedder {
   /** The weights loaded ("exact", "int8"…), when the engine says. */
   get variant(): string | undefined {
     return (this.current as { variant?: string }).variant;
+  }
+
+  /** Set when the current model's chosen weights were refused and its exact ones are used instead. */
+  get fallback(): VariantFallback | null {
+    return (this.current as { fallback?: VariantFallback | null }).fallback ?? null;
+  }
+
+  warmup(): Promise<void> {
+    return this.current.warmup?.() ?? Promise.resolve();
   }
 
   /** Counts word pieces with the current model's tokenizer (the chunker cuts passages for it). */

@@ -25,6 +25,11 @@ export interface Embedder {
    * pieces. Empty strings give the vector of "[CLS] [SEP]", like sentence-transformers.
    */
   encode(texts: string[], options?: EncodeOptions): Promise<Float32Array[]>;
+  /**
+   * Load the weights now and run the model's check; rejects when the model is refused. The indexer
+   * asks before reading any file, so an unusable model fails once, not once per file.
+   */
+  warmup?(): Promise<void>;
   /** Release the model (and its process, if any). */
   close(): Promise<void>;
 }

@@ -80,6 +80,13 @@ export class Indexer {
   private lastRemovalAt = 0;
   /** The last unexpected error that stopped a pass (the next change starts a new one). */
   lastError: Error | null = null;
+  /**
+   * Why the model cannot embed (its every set of weights refused): said once, and no file is read —
+   * not one problem per file. null while the model works. The files wait for the next start's scan.
+   */
+  modelProblem: string | null = null;
+  /** The model id whose check passed, so it is asked once per model, not once per batch. */
+  private modelCheckedFor: string | null = null;
 
   constructor(private readonly deps: IndexerDeps) {}
 
@@ -185,6 +192,11 @@ export class Indexer {
     while (!this.stopped) {
       if (this.paused) await new Promise<void>((r) => (this.resumeGate = r));
       if (this.stopped) return;
+      if (this.upserts.size > 0 && !(await this.modelReady())) {
+        this.passTotal -= this.upserts.size;
+        this.upserts.clear();
+        continue;
+      }
       const batch = [...this.upserts.values()].slice(0, FILES_PER_BATCH);
       if (batch.length === 0) {
         const wait = this.lastRemovalAt + RENAME_GRACE_MS - Date.now();
@@ -212,6 +224,26 @@ export class Indexer {
       }
       this.deps.onProgress();
     }
+  }
+
+  /** Load and check the model before the first file of its is read; false (and modelProblem) when it is refused. */
+  private async modelReady(): Promise<boolean> {
+    const { embedder } = this.deps;
+    if (this.modelCheckedFor === embedder.modelId) return true;
+    try {
+      await embedder.warmup?.();
+    } catch (err) {
+      if (this.stopping.signal.aborted) return false;
+      const why = (err instanceof Error ? err.message : String(err)).replace(/\.$/, '');
+      this.modelProblem =
+        `nothing can be indexed with this model: ${why}. Choose another model in Settings → Models ` +
+        '(or `npm run trove -- models use <name>`), or reinstall Trove to restore its shipped model';
+      this.deps.onProgress();
+      return false;
+    }
+    this.modelCheckedFor = embedder.modelId;
+    this.modelProblem = null;
+    return true;
   }
 
   private flushRemovals(): void {

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventName, TroveEvents } from '../../shared/api';
-import type { Settings } from '../../shared/types';
+import type { ModelInfo, Settings } from '../../shared/types';
 import { Corpus } from '../corpus/corpus';
 import { ExtractorRegistry } from '../extract/extractors';
 import { Indexer } from '../indexer/indexer';
@@ -23,6 +23,7 @@ import { FolderSources } from './folder-sources';
 import { indexReportMethods } from './index-report';
 import { lifecycleMethods } from './lifecycle';
 import { ProgressReporter } from './progress-reporter';
+import { describeFallback, type VariantFallback } from '../embed/fallback-notice';
 import { readingMethods } from './reading-methods';
 
 /** Passages from which the index is loaded from SQLite in the background (≈ 1 s of work at once below it). */
@@ -58,7 +59,11 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
     debounceMs: options.debounceMs ?? 150,
     onChange: progress.changed,
   });
-  progress.attach({ store, corpus, indexer, folders, events, modelSwitch: options.modelSwitch });
+  const modelNotice = () => {
+    const fallback = (embedder as { fallback?: VariantFallback | null }).fallback;
+    return fallback ? describeFallback(embedder.modelId, fallback) : null;
+  };
+  progress.attach({ store, corpus, indexer, folders, events, modelSwitch: options.modelSwitch, modelNotice });
   progress.changed(); // a load or graph build under way from the start is reported from the start
   const parts: EngineParts = { options, settings, events, store, corpus, fileSearch, extractors, indexer, folders, progress };
 
@@ -83,6 +88,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
       variant: (embedder as { variant?: string }).variant ?? 'unknown',
       maxSeqLength: embedder.maxSeqLength,
       ready: true,
+      fallback: (embedder as { fallback?: ModelInfo['fallback'] }).fallback ?? null,
     }),
     on<E extends EventName>(event: E, listener: TroveListener<E>) {
       const l = listener as (p: TroveEvents[E]) => void;

@@ -21,6 +21,8 @@ export interface ProgressSources {
   folders: FolderSources;
   events: EventEmitter;
   modelSwitch: TroveServiceOptions['modelSwitch'];
+  /** The sentence saying the model's chosen weights were refused and its exact ones are used (or null). */
+  modelNotice?: () => string | null;
 }
 
 export class ProgressReporter {
@@ -86,6 +88,8 @@ export class ProgressReporter {
       model: corpus.modelId,
       modelSwitch: modelSwitch?.() ?? null,
       searchIndex: corpus.searchProgress,
+      modelProblem: indexer.modelProblem,
+      modelNotice: this.sources!.modelNotice?.() ?? null,
     };
   }
 

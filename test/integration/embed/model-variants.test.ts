@@ -74,7 +74,7 @@ function int8WeightBound(graphFile: string): { nodes: number; worst: number } {
 }
 
 test('int8: no weight can saturate a 16-bit pair sum, so every CPU computes the same integers', () => {
-  const { nodes, worst } = int8WeightBound(join(minilm, readManifest(minilm).variants.int8));
+  const { nodes, worst } = int8WeightBound(join(minilm, readManifest(minilm).variants.int8!));
   assert.ok(nodes >= 36, `${nodes} MatMulInteger nodes (6 layers × 6 MatMuls)`);
   assert.ok(worst <= 64, `largest |int8 weight| ${worst}: 2 × 255 × ${worst} overflows int16, so AVX2 and VNNI CPUs would give different vectors`);
 });
