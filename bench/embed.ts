@@ -18,6 +18,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
+// @ts-expect-error a plain ES module script without types
+import { cpuFeatures } from '../scripts/cpu-features.mjs';
 import { parseFlags } from '../src/cli/command';
 import { EmbedderProcess } from '../src/core/embed/embedder-process';
 import { DEFAULT_BATCH_SIZE, EmbeddingEngine, MAX_BATCH_TOKENS } from '../src/core/embed/engine';
@@ -82,6 +84,8 @@ const { ids } = await tokenizerEngine.tokenize(texts);
 await tokenizerEngine.close();
 const tokens = ids.reduce((a, x) => a + x.length, 0);
 console.log(`corpus: ${texts.length} SciFact abstracts, ${tokens} word pieces after truncation at 256 (${(tokens / texts.length).toFixed(0)}/text); ${availableParallelism()} cores`);
+// Quantised kernels differ by CPU: the figures below hold for this instruction set.
+console.log(`CPU ${cpuFeatures()}`);
 
 // (b) floor: the same model file, same threads, same sorted batches (same token budget) padded to their own longest.
 async function floor(): Promise<number> {

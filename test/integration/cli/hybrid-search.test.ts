@@ -20,7 +20,9 @@ const db = join(root, 'data', 'index.sqlite');
 after(() => rmSync(root, { recursive: true, force: true }));
 
 async function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own data folder: the CLI never reads or writes the person's (~/.config/Trove).
+  const env = { ...process.env, TROVE_DATA_DIR: join(root, 'user-data') };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

@@ -43,7 +43,9 @@ async function stopWhile(name: string, signal: NodeJS.Signals, shown: RegExp) {
   const docs = join(root, name, 'docs');
   const db = join(root, name, 'data', 'index.sqlite');
   writeManual(docs);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'watch', docs, '--db', db], { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own data folder: the CLI never reads or writes the person's (~/.config/Trove).
+  const env = { ...process.env, TROVE_DATA_DIR: join(root, name, 'user-data') };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'watch', docs, '--db', db], { cwd: repo, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -17,6 +17,8 @@ after(() => rmSync(root, { recursive: true, force: true }));
 function runIndex(docs: string, db: string) {
   return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'index', docs, '--db', db], {
     cwd: repo,
+    // Its own data folder: the CLI never reads or writes the person's (~/.config/Trove).
+    env: { ...process.env, TROVE_DATA_DIR: join(root, 'user-data') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

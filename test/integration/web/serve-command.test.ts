@@ -23,6 +23,7 @@ test('serve prints a tokened 127.0.0.1 address, indexes the folder, answers, and
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--folder', docs, '--data', join(root, 'data'), '--renderer', ui], {
     cwd: ROOT,
+    env: { ...process.env, TROVE_DATA_DIR: join(root, 'data') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
