@@ -7,11 +7,12 @@
  * to it without a restart and the status line names it.
  */
 import assert from 'node:assert/strict';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { defaultModelDir } from '../../src/core/embed/model-files';
+import { defaultModelDir, type ModelManifest } from '../../src/core/embed/model-files';
 import { readSentenceModel } from '../../src/core/embed/sentence-model';
 import { launchChromium } from './support/browser';
 import { addFolderThroughUi, screenshot, startApp, waitForIndexed } from './support/app';
@@ -72,6 +73,59 @@ describe('Models in a browser', { timeout: 10 * 60_000 }, () => {
       assert.equal((await app.service.listModels()).current, 'my-model');
     } finally {
       await app.close();
+    }
+  });
+
+  /** The shipped model with its manifest edited (other files linked: their sha256 still holds). */
+  function modelCopy(edit: (m: ModelManifest) => void): { dir: string; remove: () => void } {
+    const root = mkdtempSync(join(tmpdir(), 'trove-e2e-model-'));
+    const dir = join(root, 'all-MiniLM-L6-v2');
+    mkdirSync(dir);
+    for (const entry of readdirSync(defaultModelDir())) if (entry !== 'manifest.json') symlinkSync(join(defaultModelDir(), entry), join(dir, entry));
+    const manifest = JSON.parse(readFileSync(join(defaultModelDir(), 'manifest.json'), 'utf8')) as ModelManifest;
+    edit(manifest);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    return { dir, remove: () => rmSync(root, { recursive: true, force: true }) };
+  }
+  // What a CPU whose int8 kernels gave other numbers would meet: the int8 check expects 0.95 (every CPU gives ~0.65).
+  const wrongInt8 = (m: ModelManifest) => void (m.variantChecks!.int8!.checks[0].similarity = 0.95);
+
+  test('int8 weights refused on this CPU: the files are indexed with fp32, and the status line and Settings say so', async () => {
+    const model = modelCopy(wrongInt8);
+    const app = await startApp(browser, {}, { modelDir: model.dir });
+    try {
+      const { page } = app;
+      writeAbstracts(app.docs, 8);
+      await addFolderThroughUi(page, app.docs);
+      await waitForIndexed(page, 8);
+      await page.getByTestId('model-fallback').filter({ hasText: 'Using the exact fp32 weights: the int8 weights failed their check on this computer' }).waitFor();
+      await page.getByTestId('nav-settings').click();
+      const note = page.getByTestId('settings-model-fallback');
+      assert.match(await note.innerText(), /Its int8 weights failed their check on this computer, so its exact fp32 weights are used: model refused: .*model_qint8\.onnx gives similarity/);
+      await screenshot(page, 'model-fallback');
+    } finally {
+      await app.close();
+      model.remove();
+    }
+  });
+
+  test('a model whose every variant is refused: one alert in the status line, no file read, nothing listed as a problem', async () => {
+    const model = modelCopy((m) => {
+      wrongInt8(m);
+      m.checks = [{ a: 'The weather is lovely today.', b: "It's so sunny outside!", similarity: 0.1 }];
+    });
+    const app = await startApp(browser, {}, { modelDir: model.dir });
+    try {
+      const { page } = app;
+      writeAbstracts(app.docs, 5);
+      await addFolderThroughUi(page, app.docs);
+      const alert = page.getByTestId('model-problem');
+      await alert.filter({ hasText: /^nothing can be indexed with this model: model refused: .*onnx\/model\.onnx .*Choose another model in Settings/ }).waitFor({ timeout: 60_000 });
+      const status = await app.service.status();
+      assert.deepEqual([status.filesIndexed, status.problems], [0, 0]);
+    } finally {
+      await app.close();
+      model.remove();
     }
   });
 

@@ -222,7 +222,7 @@ export const en = {
   'index.searchBuilding': 'Building the search graph: {done} of {total} passages. Searches are slower until it is done.',
   'index.modelSwitching': 'Model: {from}, moving to {to} ({done}/{total})',
   'index.modelFallback': 'Using the exact {to} weights: the {from} weights failed their check on this computer',
-  'index.modelProblem': 'Nothing can be indexed: {why}',
+  'index.modelProblem': '{why}',
   'models.switchFailed': 'Moving the index to {model} stopped: {error}. Choosing it again continues.',
   'models.added': 'Added',
   'firstRun.languages': 'Which languages are your files in?',

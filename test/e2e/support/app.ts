@@ -33,12 +33,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startApp(browser: Browser, context: BrowserContextOptions = {}): Promise<TestApp> {
+/** `engine`: what the engine is started with besides its data folder (e.g. a model folder). */
+export async function startApp(browser: Browser, context: BrowserContextOptions = {}, engine: { modelDir?: string } = {}): Promise<TestApp> {
   ensureRendererBuild();
   const root = mkdtempSync(join(tmpdir(), 'trove-e2e-'));
   const docs = join(root, 'Documents');
   mkdirSync(docs);
-  const service = await startEngine({ init: { dataDir: join(root, 'data') } });
+  const service = await startEngine({ init: { dataDir: join(root, 'data'), ...engine } });
   const host = await startWebHost({ service, rendererDir: RENDERER });
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', locale: 'en-US', ...context });
   const page = await ctx.newPage();
