@@ -10,9 +10,7 @@ import { EmbedderProcess } from '../src/core/embed/embedder-process';
 import { loadTokenCounter } from '../src/core/embed/tokenizer';
 import type { TokenCounter } from '../src/core/embed/types';
 import { docFileText, readBeir } from '../src/core/eval/beir';
-import { blobToVector } from '../src/core/vectors/blob';
 import { VectorIndex } from '../src/core/vectors/vector-index';
-import { PIPELINE_VERSION } from '../src/core/pipeline';
 import { createTroveService, internals } from '../src/core/service/create-service';
 import type { TroveService } from '../src/core/trove-service';
 import { parseFlags } from '../src/cli/command';
@@ -94,7 +92,12 @@ row('hybrid / meaning latency (p50)', `${(pct(times.get('hybrid')!, 50) / pct(ti
 
 // 2b. The same at 100,000+ passages: the real vectors repeated with small noise (ranking cost only).
 const base: { fileId: number; chunkId: number; v: Float32Array }[] = [];
-for (const r of internals(service).store.vectors(internals(service).store.embeddingSet(embedder.modelId, embedder.dimension, PIPELINE_VERSION))) base.push({ fileId: r.fileId, chunkId: r.chunkId, v: blobToVector(r.vector) });
+{
+  const { corpus } = internals(service);
+  // Every searched passage's vector, file by file in id order, each file's in passage order.
+  const files = corpus.folders().flatMap((d) => corpus.filesInFolder(d.id)).filter((f) => corpus.isSearchable(f.id)).sort((a, b) => a.id - b.id);
+  for (const f of files) for (const r of corpus.vectorsOfFile(f.id)) base.push({ fileId: f.id, chunkId: r.chunkId, v: r.vector });
+}
 const big = new VectorIndex(embedder.dimension, { capacity: 131072 });
 for (let copy = 0; big.size < 100_000; copy++) {
   for (const b of base) {
@@ -154,14 +157,12 @@ mkdirSync(bigDir);
 }
 service = await createTroveService({ dataDir: bigDir, embedder, tokenCounter: counter, watch: false, reconcileOnStart: false });
 {
-  const { corpus, store } = internals(service);
-  const folderId = store.folders()[0].id;
-  const sources = store.filesInFolder(folderId).filter((f) => f.state === 'indexed');
+  const { corpus } = internals(service);
+  const folderId = corpus.folders()[0].id;
+  const sources = corpus.filesInFolder(folderId).filter((f) => f.state === 'indexed');
   const target = Number(flags.get('passages') ?? 100_000);
   for (let copy = 1; corpus.size < target; copy++) {
-    store.db.transaction(() => {
-      for (const f of sources) corpus.copyFile({ folderId, path: join(docsDir, `copy-${copy}`, f.path.slice(docsDir.length + 1)), size: f.size, mtimeMs: f.mtimeMs, contentHash: f.contentHash }, f);
-    })();
+    for (const f of sources) corpus.copyFile({ folderId, path: join(docsDir, `copy-${copy}`, f.path.slice(docsDir.length + 1)), size: f.size, mtimeMs: f.mtimeMs, contentHash: f.contentHash }, f);
   }
   const big = new Map<string, number[]>(modes.map((m) => [m, []]));
   for (const text of queries.slice(0, 200)) {
@@ -173,10 +174,13 @@ service = await createTroveService({ dataDir: bigDir, embedder, tokenCounter: co
   }
   for (const mode of modes) row(`search latency at ${corpus.size} passages, ${mode} (${Math.min(200, queries.length)} claims)`, `p50 ${pct(big.get(mode)!, 50).toFixed(1)} ms, p99 ${pct(big.get(mode)!, 99).toFixed(1)} ms`);
   row(`hybrid / meaning latency (p50) at ${corpus.size} passages`, `${(pct(big.get('hybrid')!, 50) / pct(big.get('meaning')!, 50)).toFixed(2)}×`);
-  store.db.pragma('wal_checkpoint(TRUNCATE)');
+  // A second connection of its own: the engine keeps its database to itself.
+  const db = new Database(join(bigDir, 'index.sqlite'));
+  db.pragma('wal_checkpoint(TRUNCATE)');
   const withFts = statSync(join(bigDir, 'index.sqlite')).size;
   const copyPath = join(work, 'no-fts.sqlite');
-  store.db.prepare('VACUUM INTO ?').run(copyPath);
+  db.prepare('VACUUM INTO ?').run(copyPath);
+  db.close();
   await service.close();
   const plain = new Database(copyPath);
   plain.exec('DROP TABLE chunk_vocab; DROP TABLE chunk_words; DROP TABLE chunk_stems; DROP TABLE file_words; VACUUM');

@@ -8,14 +8,19 @@
  * vectors the caller already holds: nothing is read back after being written. After a kill -9 the
  * database holds each file fully or not at all, and memory is rebuilt from it at the next open.
  *
- * Callers read through `store` (rows, chunks, folders) but never write through it.
+ * Reads are named for those who ask (stored-index.ts); nobody else sees the store. The vector files
+ * saved beside the database are written, read and deleted here and nowhere else.
  */
+import { rmSync } from 'node:fs';
 import type { IndexProgress } from '../../shared/types';
-import type { ChunkToStore, FileFacts, FolderRow, IndexedFileRow, IndexStore } from '../store/index-store';
+import type { Embedder } from '../embed/types';
+import { IndexStore } from '../store/index-store';
+import type { ChunkToStore, FileFacts, FolderRow, IndexedFileRow } from '../store/rows';
 import { blobToVector } from '../vectors/blob';
-import { sqliteFloatRows } from '../vectors/sqlite-float-rows';
 import { loadVectors, saveVectors, VectorFileRejected } from '../vectors/vector-file';
 import { VectorIndex, type FloatRows, type VectorIndexOptions } from '../vectors/vector-index';
+import { embedMissing, type ReembedOptions } from './reembed';
+import { StoredIndex } from './stored-index';
 
 /** Save the in-memory index this long after the last write (a burst of writes saves once). */
 const SAVE_AFTER_MS = 15_000;
@@ -66,7 +71,7 @@ export interface SearchIndexState {
   loaded: CorpusLoad;
 }
 
-export class Corpus {
+export class Corpus extends StoredIndex {
   private index!: VectorIndex;
   private floats!: FloatRows;
   private set: { id: number; dimension: number; modelId: string };
@@ -89,21 +94,34 @@ export class Corpus {
   ready: Promise<void> = Promise.resolve();
 
   private constructor(
-    /** Read access to what is stored; writes go through the Corpus methods below. */
-    readonly store: IndexStore,
+    store: IndexStore,
     key: EmbeddingSetKey,
     private readonly indexOptions: CorpusOptions,
+    /** Whether close() closes the store too (it was opened here). */
+    private readonly ownsStore: boolean,
   ) {
-    this.set = { id: store.embeddingSet(key.modelId, key.dimension, key.pipelineVersion), dimension: key.dimension, modelId: key.modelId };
+    super(store);
+    this.set = { id: store.sets.embeddingSet(key.modelId, key.dimension, key.pipelineVersion), dimension: key.dimension, modelId: key.modelId };
     // Opened with a model used before (or whose change-over was interrupted after its last batch): every
     // file whose passages all have its vectors is searchable at once, nothing embedded again.
-    store.adoptCompleteFiles(this.set.id);
+    store.sets.adoptCompleteFiles(this.set.id);
     this.load(this.set.id, key.dimension);
   }
 
-  /** The corpus for `key` in `store` (created on first use), with its stored vectors loaded into memory. */
+  /** The corpus for `key` in `store` (created on first use), with its stored vectors loaded into memory. The caller closes the store. */
   static open(store: IndexStore, key: EmbeddingSetKey, options: CorpusOptions = {}): Corpus {
-    return new Corpus(store, key, options);
+    return new Corpus(store, key, options, false);
+  }
+
+  /** The corpus for `key` in the index database `file` (created if missing); close() closes the database too. */
+  static openFile(file: string, key: EmbeddingSetKey, options: CorpusOptions = {}): Corpus {
+    const store = new IndexStore(file);
+    try {
+      return new Corpus(store, key, options, true);
+    } catch (err) {
+      store.close();
+      throw err;
+    }
   }
 
   /**
@@ -113,13 +131,13 @@ export class Corpus {
    */
   private load(setId: number, dimension: number): void {
     const t0 = performance.now();
-    const store = this.store;
+    const sets = this.store.sets;
     // int8 rows in memory; candidates are rescored exactly from the float32 vectors SQLite already
     // holds, so a million passages cost ~400 MB of RAM instead of 1.5 GB (src/core/vectors).
-    // setId is an integer from our own table: safe to write into the statement.
-    const floats = sqliteFloatRows(store.db, `SELECT vector FROM vectors WHERE chunk_id = ? AND embedding_set_id = ${Number(setId)}`, dimension);
-    const file = store.vectorFile(setId);
-    const stamp = store.vectorStamp(setId);
+    const floats = sets.floatRows(setId, dimension);
+    const file = sets.vectorFile(setId);
+    const stamp = sets.stamp(setId);
+    this.forget({ counts: true });
     this.hidden.clear();
     this.diverged = false;
     this.floats = floats;
@@ -146,10 +164,10 @@ export class Corpus {
       this.loaded = { from: 'database', reason, seconds: (performance.now() - t0) / 1000 };
       this.persist();
     };
-    const total = this.indexOptions.backgroundFrom === undefined ? 0 : store.vectorCount(setId);
+    const total = this.indexOptions.backgroundFrom === undefined ? 0 : sets.count(setId);
     if (this.indexOptions.backgroundFrom === undefined || total < this.indexOptions.backgroundFrom) {
       // Only this set's vectors: files without them are embedded by the next scan, never mixed in.
-      for (const { chunkId, fileId, vector } of store.vectors(setId)) index.add(chunkId, blobToVector(vector), fileId);
+      for (const { chunkId, fileId, vector } of sets.vectors(setId)) index.add(chunkId, blobToVector(vector), fileId);
       finish();
       return;
     }
@@ -160,9 +178,9 @@ export class Corpus {
       let after = 0;
       const step = () => {
         // Replaced by a later load (a change of model) or the store closed: stop here.
-        if (this.loading !== loading || !store.db.open) return resolve();
+        if (this.loading !== loading || !this.store.db.open) return resolve();
         try {
-          const page = store.vectorsPage(setId, after, LOAD_PAGE_FILES);
+          const page = sets.page(setId, after, LOAD_PAGE_FILES);
           for (const [fileId, rows] of page.files) {
             // Written, moved or hidden while loading: memory already holds what it should of that file.
             if (this.index.hasGroup(fileId) || this.hidden.has(fileId)) continue;
@@ -190,9 +208,9 @@ export class Corpus {
   persist(): boolean {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
-    const file = this.store.vectorFile(this.set.id);
+    const file = this.store.sets.vectorFile(this.set.id);
     if (!file || this.hidden.size > 0 || this.diverged || this.loading) return false;
-    const stamp = this.store.vectorStamp(this.set.id);
+    const stamp = this.store.sets.stamp(this.set.id);
     if (stamp === this.stamps.saved && this.savedGraph === this.index.graphReady) return true;
     // Another writer (a CLI on the same file) changed this set: memory is not the database; the stale
     // file is ignored at the next open and rebuilt from SQLite.
@@ -206,20 +224,22 @@ export class Corpus {
     return true;
   }
 
-  /** Save what is pending; call before closing the store. */
+  /** Save what is pending; the store too is closed when this corpus opened it (openFile). */
   close(): void {
     this.persist();
+    if (this.ownsStore && this.store.db.open) this.store.close();
   }
 
   /** Before each write: if the set moved since this corpus's last write, another writer moved it. */
   private writing(): void {
-    if (this.store.vectorStamp(this.set.id) !== this.stamps.written) this.diverged = true;
+    if (this.store.sets.stamp(this.set.id) !== this.stamps.written) this.diverged = true;
   }
 
   /** After each write: remember the stamp it left, and save once writes settle. */
   private wrote(): void {
     this.changes++;
-    this.stamps.written = this.store.vectorStamp(this.set.id);
+    this.forget({ counts: true });
+    this.stamps.written = this.store.sets.stamp(this.set.id);
     this.saveSoon();
   }
 
@@ -250,9 +270,9 @@ export class Corpus {
    * search sees half of each. Returns false (nothing changed) when passages still lack a vector of it.
    */
   changeOver(key: EmbeddingSetKey): boolean {
-    const setId = this.store.embeddingSet(key.modelId, key.dimension, key.pipelineVersion);
+    const setId = this.store.sets.embeddingSet(key.modelId, key.dimension, key.pipelineVersion);
     if (setId === this.set.id) return true;
-    if (this.store.useVectorSet(setId) === null) return false;
+    if (this.store.sets.use(setId) === null) return false;
     this.persist();
     this.load(setId, key.dimension);
     this.set = { id: setId, dimension: key.dimension, modelId: key.modelId };
@@ -290,49 +310,45 @@ export class Corpus {
 
   /** Replace whatever is stored for `facts.path` with these passages and their vectors. */
   writeFile(facts: FileFacts, chunks: ChunkToStore[]): number {
-    const old = this.store.fileByPath(facts.path);
     this.writing();
-    const { fileId, chunkIds } = this.store.writeIndexedFile(facts, this.embeddingSetId, chunks);
+    const { fileId, chunkIds, replaced } = this.store.writes.writeIndexedFile(facts, this.embeddingSetId, chunks);
     this.wrote();
-    if (old) this.drop(old.id);
+    if (replaced !== undefined) this.drop(replaced);
     chunks.forEach((c, i) => this.index.add(chunkIds[i], c.vector, fileId));
     return fileId;
   }
 
   /** Store `facts.path` as a copy of `source` (same content): its passages and vectors, no embedding. */
   copyFile(facts: FileFacts, source: IndexedFileRow): number {
-    const old = this.store.fileByPath(facts.path);
     this.writing();
-    const { fileId, rows } = this.store.copyIndexedFile(facts, source, this.set.id);
+    const { fileId, rows, replaced } = this.store.writes.copyIndexedFile(facts, source, this.set.id);
     this.wrote();
-    if (old) this.drop(old.id);
+    if (replaced !== undefined) this.drop(replaced);
     for (const r of rows) this.index.add(r.chunkId, blobToVector(r.vector), fileId);
     return fileId;
   }
 
   /** `fileId` moved or was renamed to `facts.path`: same row, passages and vectors; searchable again. */
   moveFile(fileId: number, facts: FileFacts): void {
-    const displaced = this.store.fileByPath(facts.path);
     this.writing();
-    this.store.moveFile(fileId, facts);
+    const displaced = this.store.writes.moveFile(fileId, facts);
     this.wrote();
-    if (displaced && displaced.id !== fileId) this.drop(displaced.id);
+    if (displaced !== undefined) this.drop(displaced);
     this.show(fileId);
   }
 
   /** Same content with a new size/mtime (touched): remember them, and make sure the file is searchable. */
   touchFile(fileId: number, size: number, mtimeMs: number): void {
-    this.store.touchFile(fileId, size, mtimeMs);
+    this.store.writes.touchFile(fileId, size, mtimeMs);
     this.show(fileId);
   }
 
   /** Record that `facts.path` could not be indexed; whatever was indexed for it before is dropped. Returns whether search results changed. */
   writeFailed(facts: FileFacts, reason: string): boolean {
-    const old = this.store.fileByPath(facts.path);
     this.writing();
-    this.store.writeFailedFile(facts, reason);
+    const replaced = this.store.writes.writeFailedFile(facts, reason);
     this.wrote();
-    return old ? this.drop(old.id) > 0 : false;
+    return replaced !== undefined ? this.drop(replaced) > 0 : false;
   }
 
   /**
@@ -349,20 +365,22 @@ export class Corpus {
   /** Forget a file entirely; returns its id, or undefined when it was not stored. */
   deleteFile(path: string): number | undefined {
     this.writing();
-    const id = this.store.deleteFile(path);
+    const id = this.store.writes.deleteFile(path);
     this.wrote();
     if (id !== undefined) this.drop(id);
     return id;
   }
 
   addFolder(path: string): FolderRow {
-    return this.store.addFolder(path);
+    this.forget({ folders: true });
+    return this.store.writes.addFolder(path);
   }
 
   /** Forget a folder with all its files; returns how many files were dropped. */
   removeFolder(path: string): number {
     this.writing();
-    const ids = this.store.removeFolder(path);
+    const ids = this.store.writes.removeFolder(path);
+    this.forget({ folders: true });
     this.wrote();
     // In one pass: rows moved inside the index must be rows still stored (see removeGroups).
     for (const id of ids) this.hidden.delete(id);
@@ -393,7 +411,31 @@ export class Corpus {
 
   /** The stored vectors of one file's passages, in order. */
   vectorsOfFile(fileId: number): { chunkId: number; vector: Float32Array }[] {
-    return this.store.vectorsOfFile(fileId, this.set.id).map((r) => ({ chunkId: r.chunkId, vector: blobToVector(r.vector) }));
+    return this.store.sets.ofFile(fileId, this.set.id).map((r) => ({ chunkId: r.chunkId, vector: blobToVector(r.vector) }));
+  }
+
+  /**
+   * Give every stored passage a vector of `embedder`'s model, in its own set beside the one in use (a
+   * change of model); nothing searched changes until `changeOver`. See reembed.ts.
+   */
+  embedMissing(embedder: Embedder, options: ReembedOptions = {}): ReturnType<typeof embedMissing> {
+    return embedMissing(this.store, embedder, options);
+  }
+
+  /**
+   * Forget every vector of `modelId` (a model removed or pruned) with its saved vector file; never the
+   * set in use. Returns how many sets were dropped.
+   */
+  dropVectors(modelId: string): number {
+    const sets = this.store.counts.vectorSets().filter((s) => s.modelId === modelId);
+    if (sets.some((s) => s.id === this.set.id)) throw new Error(`${modelId} is the model in use: its vectors answer searches`);
+    for (const s of sets) {
+      this.store.sets.drop(s.id);
+      // Stale now (the stamp moved): the space goes back at once.
+      const file = this.store.sets.vectorFile(s.id);
+      if (file) rmSync(file, { force: true });
+    }
+    return sets.length;
   }
 
   /** Out of memory and out of the database: no longer hidden either. */
@@ -406,6 +448,6 @@ export class Corpus {
   private show(fileId: number): void {
     this.hidden.delete(fileId);
     if (this.index.hasGroup(fileId)) return;
-    for (const { chunkId, vector } of this.store.vectorsOfFile(fileId, this.set.id)) this.index.add(chunkId, blobToVector(vector), fileId);
+    for (const { chunkId, vector } of this.store.sets.ofFile(fileId, this.set.id)) this.index.add(chunkId, blobToVector(vector), fileId);
   }
 }

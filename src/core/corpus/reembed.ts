@@ -11,10 +11,9 @@
  * Passages of files indexed by the old model while this runs are found by the next look for missing
  * vectors; the run ends only when none is missing, so the set it hands over is never partial.
  */
-import { existsSync, rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { PIPELINE_VERSION } from '../pipeline';
 import { IndexStore } from '../store/index-store';
+import { takeLegacyStaging } from '../store/legacy-staging';
 import type { Embedder } from '../embed/types';
 import type { EmbeddingSetKey } from './corpus';
 
@@ -58,14 +57,14 @@ export const setKeyOf = (embedder: Embedder): EmbeddingSetKey => ({ modelId: emb
 
 /**
  * Give every passage of every indexed file a vector of `embedder`'s set, in batches; resolves when none
- * is missing. Does not change what the index searches (see `IndexStore.useVectorSet` / `Corpus.changeOver`).
+ * is missing. Does not change what the index searches (see `VectorSets.use` / `Corpus.changeOver`).
  */
 export async function embedMissing(store: IndexStore, embedder: Embedder, options: ReembedOptions = {}): Promise<{ setId: number; embedded: number; resumed: number }> {
   const key = setKeyOf(embedder);
-  const setId = store.embeddingSet(key.modelId, key.dimension, key.pipelineVersion);
-  importLegacyStaging(store, setId);
-  const countDone = () => store.db.prepare('SELECT COUNT(*) FROM vectors WHERE embedding_set_id = ?').pluck().get(setId) as number;
-  const passages = () => store.db.prepare("SELECT COUNT(*) FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.state = 'indexed'").pluck().get() as number;
+  const setId = store.sets.embeddingSet(key.modelId, key.dimension, key.pipelineVersion);
+  takeLegacyStaging(store.db.name, setId, (rows) => store.sets.add(setId, rows));
+  const countDone = () => store.counts.vectorsOf(setId);
+  const passages = () => store.counts.indexedPassages();
   const resumed = countDone();
   const batch = options.batch ?? 64;
   const t0 = performance.now();
@@ -76,7 +75,7 @@ export async function embedMissing(store: IndexStore, embedder: Embedder, option
     let after = 0;
     let found = 0;
     for (;;) {
-      const page = store.passagesWithoutVectors(setId, after, batch);
+      const page = store.sets.passagesWithout(setId, after, batch);
       if (page.length === 0) break;
       if (options.signal?.aborted) throw new ReembedCancelled();
       found += page.length;
@@ -90,7 +89,7 @@ export async function embedMissing(store: IndexStore, embedder: Embedder, option
       if (vectors.some((v) => v.length !== key.dimension)) {
         throw new Error(`dimension mismatch: ${key.modelId} says ${key.dimension} dimensions but gave ${vectors.find((v) => v.length !== key.dimension)!.length}`);
       }
-      embedded += store.addVectors(setId, page.map((c, k) => ({ chunkId: c.id, vector: vectors[k] })));
+      embedded += store.sets.add(setId, page.map((c, k) => ({ chunkId: c.id, vector: vectors[k] })));
       const rate = embedded / ((performance.now() - t0) / 1000);
       const total = passages();
       const done = Math.min(total, countDone());
@@ -109,42 +108,15 @@ export async function embedMissing(store: IndexStore, embedder: Embedder, option
 export async function reembedIndex(dbPath: string, embedder: Embedder, options: ReembedOptions = {}): Promise<ReembedResult> {
   const store = new IndexStore(dbPath);
   try {
-    const target = store.embeddingSet(embedder.modelId, embedder.dimension, PIPELINE_VERSION);
-    const from = (
-      store.db
-        .prepare(`SELECT DISTINCT es.model_id AS m FROM files f JOIN embedding_sets es ON es.id = f.embedding_set_id WHERE f.state = 'indexed' AND f.embedding_set_id <> ?`)
-        .all(target) as Array<{ m: string }>
-    ).map((r) => r.m);
+    const target = store.sets.embeddingSet(embedder.modelId, embedder.dimension, PIPELINE_VERSION);
+    const from = store.counts.modelsOtherThan(target);
     for (;;) {
       const { embedded, resumed } = await embedMissing(store, embedder, options);
-      const files = store.useVectorSet(target);
+      const files = store.sets.use(target);
       // Null only if a file was indexed between the last batch and here: embed its passages too.
       if (files !== null) return { from, to: embedder.modelId, embedded, resumed, files };
     }
   } finally {
     store.close();
   }
-}
-
-/**
- * A change of model interrupted under Trove before index schema 4 left its vectors in a staging file beside the
- * index (`<index>.reembed-<set>.sqlite`): take them in rather than embed them again, then delete it.
- */
-function importLegacyStaging(store: IndexStore, setId: number): void {
-  const file = store.db.name;
-  const staging = `${file}.reembed-${setId}.sqlite`;
-  if (!file || !existsSync(staging)) return;
-  const stage = new Database(staging, { readonly: true });
-  try {
-    const rows = (stage.prepare('SELECT chunk_id AS chunkId, vector FROM pending').all() as Array<{ chunkId: number; vector: Buffer }>).map((r) => ({
-      chunkId: r.chunkId,
-      vector: new Float32Array(r.vector.buffer.slice(r.vector.byteOffset, r.vector.byteOffset + r.vector.byteLength)),
-    }));
-    store.addVectors(setId, rows);
-  } catch {
-    // An unreadable staging file only costs re-embedding its passages.
-  } finally {
-    stage.close();
-  }
-  for (const suffix of ['', '-wal', '-shm']) rmSync(staging + suffix, { force: true });
 }

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import type { Embedder, TokenCounter } from '../embed/types';
 import type { ExtractorRegistry } from '../extract/extractors';
 import type { Corpus } from '../corpus/corpus';
-import type { FileFacts } from '../store/index-store';
+import type { FileFacts, IndexedFileRow } from '../store/rows';
 import { isWithin } from '../sources/folder-paths';
 import { ProgressMeter } from './progress-meter';
 import { extractChunks, readFileSafely } from './prepare-file';
@@ -119,7 +119,7 @@ export class Indexer {
   enqueueRemoval(job: IndexJob): void {
     if (this.upserts.delete(job.path)) this.passTotal--;
     if (this.inFlight.has(job.path)) this.withdrawn.add(job.path);
-    const row = this.deps.corpus.store.fileByPath(job.path);
+    const row = this.deps.corpus.fileAt(job.path);
     if (!row) return;
     if (this.deps.corpus.hide(row.id)) this.deps.onIndexChanged();
     this.removals.set(job.path, job);
@@ -133,6 +133,15 @@ export class Indexer {
     this.removals.delete(job.path);
     if (this.inFlight.has(job.path)) this.withdrawn.add(job.path);
     this.fail(job, { size: 0, mtimeMs: 0, reason });
+  }
+
+  /**
+   * A scan found `job`'s file as `seen` (size and time), its stored row being `row`: queue it unless
+   * the row still answers for it; a file kept from an earlier run is counted, so a summary's counts add up.
+   */
+  offer(job: IndexJob, row: IndexedFileRow | undefined, seen: { size: number; mtimeMs: number }): void {
+    if (this.deps.corpus.isCurrent(row, seen)) this.totals.unchanged++;
+    else this.enqueue(job);
   }
 
   /** Drop queued work for paths under `folder` (a removed folder). */
@@ -332,7 +341,7 @@ export class Indexer {
   /** Decide what a file needs; returns facts+chunks when it must be embedded, else handles it here. */
   private async prepare(job: IndexJob): Promise<{ facts: FileFacts; chunks: Chunk[] } | null> {
     const { corpus } = this.deps;
-    const old = corpus.store.fileByPath(job.path);
+    const old = corpus.fileAt(job.path);
     const read = await readFileSafely(job.path, this.deps.maxFileBytes());
     if (read.kind === 'gone') {
       if (old) this.enqueueRemoval(job);
@@ -355,7 +364,7 @@ export class Indexer {
       return null;
     }
     const facts: FileFacts = { folderId: job.folderId, path: job.path, size: read.size, mtimeMs: read.mtimeMs, contentHash: read.contentHash };
-    if (old && old.state === 'indexed' && old.contentHash === read.contentHash && old.embeddingSetId === corpus.embeddingSetId) {
+    if (corpus.isCurrent(old, { contentHash: read.contentHash })) {
       corpus.touchFile(old.id, read.size, read.mtimeMs);
       this.totals.unchanged++;
       return null;
@@ -389,10 +398,9 @@ export class Indexer {
     return { facts, chunks: extracted.chunks };
   }
 
+  /** A stored copy of this content; one whose file is gone (a move) before one still on disk (a copy). */
   private reusable(contentHash: string, path: string) {
-    const { corpus } = this.deps;
-    const twins = corpus.store.filesWithContent(contentHash, corpus.embeddingSetId, path);
-    return twins.find((t) => this.removals.has(t.path) || !existsSync(t.path)) ?? twins[0];
+    return this.deps.corpus.reusableTwin(contentHash, path, (t) => this.removals.has(t.path) || !existsSync(t.path));
   }
 
   /**
@@ -405,7 +413,7 @@ export class Indexer {
   }
 
   private folderExists(folderId: number): boolean {
-    return this.deps.corpus.store.folders().some((f) => f.id === folderId);
+    return this.deps.corpus.hasFolder(folderId);
   }
 
   private fail(job: IndexJob, f: { size: number; mtimeMs: number; reason: string }, contentHash: string | null = null): void {

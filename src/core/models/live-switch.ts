@@ -11,7 +11,7 @@
  * happened is cut and embedded again (indexer.ts), so the index never mixes the two.
  */
 import type { Corpus } from '../corpus/corpus';
-import { embedMissing, ReembedCancelled, setKeyOf } from '../corpus/reembed';
+import { ReembedCancelled, setKeyOf } from '../corpus/reembed';
 import type { SwitchableEmbedder } from '../embed/switchable-embedder';
 import type { Embedder, TokenCounter } from '../embed/types';
 import type { BankModelSwitch } from '../questions/bank-indexes';
@@ -46,7 +46,7 @@ export async function switchLive(
   const key = setKeyOf(next.embedder);
   let before = 0;
   for (;;) {
-    const passages = await embedMissing(corpus.store, next.embedder, {
+    const passages = await corpus.embedMissing(next.embedder, {
       batch: options.batch,
       signal: options.signal,
       onProgress: (p) => options.onProgress?.({ stage: 'passages', ...p, embedded: before + p.embedded }),

@@ -47,7 +47,7 @@ export function createModelsApi(
 
   const indexSets = (): IndexVectorSet[] =>
     live
-      ? live.corpus.store.vectorSets().map((s) => ({
+      ? live.corpus.vectorSets().map((s) => ({
           modelId: s.modelId,
           dimension: s.dimension,
           vectors: s.vectors,
@@ -55,7 +55,7 @@ export function createModelsApi(
           complete: s.complete,
           files: s.files,
           bytes: s.bytes,
-          inUse: s.id === live.corpus.embeddingSetId,
+          inUse: s.inUse,
         }))
       : [];
   const overview = async (): Promise<ModelsOverview> => ({
@@ -194,9 +194,7 @@ export function createModelsApi(
     if (!live) throw new Error('no index is open');
     if (modelId === live.engine.modelId) throw new Error(`${modelId} is the model in use: its vectors answer searches`);
     if (modelId === target) throw new Error(`the index is moving to ${modelId}; cancel that first`);
-    const sets = live.corpus.store.vectorSets().filter((s) => s.modelId === modelId);
-    if (sets.length === 0 && !live.banks) throw new Error(`the index holds no vectors of ${modelId}`);
-    for (const s of sets) live.corpus.store.dropVectorSet(s.id);
+    if (live.corpus.dropVectors(modelId) === 0 && !live.banks) throw new Error(`the index holds no vectors of ${modelId}`);
     live.banks?.dropModel(modelId);
   }
 }

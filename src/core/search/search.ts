@@ -13,7 +13,7 @@ import type { Corpus } from '../corpus/corpus';
 import type { Embedder } from '../embed/types';
 import { NotIndexedError } from '../service/path-errors';
 import { fileType } from '../sources/folder-rules';
-import type { FolderRow, IndexedFileRow } from '../store/index-store';
+import type { FolderRow, IndexedFileRow } from '../store/rows';
 import { highlightSpan } from './highlight';
 import { noMatchBelow } from './no-match';
 import { parseQuery, type ParsedQuery } from './query-syntax';
@@ -67,7 +67,7 @@ export class FileSearch {
     private readonly embedder: Embedder,
     private readonly indexedTypes: () => string[],
   ) {
-    this.speller = new Speller(corpus.store.words, () => corpus.changes);
+    this.speller = new Speller(corpus.keywords, () => corpus.changes);
   }
 
   /**
@@ -126,7 +126,7 @@ export class FileSearch {
     const keywordWords = content.length ? content : parsed.words;
     const distinct = [...new Map([...keywordWords, ...parsed.phrases].map((w) => [w.tokens.join(' '), w])).values()].slice(0, MAX_KEYWORDS);
     const positives = this.withoutCommonWords(distinct, parsed.phrases);
-    const words = mode !== 'meaning' && positives.length ? this.corpus.store.words.passages(positives.map((w) => ftsPhrase(w.tokens)).join(' OR '), DEPTH, accept).filter((h) => searchable(h.fileId)) : [];
+    const words = mode !== 'meaning' && positives.length ? this.corpus.keywords.passages(positives.map((w) => ftsPhrase(w.tokens)).join(' OR '), DEPTH, accept).filter((h) => searchable(h.fileId)) : [];
     const candidates = this.fuse(dense, words, vector, this.fusion, false, this.bestPossibleBm25(positives));
     const named = mode !== 'meaning' ? this.namedFiles(parsed, text, k).filter(searchable) : [];
 
@@ -143,7 +143,7 @@ export class FileSearch {
     const goodGroups = groups.filter(good);
     const quality = goodGroups.length > 0 || groups.length === 0 ? 'good' : 'none';
     let shown = quality === 'good' ? goodGroups : groups.slice(0, WEAK_FILES);
-    const files = this.corpus.store.filesByIds(shown.map((g) => g.fileId));
+    const files = this.corpus.files(shown.map((g) => g.fileId));
     if (query.sort === 'date') shown = [...shown].sort((a, b) => (files.get(b.fileId)?.mtimeMs ?? 0) - (files.get(a.fileId)?.mtimeMs ?? 0));
     const hits = this.hits(shown.slice(0, k), files, chunks, folders, (id) => matchedTerms(tokensOf(id), parsed), text);
     return {
@@ -179,8 +179,8 @@ export class FileSearch {
     const quality = close.length > 0 || grouped.groups.length === 0 ? 'good' : 'none';
     const groups = quality === 'good' ? close : grouped.groups.slice(0, WEAK_FILES);
     const chunks = grouped.chunks;
-    const files = this.corpus.store.filesByIds(groups.map((g) => g.fileId));
-    const source = query.chunkId !== undefined ? this.corpus.store.chunksByIds([query.chunkId]).get(query.chunkId) : undefined;
+    const files = this.corpus.files(groups.map((g) => g.fileId));
+    const source = query.chunkId !== undefined ? this.corpus.passages([query.chunkId]).get(query.chunkId) : undefined;
     const name = basename(file.path);
     const hits = this.hits(groups.slice(0, k), files, chunks, folders, () => [], source?.text ?? '');
     return {
@@ -201,7 +201,7 @@ export class FileSearch {
    */
   private acceptedFiles(filters: SearchFilters | undefined, folders: FolderRow[], parsed: ParsedQuery | null): Set<number> | null {
     let accept = filters && Object.values(filters).some((v) => v !== undefined) ? this.filteredFiles(filters, folders) : null;
-    const words = this.corpus.store.words;
+    const words = this.corpus.keywords;
     for (const phrase of parsed?.phrases ?? []) {
       const holding = words.filesContaining(ftsPhrase(phrase.tokens));
       accept = accept ? new Set([...accept].filter((id) => holding.has(id))) : holding;
@@ -209,7 +209,7 @@ export class FileSearch {
     const excluded = parsed?.excluded ?? [];
     if (excluded.length) {
       const out = new Set(excluded.flatMap((e) => [...words.filesContaining(ftsPhrase(e.tokens))]));
-      accept ??= new Set(this.corpus.store.indexedFileIds());
+      accept ??= new Set(this.corpus.indexedFileIds());
       for (const id of out) accept.delete(id);
     }
     return accept;
@@ -227,7 +227,7 @@ export class FileSearch {
     const known = new Set(this.indexedTypes());
     const unknown = filters.types?.filter((t) => !known.has(t)) ?? [];
     if (unknown.length) throw new InvalidArgumentsError(`search: Trove does not index files of type ${unknown.join(', ')} (it indexes ${[...known].join(', ')})`);
-    return new Set(this.corpus.store.filesMatching({ folderIds, types: filters.types, after: filters.after, before: filters.before }));
+    return new Set(this.corpus.filesMatching({ folderIds, types: filters.types, after: filters.after, before: filters.before }));
   }
 
   /** Files whose name holds every word of the query, or whose path holds the query when it looks like a path. */
@@ -235,7 +235,7 @@ export class FileSearch {
     if (parsed.words.length === 0 || parsed.excluded.length > 0) return [];
     const byName = `name : (${parsed.words.map((w) => ftsPhrase(w.tokens)).join(' AND ')})`;
     const pathLike = /[/\\]/.test(text) && tokens(text).length > 0 ? ` OR path : ${ftsPhrase(tokens(text))}` : '';
-    return this.corpus.store.words.filesNamed(byName + pathLike, k);
+    return this.corpus.keywords.filesNamed(byName + pathLike, k);
   }
 
   /**
@@ -249,7 +249,7 @@ export class FileSearch {
     const n = this.corpus.size;
     // A small index ranks every match in a few milliseconds: keep every word there.
     if (n < PRUNE_FROM) return words;
-    const df = (w: W) => Math.min(...w.tokens.map((t) => this.corpus.store.words.passagesWith(t)));
+    const df = (w: W) => Math.min(...w.tokens.map((t) => this.corpus.keywords.passagesWith(t)));
     const rare = words.filter((w) => phrases.includes(w) || df(w) <= n * COMMON_SHARE);
     return rare.length ? rare : words;
   }
@@ -267,7 +267,7 @@ export class FileSearch {
       // A word no passage holds counts too, at the idf it would have: a passage matching only the
       // query's common words ("一个", "down") is a weak keyword match when its key word is nowhere
       // (斑马 "zebra" asked in Chinese of a folder that says it only in English).
-      const df = Math.min(...w.tokens.map((t) => this.corpus.store.words.passagesWithStem(ftsPhrase([t]))));
+      const df = Math.min(...w.tokens.map((t) => this.corpus.keywords.passagesWithStem(ftsPhrase([t]))));
       sum += Math.max(1e-6, Math.log((n - df + 0.5) / (df + 0.5))) * 2.2;
     }
     return sum;
@@ -326,7 +326,14 @@ export class FileSearch {
   private group(candidates: Candidate[], named: number[]) {
     const groups = new Map<number, FileGroup>();
     for (const id of named) groups.set(id, { fileId: id, passages: [] });
-    const chunks = this.corpus.store.chunksByIds(candidates.map((c) => c.chunkId));
+    // A file found by name but by no passage shows its first passage: read with the others, in one go.
+    const found = new Set(candidates.map((c) => c.fileId));
+    const firsts = new Map<number, number>();
+    for (const id of named) {
+      const first = found.has(id) ? undefined : this.corpus.firstPassage(id);
+      if (first !== undefined) firsts.set(id, first);
+    }
+    const chunks = this.corpus.passages([...candidates.map((c) => c.chunkId), ...firsts.values()]);
     const tokenCache = new Map<number, string[]>();
     const tokensOf = (id: number) => {
       let t = tokenCache.get(id);
@@ -348,19 +355,15 @@ export class FileSearch {
       }
       g.passages.push(c);
     }
-    // A file found by name but by no passage shows its first passage.
     for (const id of named) {
       const g = groups.get(id)!;
-      if (g.passages.length === 0) {
-        const first = this.corpus.store.firstChunk(id);
-        if (first === undefined) groups.delete(id);
-        else g.passages.push({ chunkId: first, fileId: id, similarity: null, words: null, score: 0 });
-      }
+      if (g.passages.length > 0) continue;
+      const first = firsts.get(id);
+      if (first === undefined) groups.delete(id);
+      else g.passages.push({ chunkId: first, fileId: id, similarity: null, words: null, score: 0 });
     }
     const list = [...groups.values()];
     const lead = list.filter((g) => named.includes(g.fileId));
-    const missing = list.flatMap((g) => g.passages.map((p) => p.chunkId)).filter((id) => !chunks.has(id));
-    if (missing.length) for (const [id, c] of this.corpus.store.chunksByIds(missing)) chunks.set(id, c);
     return { groups: [...lead, ...list.filter((g) => !named.includes(g.fileId))], chunks, tokensOf };
   }
 

@@ -13,6 +13,9 @@
  */
 import { distance } from 'fastest-levenshtein';
 import type { WordIndex } from '../store/word-index';
+
+/** What spelling reads of the keyword index. */
+export type Vocabulary = Pick<WordIndex, 'passagesWith' | 'vocabulary'>;
 import { tokens } from './words';
 
 /** Words this short are left alone: too many real words lie one edit from each other. */
@@ -25,7 +28,7 @@ export class Speller {
 
   /** `generation` changes whenever the index does: the vocabulary is then read again, at most every 10 s. */
   constructor(
-    private readonly words: WordIndex,
+    private readonly words: Vocabulary,
     private readonly generation: () => number,
   ) {}
 

@@ -14,7 +14,6 @@ import { Indexer } from '../indexer/indexer';
 import { PIPELINE_VERSION } from '../pipeline';
 import { FileSearch } from '../search/search';
 import { SettingsFile } from '../settings';
-import { IndexStore } from '../store/index-store';
 import type { TroveListener, TroveService, TroveServiceOptions } from '../trove-service';
 import { desktopMethods } from './desktop-methods';
 import { announceIndexChanged, type EngineParts } from './engine-parts';
@@ -29,16 +28,16 @@ import { readingMethods } from './reading-methods';
 /** Passages from which the index is loaded from SQLite in the background (≈ 1 s of work at once below it). */
 const BACKGROUND_LOAD_FROM = 50_000;
 
-export async function createTroveService(options: TroveServiceOptions): Promise<TroveService> {
+/** The engine over a data folder: its service (folders, indexing, watching, search) and the parts behind it. */
+export async function createTroveEngine(options: TroveServiceOptions): Promise<TroveEngine> {
   mkdirSync(options.dataDir, { recursive: true });
   const { embedder, tokenCounter } = options;
   const settings = new SettingsFile(options.dataDir);
   // One listener per open window or event-stream client: more than Node's default 10 is normal, not a leak.
   const events = new EventEmitter().setMaxListeners(0);
-  const store = new IndexStore(options.dbPath ?? join(options.dataDir, 'index.sqlite'));
   // A big index whose vector file is out of date (a crash) is read back from SQLite between other work:
   // searches answer from what is loaded, and the status line says so (ProgressReporter).
-  const corpus = Corpus.open(store, { modelId: embedder.modelId, dimension: embedder.dimension, pipelineVersion: PIPELINE_VERSION }, { backgroundFrom: options.backgroundLoadFrom ?? BACKGROUND_LOAD_FROM });
+  const corpus = Corpus.openFile(options.dbPath ?? join(options.dataDir, 'index.sqlite'), { modelId: embedder.modelId, dimension: embedder.dimension, pipelineVersion: PIPELINE_VERSION }, { backgroundFrom: options.backgroundLoadFrom ?? BACKGROUND_LOAD_FROM });
   const fileSearch = new FileSearch(corpus, embedder, () => settings.get().fileTypes);
   const progress = new ProgressReporter();
   const extractors = new ExtractorRegistry();
@@ -63,9 +62,9 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
     const fallback = (embedder as { fallback?: VariantFallback | null }).fallback;
     return fallback ? describeFallback(embedder.modelId, fallback) : null;
   };
-  progress.attach({ store, corpus, indexer, folders, events, modelSwitch: options.modelSwitch, modelNotice });
+  progress.attach({ corpus, indexer, folders, events, modelSwitch: options.modelSwitch, modelNotice });
   progress.changed(); // a load or graph build under way from the start is reported from the start
-  const parts: EngineParts = { options, settings, events, store, corpus, fileSearch, extractors, indexer, folders, progress };
+  const parts: EngineParts = { options, settings, events, corpus, fileSearch, extractors, indexer, folders, progress };
 
   const service: TroveService = {
     ...folderMethods(parts),
@@ -81,7 +80,7 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
       if (rescan.some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))) void folders.rescanAll();
       return after;
     },
-    problems: async () => store.problems(),
+    problems: async () => corpus.problems(),
     modelInfo: async () => ({
       id: embedder.modelId,
       dimension: embedder.dimension,
@@ -97,23 +96,38 @@ export async function createTroveService(options: TroveServiceOptions): Promise<
     },
     ...lifecycleMethods(parts),
   };
-  const hidden: Internals = { indexer, store, corpus, fileSearch, announceIndexChanged: () => announceIndexChanged(parts) };
-  for (const [name, value] of Object.entries(hidden)) Object.defineProperty(service, name, { value, enumerable: false });
-  return service;
+  const engine: TroveEngine = { service, corpus, indexer, fileSearch, announceIndexChanged: () => announceIndexChanged(parts) };
+  engines.set(service, engine);
+  return engine;
 }
 
-/** Internals for the CLI summary, benchmarks and tests: totals of what the indexer did, the store and the corpus. */
-interface Internals {
-  indexer: Indexer;
-  store: IndexStore;
+/** The folders-and-search service over a data folder (see createTroveEngine for its parts). */
+export async function createTroveService(options: TroveServiceOptions): Promise<TroveService> {
+  return (await createTroveEngine(options)).service;
+}
+
+/**
+ * The service and the parts that tools built on the engine reach beyond the API: the model manager
+ * (the corpus it changes over, the event it announces), the CLI summary and benchmarks (the indexer's
+ * totals, the corpus), evaluation (the search's fusion) and tests.
+ */
+export interface TroveEngine {
+  service: TroveService;
   corpus: Corpus;
+  indexer: Indexer;
   fileSearch: FileSearch;
   /** Tell windows their results changed (the model changed over under them). */
   announceIndexChanged: () => void;
 }
 
-/** See Internals. */
-export function internals(service: TroveService): Internals {
-  const s = service as unknown as Internals;
-  return { indexer: s.indexer, store: s.store, corpus: s.corpus, fileSearch: s.fileSearch, announceIndexChanged: s.announceIndexChanged };
+const engines = new WeakMap<TroveService, TroveEngine>();
+
+/**
+ * The engine a service made by createTroveService belongs to.
+ * @deprecated for callers that still hold only the service (cli/commands/eval-beir.ts, bench/index.ts): use createTroveEngine.
+ */
+export function internals(service: TroveService): TroveEngine {
+  const engine = engines.get(service);
+  if (!engine) throw new Error('not a service made by createTroveService');
+  return engine;
 }

@@ -8,7 +8,6 @@ import type { ExtractorRegistry } from '../extract/extractors';
 import type { Indexer } from '../indexer/indexer';
 import type { FileSearch } from '../search/search';
 import type { SettingsFile } from '../settings';
-import type { IndexStore } from '../store/index-store';
 import type { TroveServiceOptions } from '../trove-service';
 import type { FolderSources } from './folder-sources';
 import type { ProgressReporter } from './progress-reporter';
@@ -18,7 +17,7 @@ export interface EngineParts {
   settings: SettingsFile;
   /** 'progress' and 'indexChanged', to every listener the host subscribed. */
   events: EventEmitter;
-  store: IndexStore;
+  /** The one way to the index: its rows, passages, vectors and counts. */
   corpus: Corpus;
   fileSearch: FileSearch;
   extractors: ExtractorRegistry;

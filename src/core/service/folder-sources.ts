@@ -12,7 +12,7 @@ import { isWithin } from '../sources/folder-paths';
 import { FolderRules } from '../sources/folder-rules';
 import { walkFolder } from '../sources/walk-folder';
 import type { Corpus } from '../corpus/corpus';
-import type { FolderRow } from '../store/index-store';
+import type { FolderRow } from '../store/rows';
 import { FolderWatcher, type Change } from '../watch/folder-watcher';
 
 export interface FolderSource {
@@ -47,7 +47,7 @@ export class FolderSources {
   constructor(private readonly deps: FolderSourcesDeps) {}
 
   list(): FolderInfo[] {
-    const counts = this.deps.corpus.store.indexedCountByFolder();
+    const counts = this.deps.corpus.fileCountsByFolder();
     return [...this.byPath.values()].map((f) => ({
       path: f.row.path,
       files: counts.get(f.row.id) ?? 0,
@@ -107,7 +107,7 @@ export class FolderSources {
       }
       if (source.missing || source.warning === MISSING_WARNING) source.warning = null;
       source.missing = false;
-      const rows = new Map(corpus.store.filesInFolder(source.row.id).map((r) => [r.path, r]));
+      const rows = new Map(corpus.filesInFolder(source.row.id).map((r) => [r.path, r]));
       const seen = new Set<string>();
       for (const p of walked.problems) {
         seen.add(p.path);
@@ -116,11 +116,7 @@ export class FolderSources {
       }
       for (const file of walked.files) {
         seen.add(file.path);
-        const row = rows.get(file.path);
-        const current =
-          row && row.state === 'indexed' && row.embeddingSetId === corpus.embeddingSetId && row.size === file.size && row.mtimeMs === file.mtimeMs;
-        if (!current) indexer.enqueue({ path: file.path, folderId: source.row.id });
-        else indexer.totals.unchanged++; // kept from an earlier run: counted, so a summary's counts add up
+        indexer.offer({ path: file.path, folderId: source.row.id }, rows.get(file.path), file);
       }
       for (const path of rows.keys()) if (!seen.has(path)) indexer.enqueueRemoval({ path, folderId: source.row.id });
       if (this.deps.watch && !this.closed && (!source.watcher || restartWatcher)) await this.startWatcher(source);
@@ -167,7 +163,7 @@ export class FolderSources {
           this.deps.onChange();
           continue;
         }
-        for (const row of this.deps.corpus.store.filesInFolder(folderId)) {
+        for (const row of this.deps.corpus.filesInFolder(folderId)) {
           if (row.path.startsWith(path + sep)) this.deps.indexer.enqueueRemoval({ path: row.path, folderId });
         }
       }

@@ -6,18 +6,13 @@
 import type { TroveService } from '../trove-service';
 import type { EngineParts } from './engine-parts';
 
-export function indexReportMethods({ indexer, store, corpus }: Pick<EngineParts, 'indexer' | 'store' | 'corpus'>): Pick<TroveService, 'indexTotals' | 'indexReport'> {
+export function indexReportMethods({ indexer, corpus }: Pick<EngineParts, 'indexer' | 'corpus'>): Pick<TroveService, 'indexTotals' | 'indexReport'> {
   return {
     indexTotals: async () => ({ ...indexer.totals }),
     indexReport: async () => ({
-      indexModels: store.db
-        .prepare(
-          `SELECT es.model_id AS modelId, es.dimension, COUNT(f.id) AS files FROM files f JOIN embedding_sets es ON es.id = f.embedding_set_id
-           WHERE f.state = 'indexed' GROUP BY es.id ORDER BY files DESC`,
-        )
-        .all() as Array<{ modelId: string; dimension: number; files: number }>,
-      vectorSets: store.vectorSets().map((set) => ({ ...set, inUse: set.id === corpus.embeddingSetId })),
-      integrity: store.integrityCheck(),
+      indexModels: corpus.indexModels(),
+      vectorSets: corpus.vectorSets(),
+      integrity: corpus.integrityCheck(),
     }),
   };
 }

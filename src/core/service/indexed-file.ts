@@ -13,7 +13,7 @@ import { NotFoundError, NotIndexedError, OutsideFoldersError } from './path-erro
  * `allowProblems` also listed as a problem), it lies in an indexed folder, and its real path (links
  * resolved) does too.
  */
-export async function indexedFile({ folders, store }: Pick<EngineParts, 'folders' | 'store'>, given: string, allowProblems: boolean) {
+export async function indexedFile({ folders, corpus }: Pick<EngineParts, 'folders' | 'corpus'>, given: string, allowProblems: boolean) {
   const path = resolve(given); // "docs/../../etc/passwd" is judged as the path it names
   let real: string;
   try {
@@ -25,7 +25,7 @@ export async function indexedFile({ folders, store }: Pick<EngineParts, 'folders
   if (!folder || path === folder.row.path) throw new OutsideFoldersError(`${path} is not inside an indexed folder`);
   // Links are indexed only while they stay inside their folder (classify-entry); check again, the link may have changed.
   if (!isWithin(real, folder.row.path)) throw new OutsideFoldersError(`${path} leads outside the indexed folder ${folder.row.path}`);
-  const row = store.fileByPath(path);
+  const row = corpus.fileAt(path);
   if (!row || (row.state !== 'indexed' && !allowProblems)) throw new NotIndexedError(`${path} is not in the index`);
   return { row, real };
 }

@@ -9,11 +9,11 @@ import type { EngineParts } from './engine-parts';
 const MISSING_CHECK_MS = 10_000;
 
 export function lifecycleMethods(parts: EngineParts): Pick<TroveService, 'whenIdle' | 'close'> {
-  const { options, store, corpus, indexer, folders, progress } = parts;
+  const { options, corpus, indexer, folders, progress } = parts;
   const missingTimer = setInterval(() => void folders.checkMissing(), MISSING_CHECK_MS);
   missingTimer.unref();
   // Reconcile stored folders with the disk in the background; searches work from the loaded index meanwhile.
-  const startup = Promise.all(store.folders().map((row) => folders.open(row, options.reconcileOnStart ?? true)));
+  const startup = Promise.all(corpus.folders().map((row) => folders.open(row, options.reconcileOnStart ?? true)));
   let closed = false;
   return {
     async whenIdle() {
@@ -33,8 +33,7 @@ export function lifecycleMethods(parts: EngineParts): Pick<TroveService, 'whenId
       await indexer.stop();
       closed = true;
       progress.stop();
-      corpus.close();
-      store.close();
+      corpus.close(); // saves the vectors and closes the database
     },
   };
 }

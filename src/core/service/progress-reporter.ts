@@ -6,7 +6,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Corpus } from '../corpus/corpus';
 import type { Indexer } from '../indexer/indexer';
-import type { IndexStore } from '../store/index-store';
 import type { TroveService, TroveServiceOptions } from '../trove-service';
 import type { IndexProgress } from '../../shared/types';
 import type { FolderSources } from './folder-sources';
@@ -15,7 +14,6 @@ const PROGRESS_INTERVAL_MS = 200;
 const SEARCH_INDEX_POLL_MS = 1000;
 
 export interface ProgressSources {
-  store: IndexStore;
   corpus: Corpus;
   indexer: Indexer;
   folders: FolderSources;
@@ -67,8 +65,9 @@ export class ProgressReporter {
 
   /** Progress as it is now. */
   now(): IndexProgress {
-    const { store, corpus, indexer, modelSwitch } = this.sources!;
-    const counts = store.counts(corpus.embeddingSetId);
+    const { corpus, indexer, modelSwitch } = this.sources!;
+    // Kept by the corpus until its next write: a progress event runs no COUNT(*).
+    const counts = corpus.counts();
     const state = this.state();
     const active = state !== 'idle';
     const { meter } = indexer;

@@ -15,17 +15,17 @@ const PREVIEW_CONTEXT_CHARS = 600;
 const PREVIEW_MAX_PASSAGE_CHARS = 5000;
 
 export function readingMethods(parts: EngineParts): Pick<TroveService, 'search' | 'similarTo' | 'preview'> {
-  const { fileSearch, store, extractors } = parts;
+  const { fileSearch, corpus, extractors } = parts;
   return {
-    search: (query) => fileSearch.search(query, store.folders()),
+    search: (query) => fileSearch.search(query, corpus.folders()),
     async similarTo(query) {
       const { row } = await indexedFile(parts, query.path, false);
-      return fileSearch.similarTo(query, store.folders(), row);
+      return fileSearch.similarTo(query, corpus.folders(), row);
     },
     async preview(path, start, end): Promise<Preview> {
       const { row, real } = await indexedFile(parts, path, false);
       let text: string;
-      const chunk = store.chunksOfFile(row.id).find((c) => c.start <= start && c.end >= end) ?? null;
+      const chunk = corpus.passagesOfFile(row.id).find((c) => c.start <= start && c.end >= end) ?? null;
       try {
         const doc = await (extractors.forType(fileType(real)) ?? extractors.forType('txt')!).extract(await readFile(real), fileType(real));
         text = doc.text;

@@ -11,6 +11,9 @@ import { after, describe, it } from 'node:test';
 import { Corpus } from '../../../src/core/corpus/corpus';
 import { IndexStore } from '../../../src/core/store/index-store';
 
+/** The store a test opened the corpus on (Corpus keeps it private): to close it without saving, as a killed process would. */
+const storeOf = (c: Corpus) => (c as unknown as { store: IndexStore }).store;
+
 const DIM = 16;
 const KEY = { modelId: 'test-model', dimension: DIM, pipelineVersion: 1 };
 let seed = 7;
@@ -35,7 +38,7 @@ describe('Corpus', () => {
     corpus.writeFile(facts('/docs/a.txt'), chunks(3));
     corpus.writeFile(facts('/docs/b.txt'), chunks(2));
     corpus.writeFile(facts('/docs/a.txt'), chunks(4)); // re-indexed: the old passages must not linger
-    const b = store.fileByPath('/docs/b.txt')!;
+    const b = corpus.fileAt('/docs/b.txt')!;
     corpus.copyFile(facts('/docs/b-copy.txt'), b);
     corpus.hide(b.id); // deleted on disk ... then seen again under a new name
     corpus.moveFile(b.id, facts('/docs/b-moved.txt'));
@@ -62,7 +65,7 @@ describe('Corpus', () => {
     const reopened = Corpus.open(new IndexStore(dbFile), KEY);
     assert.deepEqual(ranked(reopened), live);
     assert.equal(reopened.size, corpus.size);
-    reopened.store.close();
+    storeOf(reopened).close();
   });
 
   it('drops a removed folder from search at once and for good', () => {
@@ -74,10 +77,10 @@ describe('Corpus', () => {
     corpus.writeFile({ folderId: gone.id, path: '/gone/y.txt', size: 1, mtimeMs: 1, contentHash: 'y' }, chunks(3));
     assert.equal(corpus.removeFolder('/gone'), 1);
     assert.equal(corpus.size, 2);
-    corpus.store.close();
+    storeOf(corpus).close();
     const reopened = Corpus.open(new IndexStore(dbFile), KEY);
     assert.equal(reopened.size, 2);
-    reopened.store.close();
+    storeOf(reopened).close();
   });
 
 
@@ -87,7 +90,7 @@ describe('Corpus', () => {
     const folder = corpus.addFolder('/docs');
     const facts = (path: string) => ({ folderId: folder.id, path, size: 1, mtimeMs: 1, contentHash: path });
     for (let i = 0; i < 1600; i++) corpus.writeFile(facts(`/docs/${i}.txt`), chunks(2));
-    corpus.store.close(); // no save: the next open reads SQLite
+    storeOf(corpus).close(); // no save: the next open reads SQLite
     rmSync(`${dbFile}.set-1.vectors`, { force: true });
 
     const bg = Corpus.open(new IndexStore(dbFile), KEY, { backgroundFrom: 3000 });
@@ -98,7 +101,7 @@ describe('Corpus', () => {
     bg.writeFile(facts('/docs/new.txt'), chunks(3));
     bg.writeFile(facts('/docs/1500.txt'), chunks(1));
     bg.deleteFile('/docs/1501.txt');
-    const hidden = bg.store.fileByPath('/docs/1502.txt')!;
+    const hidden = bg.fileAt('/docs/1502.txt')!;
     bg.hide(hidden.id);
     await new Promise((r) => setImmediate(r));
     const partway = bg.searchIndex;
@@ -113,11 +116,11 @@ describe('Corpus', () => {
     const all = (c: Corpus) => queries.map((q) => c.nearestPassages(q, 100000).map((h) => `${h.chunkId}:${h.score.toFixed(6)}`));
     const live = all(bg);
     assert.equal(bg.persist(), true);
-    bg.store.close();
+    storeOf(bg).close();
     rmSync(`${dbFile}.set-1.vectors`, { force: true });
     const full = Corpus.open(new IndexStore(dbFile), KEY);
     assert.deepEqual(all(full), live);
-    full.store.close();
+    storeOf(full).close();
   });
 
   it('removes a folder from an index answered by its graph (rows moved inside it are ones still stored)', () => {
@@ -137,11 +140,11 @@ describe('Corpus', () => {
     const queries = Array.from({ length: 10 }, unit);
     const all = (c: Corpus) => queries.map((q) => c.nearestPassages(q, 100000).map((h) => `${h.chunkId}:${h.score.toFixed(6)}`));
     const live = all(corpus);
-    corpus.store.close();
+    storeOf(corpus).close();
     rmSync(`${dbFile}.set-1.vectors`, { force: true });
     const rebuilt = Corpus.open(new IndexStore(dbFile), KEY);
     assert.deepEqual(all(rebuilt), live);
-    rebuilt.store.close();
+    storeOf(rebuilt).close();
   });
   describe('the vector file saved beside the database', () => {
     const ranked = (c: Corpus, queries: Float32Array[]) => queries.map((q) => c.nearestFiles(q, 3, 4).flat().map((s) => `${s.score.toFixed(6)} file ${s.fileId} passage ${s.chunkId}`));
@@ -156,7 +159,7 @@ describe('Corpus', () => {
       return { dbFile, corpus, facts };
     }
     const fromDatabase = (dbFile: string) => {
-      rmSync(new IndexStore(dbFile).vectorFile(1)!, { force: true });
+      rmSync(new IndexStore(dbFile).sets.vectorFile(1)!, { force: true });
       const c = Corpus.open(new IndexStore(dbFile), KEY);
       assert.equal(c.loaded.from, 'database');
       return c;
@@ -166,15 +169,15 @@ describe('Corpus', () => {
       const { dbFile, corpus } = build('saved.sqlite');
       const live = ranked(corpus, queries);
       corpus.close();
-      corpus.store.close();
+      storeOf(corpus).close();
       const reopened = Corpus.open(new IndexStore(dbFile), KEY);
       assert.equal(reopened.loaded.from, 'vector file');
       assert.deepEqual(ranked(reopened, queries), live);
       assert.equal(reopened.size, corpus.size);
-      reopened.store.close();
+      storeOf(reopened).close();
       const rebuilt = fromDatabase(dbFile);
       assert.deepEqual(ranked(rebuilt, queries), live, 'the file holds what the database holds');
-      rebuilt.store.close();
+      storeOf(rebuilt).close();
     });
 
     it('ignores a file the database moved on from (writes after the last save, as after a kill -9) and rebuilds it', () => {
@@ -183,12 +186,12 @@ describe('Corpus', () => {
       corpus.writeFile(facts('/docs/new.txt'), chunks(2)); // stored, never saved to the file
       corpus.deleteFile('/docs/0.txt');
       const live = ranked(corpus, queries);
-      corpus.store.close(); // no close(): the process died here
+      storeOf(corpus).close(); // no close(): the process died here
       const reopened = Corpus.open(new IndexStore(dbFile), KEY);
       assert.equal(reopened.loaded.from, 'database');
       assert.match(reopened.loaded.reason!, /out of step with the database/);
       assert.deepEqual(ranked(reopened, queries), live);
-      reopened.store.close();
+      storeOf(reopened).close();
       assert.equal(Corpus.open(new IndexStore(dbFile), KEY).loaded.from, 'vector file', 'saved again after the rebuild');
     });
 
@@ -196,43 +199,43 @@ describe('Corpus', () => {
       const { dbFile, corpus } = build('damaged.sqlite');
       const live = ranked(corpus, queries);
       corpus.close();
-      const file = corpus.store.vectorFile(1)!;
-      corpus.store.close();
+      const file = storeOf(corpus).sets.vectorFile(1)!;
+      storeOf(corpus).close();
       const whole = readFileSync(file);
       truncateSync(file, statSync(file).size - 100);
       let c = Corpus.open(new IndexStore(dbFile), KEY);
       assert.match(c.loaded.reason!, /truncated/);
       assert.deepEqual(ranked(c, queries), live);
-      c.store.close();
+      storeOf(c).close();
       whole[whole.length - 7] ^= 0x55; // one flipped byte in the codes
       writeFileSync(file, whole);
       c = Corpus.open(new IndexStore(dbFile), KEY);
       assert.match(c.loaded.reason!, /checksum/);
       assert.deepEqual(ranked(c, queries), live);
-      c.store.close();
+      storeOf(c).close();
     });
 
     it('does not save over the file while a hidden file or another writer makes memory differ from SQLite', () => {
       const { dbFile, corpus } = build('hidden.sqlite');
       corpus.close();
-      const a = corpus.store.fileByPath('/docs/5.txt')!;
+      const a = corpus.fileAt('/docs/5.txt')!;
       corpus.hide(a.id);
       corpus.writeFile({ folderId: a.folderId, path: '/docs/x.txt', size: 1, mtimeMs: 1, contentHash: 'x' }, chunks(1));
       assert.equal(corpus.persist(), false, 'hidden: memory lacks a stored file');
       corpus.touchFile(a.id, 1, 2); // seen again: shown
       assert.equal(corpus.persist(), true);
       const other = new IndexStore(dbFile); // a second writer on the same database (a CLI)
-      other.deleteFile('/docs/x.txt');
+      other.writes.deleteFile('/docs/x.txt');
       other.close();
       corpus.writeFile({ folderId: a.folderId, path: '/docs/y.txt', size: 1, mtimeMs: 1, contentHash: 'y' }, chunks(1));
       assert.equal(corpus.persist(), false, 'memory still holds x.txt, which the other writer deleted');
       corpus.close();
-      corpus.store.close();
+      storeOf(corpus).close();
       const reopened = Corpus.open(new IndexStore(dbFile), KEY);
       assert.equal(reopened.loaded.from, 'database');
-      assert.equal(reopened.store.fileByPath('/docs/x.txt'), undefined);
+      assert.equal(reopened.fileAt('/docs/x.txt'), undefined);
       assert.equal(reopened.size, corpus.size - 1, 'x.txt (one passage) is gone after the restart');
-      reopened.store.close();
+      storeOf(reopened).close();
     });
   });
 });

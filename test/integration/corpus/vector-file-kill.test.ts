@@ -12,6 +12,9 @@ import { after, test } from 'node:test';
 import { Corpus } from '../../../src/core/corpus/corpus';
 import { IndexStore } from '../../../src/core/store/index-store';
 
+/** The store a test opened the corpus on (Corpus keeps it private): to close it without saving, as a killed process would. */
+const storeOf = (c: Corpus) => (c as unknown as { store: IndexStore }).store;
+
 const DIM = 16;
 const KEY = { modelId: 'test-model', dimension: DIM, pipelineVersion: 1 };
 const dir = mkdtempSync(join(tmpdir(), 'trove-vecfile-kill-'));
@@ -65,7 +68,7 @@ test('kill -9 at random moments of writing and saving: the next open searches ex
     seen.add(`${opened.loaded.from}${opened.searchIndex.graph === 'ready' ? ' with graph' : ''}`);
     const live = ranked(opened);
     const size = opened.size;
-    opened.store.close();
+    storeOf(opened).close();
     // The truth: memory rebuilt from SQLite alone.
     for (const f of readdirSync(dir)) if (f.includes('.vectors')) rmSync(join(dir, f));
     const rebuilt = Corpus.open(new IndexStore(db), KEY, { graphFrom: 200 });
@@ -73,7 +76,7 @@ test('kill -9 at random moments of writing and saving: the next open searches ex
     assert.equal(size, rebuilt.size, `round ${round}: passages`);
     assert.deepEqual(live, ranked(rebuilt), `round ${round}: ranking`);
     rebuilt.close();
-    rebuilt.store.close();
+    storeOf(rebuilt).close();
   }
   // The rounds reached both ways of opening (the file current at the kill, and stale).
   assert.ok(seen.has('database') && seen.size >= 2, [...seen].join(', '));

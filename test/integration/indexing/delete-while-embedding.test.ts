@@ -68,7 +68,7 @@ test('files deleted while their batch is being embedded do not stay indexed or s
   await service.addFolder(docsDir);
   await service.whenIdle();
 
-  const { indexer, store, corpus } = internals(service);
+  const { indexer, corpus } = internals(service);
   const removalsSeen = new Set<string>();
   const enqueueRemoval = indexer.enqueueRemoval.bind(indexer);
   indexer.enqueueRemoval = (job) => {
@@ -84,7 +84,7 @@ test('files deleted while their batch is being embedded do not stay indexed or s
   await waitFor('the watcher to queue the new files', () => indexer.queued === paths.length, 30_000);
   await service.resume();
   await firstHeld;
-  assert.equal(store.counts(corpus.embeddingSetId).files, 0, 'nothing is written before its vectors are back');
+  assert.equal(corpus.counts().files, 0, 'nothing is written before its vectors are back');
 
   // All of them are deleted while that batch is in the embedding process.
   for (const p of paths) unlinkSync(p);
@@ -93,7 +93,7 @@ test('files deleted while their batch is being embedded do not stay indexed or s
   await service.whenIdle();
 
   assert.ok(held() >= 16, `only ${held()} passages were being embedded when the files were deleted`);
-  const left = paths.filter((p) => store.fileByPath(p));
+  const left = paths.filter((p) => corpus.fileAt(p));
   assert.deepEqual(left, [], `${left.length} deleted files are still in the index`);
   assert.equal((await service.status()).filesIndexed, 0);
   const { hits } = await service.search({ text: docs[0].title, k: 10 });

@@ -117,7 +117,7 @@ describe('indexing a folder', () => {
     await service.whenIdle();
     assert.equal(internals(service).indexer.totals.embedded, docs.length);
     assert.equal(await topName(service, docs[3].title), `${docs[3].id}.txt`);
-    assert.equal(internals(service).store.integrityCheck(), 'ok');
+    assert.equal(internals(service).corpus.integrityCheck(), 'ok');
     await service.close();
   });
 
@@ -180,7 +180,7 @@ describe('indexing a folder', () => {
     assert.equal((await service.status()).filesIndexed, 0);
     assert.equal((await service.search({ text: docs[1].title })).hits.length, 0);
     assert.deepEqual(await service.problems(), []);
-    assert.equal(internals(service).store.integrityCheck(), 'ok');
+    assert.equal(internals(service).corpus.integrityCheck(), 'ok');
     await service.close();
   });
 

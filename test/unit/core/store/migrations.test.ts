@@ -54,12 +54,12 @@ describe('store migrations', () => {
 
     const store = new IndexStore(f);
     assert.equal(store.db.pragma('user_version', { simple: true }), migrations.at(-1)!.version);
-    const find = (match: string) => store.words.passages(match, 10, null).map((h) => store.chunksByIds([h.chunkId]).get(h.chunkId)!.text);
+    const find = (match: string) => store.words.passages(match, 10, null).map((h) => store.passages.byIds([h.chunkId]).get(h.chunkId)!.text);
     assert.deepEqual(find('"no ff"'), ['Use git merge --no-ff to keep the branch']);
     assert.deepEqual(find('"隐 私"'), ['为了保护隐私，搜索在本地完成'], 'a two-character Chinese word');
     assert.equal(store.words.filesNamed('name : "merge notes"', 5).length, 1, 'file names are searchable');
     // Deleting a file takes its words with it (trigger through the cascade).
-    store.deleteFile('/f/merge-notes.txt');
+    store.writes.deleteFile('/f/merge-notes.txt');
     assert.deepEqual(find('"no ff"'), []);
     assert.equal(store.words.filesNamed('name : "merge"', 5).length, 0);
     store.close();
@@ -83,7 +83,7 @@ describe('store migrations', () => {
     assert.equal(store.words.passagesWithStem('"mutations"'), 1);
     assert.equal(store.words.filesContaining('"mutations"').size, 0, 'a required word or phrase must occur as typed');
     assert.equal(store.words.filesContaining('"mutation"').size, 1);
-    store.deleteFile('/f/a.txt');
+    store.writes.deleteFile('/f/a.txt');
     assert.equal(found('"mutation"'), 0, 'deleting the file deletes its stems');
     store.close();
   });
@@ -104,10 +104,10 @@ describe('store migrations', () => {
 
     const store = new IndexStore(f);
     assert.equal(store.db.pragma('user_version', { simple: true }), migrations.at(-1)!.version);
-    const setId = store.embeddingSet('old', 2, 1);
-    assert.deepEqual([...store.vectors(setId)].map((v) => [v.chunkId, [...new Float32Array(new Uint8Array(v.vector).buffer)]]), [[1, [1, 0]]], 'the stored vector survived');
-    const other = store.embeddingSet('new', 3, 1);
-    assert.equal(store.addVectors(other, [{ chunkId: 1, vector: new Float32Array([0, 1, 0]) }]), 1, 'a second model\'s vector beside the first');
+    const setId = store.sets.embeddingSet('old', 2, 1);
+    assert.deepEqual([...store.sets.vectors(setId)].map((v) => [v.chunkId, [...new Float32Array(new Uint8Array(v.vector).buffer)]]), [[1, [1, 0]]], 'the stored vector survived');
+    const other = store.sets.embeddingSet('new', 3, 1);
+    assert.equal(store.sets.add(other, [{ chunkId: 1, vector: new Float32Array([0, 1, 0]) }]), 1, 'a second model\'s vector beside the first');
     assert.deepEqual(
       store.vectorSets().map((s) => [s.modelId, s.vectors, s.complete, s.files, s.bytes]),
       [
@@ -115,8 +115,8 @@ describe('store migrations', () => {
         ['new', 1, true, 0, 12],
       ],
     );
-    assert.equal(store.useVectorSet(other), 1, 'a complete set takes the files over');
-    store.deleteFile('/f/a.txt');
+    assert.equal(store.sets.use(other), 1, 'a complete set takes the files over');
+    store.writes.deleteFile('/f/a.txt');
     assert.equal(store.db.prepare('SELECT COUNT(*) FROM vectors').pluck().get(), 0, 'both models\' vectors went with the file');
     // Rescoring reads one model's vector of a passage by its key, never scanning the other models' rows.
     const plan = store.db.prepare('EXPLAIN QUERY PLAN SELECT vector FROM vectors WHERE chunk_id = ? AND embedding_set_id = ?').all(1, 1) as { detail: string }[];
