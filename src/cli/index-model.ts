@@ -12,11 +12,13 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { z } from 'zod';
+import { parseStoredJson } from '../shared/stored-files';
 
-interface IndexModelFile {
+const indexModelFile = z.looseObject({
   /** As `models use` saves a choice: installed name (else the folder's path) with its variant, e.g. "all-MiniLM-L6-v2@fp32". */
-  model: string;
-}
+  model: z.string().min(1),
+});
 
 export const indexModelPath = (db: string): string => `${db}.model.json`;
 
@@ -31,20 +33,13 @@ export function readIndexModel(db: string): string | null {
     throw err;
   }
   // A damaged file is an error, not "no choice": embedding with the default would re-embed the index.
-  let parsed: Partial<IndexModelFile>;
-  try {
-    parsed = JSON.parse(text) as Partial<IndexModelFile>;
-  } catch {
-    throw new Error(`${path} is not valid JSON: fix or delete it (then choose the index's model again with \`trove models use <model> --db ${db}\`)`);
-  }
-  if (typeof parsed.model !== 'string' || !parsed.model) throw new Error(`${path} names no model ("model" is missing)`);
-  return parsed.model;
+  return parseStoredJson(indexModelFile, text, path, `fix it, or delete it and choose the index's model again with \`trove models use <model> --db ${db}\``).model;
 }
 
 export function writeIndexModel(db: string, model: string): void {
   const path = indexModelPath(db);
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ model } satisfies IndexModelFile, null, 2) + '\n');
+  writeFileSync(tmp, JSON.stringify({ model } satisfies z.infer<typeof indexModelFile>, null, 2) + '\n');
   renameSync(tmp, path);
 }

@@ -1,6 +1,7 @@
 /** User settings: defaults, and persistence as settings.json in the data folder. */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseStoredJson, settingsFileSchema } from '../shared/stored-files';
 import type { Settings } from '../shared/types';
 import { DOCUMENT_FILE_TYPES, PLAIN_TEXT_FILE_TYPES } from './file-types';
 
@@ -19,12 +20,16 @@ export class SettingsFile {
   private current: Settings;
   constructor(private readonly dataDir: string) {
     this.current = { ...DEFAULT_SETTINGS };
+    let text: string;
     try {
-      const saved = JSON.parse(readFileSync(this.path(), 'utf8')) as Partial<Settings>;
-      this.current = { ...DEFAULT_SETTINGS, ...saved };
-    } catch {
-      // Missing or unreadable settings: start from the defaults rather than refuse to run.
+      text = readFileSync(this.path(), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // no settings yet: the defaults
+      throw err;
     }
+    // A broken file stops here with the file and field named: taken as the defaults, it would index
+    // what its ignore patterns leave out, and the next change of a setting would overwrite the person's edits.
+    this.current = { ...DEFAULT_SETTINGS, ...parseStoredJson(settingsFileSchema, text, this.path()) };
   }
 
   get(): Settings {

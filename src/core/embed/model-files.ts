@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { manifestFileSchema, parseStoredJson } from '../../shared/stored-files';
 
 export const DEFAULT_MODEL_NAME = 'all-MiniLM-L6-v2';
 
@@ -118,11 +119,9 @@ export function readManifest(modelDir: string): ModelManifest {
   if (!existsSync(modelDir)) throw new ModelFileError(`model folder not found: ${modelDir}`, modelDir);
   if (!existsSync(path)) throw new ModelFileError(`model manifest missing: ${path}`, path);
   try {
-    const manifest = JSON.parse(readFileSync(path, 'utf8')) as ModelManifest;
-    if (!manifest.files || !manifest.variants || !manifest.dimension) throw new Error('fields missing');
-    return manifest;
+    return parseStoredJson(manifestFileSchema, readFileSync(path, 'utf8'), path, 'fix it, or add the model again');
   } catch (err) {
-    throw new ModelFileError(`model manifest unreadable: ${path} (${(err as Error).message})`, path);
+    throw new ModelFileError(`model manifest unreadable: ${(err as Error).message}`, path);
   }
 }
 

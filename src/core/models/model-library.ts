@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { CatalogueModel, ModelDownload, ModelEntry, ModelsOverview } from '../../shared/models';
+import { modelsFileSchema, parseStoredJson } from '../../shared/stored-files';
 import { DEFAULT_MODEL_NAME, ModelFileError, shippedModelsDir, splitModelChoice, type ModelManifest, type ModelVariant } from '../embed/model-files';
 import type { WorkerLauncher } from '../embed/protocol';
 import { readSentenceModel } from '../embed/sentence-model';
@@ -101,12 +102,16 @@ export class ModelLibrary {
     return this.catalogue.find((m) => m.name === name || m.repo === name);
   }
 
+  /** models.json; none yet is no choice. A broken one is an error: guessed as none, it would quietly swap the model. */
   private state(): LibraryState {
+    let text: string;
     try {
-      return JSON.parse(readFileSync(this.statePath, 'utf8')) as LibraryState;
-    } catch {
-      return {};
+      text = readFileSync(this.statePath, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw err;
     }
+    return parseStoredJson(modelsFileSchema, text, this.statePath);
   }
 
   private save(patch: LibraryState): void {
