@@ -1,11 +1,10 @@
 import { createInterface } from 'node:readline';
 import { EmbedderProcess } from '../../core/embed/embedder-process';
-import { parseFlags, type Command } from '../command';
+import type { Command } from '../command';
 import { chosenModel } from '../model-choice';
 
 /** `encode`: one text per line on stdin → one JSON vector per line on stdout, in order. */
-const encode: Command = async (args) => {
-  const { flags } = parseFlags(args);
+const encode: Command = async ({ flags }) => {
   const embedder = await EmbedderProcess.start(chosenModel(flags));
   try {
     let batch: string[] = [];

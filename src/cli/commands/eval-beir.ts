@@ -1,8 +1,8 @@
 /**
- * `eval beir <scifact folder> [--keep <dir>] [--mode hybrid|meaning|words] [--fusion-table]
- * [--cutoff <sts file>]`: write every document as a file, index the folder with the real pipeline,
- * run the test queries through search, print nDCG@10 (×100) as one JSON line: the default (hybrid)
- * search as `ndcg_at_10`, meaning alone as `dense`, words alone as `keyword` (or one --mode only).
+ * `eval beir <scifact folder>` (flags in command-table.ts): write every document as a file, index
+ * the folder with the real pipeline, run the test queries through search, print nDCG@10 (×100) as one
+ * JSON line: the default (hybrid) search as `ndcg_at_10`, meaning alone as `dense`, words alone as
+ * `keyword` (or one --mode only).
  *
  * --docs <n> keeps every judged document and fills up to n with the first others (a smaller corpus
  * for comparing settings on a busy machine; its nDCG is higher than the full corpus's).
@@ -25,7 +25,7 @@ import type { Fusion } from '../../core/search/search';
 import { createTroveService, internals } from '../../core/service/create-service';
 import type { TroveService } from '../../core/trove-service';
 import type { SearchMode } from '../../shared/types';
-import { parseFlags } from '../command';
+import { UsageError, type CommandLine } from '../command';
 import { chosenModel } from '../model-choice';
 import { formatProgressLine, throttledLines } from '../progress-lines';
 import { formatProgress } from './index';
@@ -49,15 +49,10 @@ function sweepAbandoned(): void {
   }
 }
 
-export async function evalBeir(args: string[]): Promise<number> {
-  const { positional, flags } = parseFlags(args, ['fusion-table']);
+export async function evalBeir({ positional, flags }: CommandLine): Promise<number> {
   const dir = positional[0];
-  if (!dir) {
-    process.stderr.write('usage: npm run trove -- eval beir <scifact folder> [--keep <dir>] [--mode hybrid|meaning|words] [--docs <n>] [--fusion-table] [--cutoff <sts file>]\n');
-    return 2;
-  }
   const mode = flags.get('mode') as SearchMode | undefined;
-  if (mode !== undefined && !['hybrid', 'meaning', 'words'].includes(mode)) throw new Error('--mode must be hybrid, meaning or words');
+  if (mode !== undefined && !['hybrid', 'meaning', 'words'].includes(mode)) throw new UsageError('--mode must be hybrid, meaning or words');
   const report: Report = flags.has('fusion-table') ? { kind: 'fusion' } : flags.has('cutoff') ? { kind: 'cutoff', sts: flags.get('cutoff')! } : { kind: 'ndcg', mode };
   sweepAbandoned();
   const data = subset(readBeir(dir), flags.get('docs'));
@@ -146,7 +141,7 @@ async function run(data: BeirData, work: string, docsDir: string, model: { model
 function subset(data: BeirData, docs: string | undefined): BeirData {
   if (docs === undefined) return data;
   const n = Number(docs);
-  if (!Number.isInteger(n) || n < 1) throw new Error('--docs must be a whole number of documents');
+  if (!Number.isInteger(n) || n < 1) throw new UsageError('--docs must be a whole number of documents');
   const judged = new Set([...data.qrels.values()].flatMap((m) => [...m.keys()]));
   const others = data.docs.filter((d) => !judged.has(d.id)).slice(0, Math.max(0, n - judged.size));
   return { ...data, docs: [...data.docs.filter((d) => judged.has(d.id)), ...others] };

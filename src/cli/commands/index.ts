@@ -5,7 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import { startEngine, type EngineClient } from '../../core/host/engine-client';
 import type { IndexProgress } from '../../shared/types';
-import { parseFlags, type Command } from '../command';
+import { UsageError, type Command } from '../command';
 import { chosenModel } from '../model-choice';
 import { throttledLines } from '../progress-lines';
 import { formatDuration } from '../../shared/durations';
@@ -53,19 +53,15 @@ export async function addFolderOrExplain(service: Pick<EngineClient, 'addFolder'
   }
 }
 
+/** --db, which the command table already requires of every command on an index. */
 export function requireDb(flags: Map<string, string>): string {
   const db = flags.get('db');
-  if (!db) throw new Error('--db <file> is required');
+  if (!db) throw new UsageError('--db <file> is required');
   return db;
 }
 
-const indexCommand: Command = async (args) => {
-  const { positional, flags } = parseFlags(args, ['yes']);
+const indexCommand: Command = async ({ positional, flags }) => {
   const folder = positional[0];
-  if (!folder) {
-    process.stderr.write('usage: npm run trove -- index <folder> --db <file> [--yes]\n');
-    return 2;
-  }
   const started = performance.now();
   const service = await openCliService(requireDb(flags), { flags });
   // A line every few seconds on stderr, terminal or not (TROVE_PROGRESS_MS overrides the interval).

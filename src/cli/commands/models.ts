@@ -1,7 +1,8 @@
 /**
- * `models list|get|use|remove|add|endpoint`: the model manager from the command line. Progress of a
- * download goes to stderr (a line every few seconds when stderr is not a terminal); Ctrl+C stops it
- * and keeps what was fetched, so the next `get` resumes.
+ * `models list|get|use|remove|prune|add|endpoint` (their arguments and flags in command-table.ts):
+ * the model manager from the command line. Progress of a download goes to stderr (a line every few
+ * seconds when stderr is not a terminal); Ctrl+C stops it and keeps what was fetched, so the next
+ * `get` resumes.
  *
  * Two kinds of choice: the CLI default (`models use <model>`, the data folder's models.json) and an
  * index's own model (`models use <model> --db <index>`, beside the index: see index-model.ts). Moving
@@ -10,28 +11,9 @@
 import { resolve } from 'node:path';
 import { splitModelChoice } from '../../core/embed/model-files';
 import type { ModelEntry } from '../../shared/models';
-import { parseFlags, type Command } from '../command';
+import { UsageError, type Command } from '../command';
 import { readIndexModel, writeIndexModel } from '../index-model';
 import { indexModel, modelLibrary, type IndexModel } from '../model-choice';
-
-const usage = `usage: npm run trove -- models <command>
-  list [--db <index>]...    the catalogue and installed models, * marking the CLI default; with --db
-                            (repeatable), the model each index uses (--json for JSON)
-  get <name>                download a catalogued model from the hub (resumes; --endpoint <url> for a mirror)
-  use <name|folder>[@variant] [--db <index> [--default]]
-                            make it the CLI default: every command embeds with it from now on
-                            (@exact: its fp32 weights, @int8: int8); with --db, move that index
-                            only: re-embed its stored passages (resumes after an interruption) and
-                            record the model in <index>.model.json, which later commands on that
-                            index use; the default stays unless --default is given as well
-  remove <name> [--db <index>]
-                            delete a downloaded or added model (with --db: and its vectors in that index)
-  prune --db <index> [<model id>]
-                            drop the vectors kept in the index for models not in use (or for that one)
-  add <folder> [--name n]   check a sentence-transformers ONNX folder and add it
-  endpoint [<url>]          show or set the hub (e.g. https://hf-mirror.com)
-example: npm run trove -- models get paraphrase-multilingual-MiniLM-L12-v2 --endpoint https://hf-mirror.com
-`;
 
 const mb = (n: number) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
 
@@ -104,9 +86,7 @@ async function prune(db: string, which: (modelId: string) => boolean): Promise<v
   }
 }
 
-const models: Command = async (args) => {
-  const [sub, ...rest] = args;
-  const { positional, flags, lists } = parseFlags(rest, ['json', 'help', 'default']);
+const models: Command = async ({ sub, positional, flags, lists }) => {
   const library = modelLibrary();
   switch (sub) {
     case 'list': {
@@ -127,7 +107,6 @@ const models: Command = async (args) => {
       return 0;
     }
     case 'get': {
-      if (!positional[0]) break;
       if (flags.get('endpoint')) library.setEndpoint(flags.get('endpoint')!);
       const controller = new AbortController();
       const stop = () => controller.abort();
@@ -156,12 +135,13 @@ const models: Command = async (args) => {
       }
     }
     case 'use': {
-      if (!positional[0]) break;
       const db = flags.get('db');
       if (db) {
+        const batch = Number(flags.get('batch') ?? 64);
+        if (!Number.isInteger(batch) || batch < 1) throw new UsageError(`models use: --batch must be a whole number of passages, got "${flags.get('batch')}"`);
         // Checked before the long re-embedding: a choice that cannot be written down fails now.
         const saved = library.savedChoice(positional[0], true);
-        const code = await moveIndex(resolve(db), library.resolveChoice(saved), Number(flags.get('batch') ?? 64));
+        const code = await moveIndex(resolve(db), library.resolveChoice(saved), batch);
         if (code !== 0) return code;
         writeIndexModel(resolve(db), saved);
         process.stdout.write(describe(indexModel(db, library)));
@@ -173,7 +153,6 @@ const models: Command = async (args) => {
       return 0;
     }
     case 'remove': {
-      if (!positional[0]) break;
       const id = library.overview().models.find((m) => m.name === positional[0])?.id ?? null;
       const db = flags.get('db');
       const own = db ? readIndexModel(resolve(db)) : null;
@@ -188,14 +167,11 @@ const models: Command = async (args) => {
       return 0;
     }
     case 'prune': {
-      const db = flags.get('db');
-      if (!db) break;
       const only = positional[0];
-      await prune(resolve(db), (m) => (only ? m === only : true));
+      await prune(resolve(flags.get('db')!), (m) => (only ? m === only : true));
       return 0;
     }
     case 'add': {
-      if (!positional[0]) break;
       const name = await library.add(resolve(positional[0]), flags.get('name'));
       process.stdout.write(`added ${name}; \`npm run trove -- models use ${name}\` to embed with it\n`);
       return 0;
@@ -204,13 +180,7 @@ const models: Command = async (args) => {
       if (positional[0]) library.setEndpoint(positional[0]);
       process.stdout.write(`${library.endpoint}\n`);
       return 0;
-    default:
-      if (!sub || sub === '--help' || sub === '-h' || flags.has('help')) {
-        process.stdout.write(usage);
-        return 0;
-      }
   }
-  process.stderr.write(usage);
-  return 2;
+  throw new Error(`models ${sub}: in the command table but not handled here`);
 };
 export default models;

@@ -1,6 +1,7 @@
 /**
- * `npm run trove -- questions <import|ask|dupes|clusters|review|export-pairs|banks|rename|delete|export|sync|eval-sts> ...`:
- * question banks from the command line, the same service the app uses.
+ * `npm run trove -- questions <import|ask|dupes|clusters|review|export-pairs|banks|rename|delete|export|sync|eval-sts|calibrate> ...`
+ * (their arguments and flags in command-table.ts): question banks from the command line, the same
+ * service the app uses.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,24 +12,9 @@ import { readSts } from '../../core/eval/sts';
 import { chooseSameThreshold } from '../../core/eval/same-threshold';
 import { defaultDataDir } from '../../core/questions/app-data-dir';
 import { createQuestionService } from '../../core/questions/question-service';
-import { parseFlags, type Command } from '../command';
+import { UsageError, type Command } from '../command';
 import { formatProgressLine, throttledLines } from '../progress-lines';
 import { chosenModel } from '../model-choice';
-
-const usage = `usage: npm run trove -- questions <command> [--data <dir>] [--json]
-  import <file> --bank <name> [--question-col C] [--answer-col C] [--id-col C] [--format csv|tsv|txt|json|jsonl|xlsx|md] [--sheet S] [--no-header|--header]
-  ask "<question>" --bank <name> [--k 5] [--same ${DEFAULT_SAME_THRESHOLD}]
-  dupes --bank <name> [--threshold 0.85] [--top-k 100] [--out pairs.csv|.jsonl]
-  clusters --bank <name> [--threshold 0.75] [--min-size 3] [--out clusters.csv|.jsonl]
-  review --bank <name> <id-a> <id-b> keep|merge|dismiss|clear
-  export-pairs <bank> --out pairs.csv [--hard-negatives N]
-                              reviewed pairs as fine-tuning data (tools/model/finetune.py): sentence1,sentence2,score
-                              with merged 1.0, kept both or dismissed 0.0, and N mined hard negatives (0.0) per merged pair
-  banks | rename <from> <to> | delete <name> | export --bank <name> <file.csv|file.jsonl> | sync --bank <name>
-  eval-sts <sts-test.csv>     accuracy@1 and MRR@10 of STS-B pairs with gold >= 4.0
-  calibrate <sts-dev.csv>     the "same question" cut-off from labelled pairs (best balanced accuracy for gold >= 4.0)
-columns (C) are header names or 0-based indexes; data dir: --data, else $TROVE_DATA_DIR, else the app's data folder
-`;
 
 const col = (v: string | undefined): string | number | undefined => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v);
 
@@ -36,7 +22,7 @@ function num(flags: Map<string, string>, name: string, fallback: number): number
   const v = flags.get(name);
   if (v === undefined) return fallback;
   const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got "${v}"`);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${v}"`);
   return n;
 }
 
@@ -97,26 +83,22 @@ async function calibrate(file: string): Promise<number> {
 /** `--model` of the running command, read by withService. */
 let modelFlags: Map<string, string> | undefined;
 
-const questions: Command = async (args) => {
-  const [sub, ...rest] = args;
-  const { positional, flags } = parseFlags(rest, ['json', 'no-header', 'header']);
+const questions: Command = async ({ sub, positional, flags }) => {
   modelFlags = flags;
   const dataDir = flags.get('data') ?? defaultDataDir();
   const json = flags.has('json');
   const bank = flags.get('bank');
+  // The command table requires --bank of every sub-command that calls this.
   const needBank = () => {
-    if (!bank) throw new Error(`questions ${sub}: --bank <name> is required`);
+    if (!bank) throw new UsageError(`questions ${sub} needs --bank <name>`);
     return bank;
   };
   switch (sub) {
     case 'calibrate':
-      if (!positional[0]) break;
       return calibrate(positional[0]);
     case 'eval-sts':
-      if (!positional[0]) break;
       return evalSts(positional[0]);
     case 'import': {
-      if (!positional[0]) break;
       const columns: ColumnChoice = { question: col(flags.get('question-col')), answer: col(flags.get('answer-col')), id: col(flags.get('id-col')) };
       // A line every few seconds on stderr, terminal or not (TROVE_PROGRESS_MS overrides the interval).
       const line = throttledLines((l) => process.stderr.write(l + '\n'), Number(process.env.TROVE_PROGRESS_MS) || 5000);
@@ -147,7 +129,6 @@ const questions: Command = async (args) => {
       return report.error ? 1 : 0;
     }
     case 'ask': {
-      if (!positional[0]) break;
       const hits = await withService(dataDir, (s) => s.ask(needBank(), positional.join(' '), { k: num(flags, 'k', 5), sameThreshold: num(flags, 'same', DEFAULT_SAME_THRESHOLD) }));
       if (json) out(hits);
       else for (const h of hits) process.stdout.write(`${h.score.toFixed(3)} ${h.kind.padEnd(7)} ${h.question}${h.answer ? `\n        → ${h.answer}` : ''}\n`);
@@ -155,16 +136,16 @@ const questions: Command = async (args) => {
     }
     case 'review': {
       const [a, b, d] = positional;
-      if (!a || !b || !['keep', 'merge', 'dismiss', 'clear'].includes(d)) break;
+      if (!['keep', 'merge', 'dismiss', 'clear'].includes(d)) throw new UsageError(`questions review: the decision is keep, merge, dismiss or clear, not "${d}"`);
       await withService(dataDir, (s) => s.reviewPair(needBank(), Number(a), Number(b), d === 'clear' ? null : (d as 'keep' | 'merge' | 'dismiss')));
       return 0;
     }
     case 'export-pairs': {
       const name = positional[0] ?? bank;
-      const outFile = flags.get('out');
-      if (!name || !outFile) break;
+      const outFile = flags.get('out')!;
+      if (!name) throw new UsageError('questions export-pairs needs <bank> or --bank <name>');
       const hard = num(flags, 'hard-negatives', 0);
-      if (!Number.isInteger(hard) || hard < 0) throw new Error(`--hard-negatives must be a whole number of pairs, got "${flags.get('hard-negatives')}"`);
+      if (!Number.isInteger(hard) || hard < 0) throw new UsageError(`--hard-negatives must be a whole number of pairs, got "${flags.get('hard-negatives')}"`);
       const summary = await withService(dataDir, (s) => s.exportTrainingPairs(name, outFile, { hardNegatives: hard }));
       if (json) out(summary);
       else
@@ -209,15 +190,12 @@ const questions: Command = async (args) => {
       return 0;
     }
     case 'rename':
-      if (positional.length !== 2) break;
       out(await withService(dataDir, (s) => s.renameBank(positional[0], positional[1])));
       return 0;
     case 'delete':
-      if (!positional[0]) break;
       await withService(dataDir, (s) => s.deleteBank(positional[0]));
       return 0;
     case 'export': {
-      if (!positional[0]) break;
       const n = await withService(dataDir, (s) => s.exportBank(needBank(), positional[0]));
       process.stdout.write(`${n} questions written to ${positional[0]}\n`);
       return 0;
@@ -228,7 +206,6 @@ const questions: Command = async (args) => {
       return report.error ? 1 : 0;
     }
   }
-  process.stderr.write(usage);
-  return 2;
+  throw new Error(`questions ${sub}: in the command table but not handled here`);
 };
 export default questions;

@@ -1,22 +1,18 @@
 /**
- * `search "<query>" --db <file> [--k 10] [--in <folder>]... [--type pdf,docx] [--after <date>]
- * [--before <date>] [--sort relevance|date] [--mode hybrid|meaning|words] [--exact] [--json]`:
- * search an index built by `index` or `watch`. `--` ends the options (`search -- --no-ff`).
+ * `search "<query>" --db <file>`: search an index built by `index` or `watch` (its flags are in
+ * command-table.ts). Every argument is part of the query, and `--` ends the options (`search -- --no-ff`).
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SearchFilters, SearchResponse } from '../../shared/types';
-import { parseFlags, type Command } from '../command';
+import { UsageError, type Command } from '../command';
 import { openCliService, requireDb } from './index';
-
-const USAGE =
-  'usage: npm run trove -- search "<query>" --db <file> [--k 10] [--in <folder>] [--type pdf,docx] [--after 2024-01-31] [--before 2024-12-31] [--sort relevance|date] [--mode hybrid|meaning|words] [--exact] [--json]\n';
 
 /** A date as typed (YYYY-MM-DD, local midnight, or any ISO time) → ms since epoch. */
 export function parseDate(flag: string, value: string): number {
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const ms = day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])).getTime() : Date.parse(value);
-  if (!Number.isFinite(ms)) throw new Error(`--${flag} must be a date such as 2024-01-31, not "${value}"`);
+  if (!Number.isFinite(ms)) throw new UsageError(`--${flag} must be a date such as 2024-01-31, not "${value}"`);
   return ms;
 }
 
@@ -42,7 +38,7 @@ export function filtersFromFlags(flags: Map<string, string>, lists: Map<string, 
 
 export function parseK(flags: Map<string, string>): number {
   const k = Number(flags.get('k') ?? 10);
-  if (!Number.isInteger(k) || k < 1 || k > 100) throw new Error('--k must be a whole number from 1 to 100');
+  if (!Number.isInteger(k) || k < 1 || k > 100) throw new UsageError('--k must be a whole number from 1 to 100');
   return k;
 }
 
@@ -65,18 +61,14 @@ export function printResponse(response: SearchResponse): void {
   out(`${response.hits.length} of ${response.totalFiles} files, ${response.passagesSearched} passages searched in ${response.tookMs} ms`);
 }
 
-const searchCommand: Command = async (args) => {
-  const { positional, flags, lists } = parseFlags(args, ['json', 'exact']);
+const searchCommand: Command = async ({ positional, flags, lists }) => {
   const text = positional.join(' ').trim();
-  if (!text) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+  if (!text) throw new UsageError('search needs a query that is not empty');
   const k = parseK(flags);
   const sort = flags.get('sort') ?? 'relevance';
-  if (sort !== 'relevance' && sort !== 'date') throw new Error('--sort must be relevance or date');
+  if (sort !== 'relevance' && sort !== 'date') throw new UsageError('--sort must be relevance or date');
   const mode = flags.get('mode') ?? 'hybrid';
-  if (mode !== 'hybrid' && mode !== 'meaning' && mode !== 'words') throw new Error('--mode must be hybrid, meaning or words');
+  if (mode !== 'hybrid' && mode !== 'meaning' && mode !== 'words') throw new UsageError('--mode must be hybrid, meaning or words');
   const filters = filtersFromFlags(flags, lists);
   const service = await openCliService(requireDb(flags), { reconcileOnStart: false, flags });
   try {

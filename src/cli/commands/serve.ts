@@ -1,47 +1,26 @@
 /**
- * `npm run serve -- --folder <dir> [--folder <dir2>] [--port N] [--data <dir>]`: the app in a browser
- * tab. Serves the built UI and the API on 127.0.0.1, prints the address with its access token; the
- * engine runs in a child process (core/host/engine-client.ts).
+ * `npm run serve -- --folder <dir>` (flags in command-table.ts): the app in a browser tab. Serves
+ * the built UI and the API on 127.0.0.1, prints the address with its access token; the engine runs
+ * in a child process (core/host/engine-client.ts).
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Command } from '../command';
-import { parseFlags } from '../command';
+import { UsageError, type Command } from '../command';
 import { startEngine } from '../../core/host/engine-client';
 import { chosenModel } from '../model-choice';
 import { startWebHost } from '../../web/server';
 
-const usage = 'usage: npm run serve -- [--folder <dir>]... [--port N] [--data <dir>] [--renderer <dir>]';
-
-/** Repeated --folder flags: parseFlags keeps the last, so collect them here. */
-function folders(args: string[]): string[] {
-  const out: string[] = [];
-  args.forEach((a, i) => {
-    if (a === '--folder' && args[i + 1]) out.push(resolve(args[i + 1]));
-    else if (a.startsWith('--folder=')) out.push(resolve(a.slice('--folder='.length)));
-  });
-  return out;
-}
-
-const serve: Command = async (args) => {
-  const { flags, positional } = parseFlags(args, ['help']);
-  if (flags.has('help') || positional.length) {
-    process.stderr.write(`${usage}\n`);
-    return flags.has('help') ? 0 : 2;
-  }
+const serve: Command = async ({ flags, lists }) => {
   const port = flags.has('port') ? Number(flags.get('port')) : 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`serve: --port must be a number from 0 to 65535\n${usage}\n`);
-    return 2;
-  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('serve: --port must be a number from 0 to 65535');
   const dataDir = resolve(flags.get('data') ?? join(homedir(), '.trove'));
   const rendererDir = resolve(flags.get('renderer') ?? join(process.cwd(), 'out', 'renderer'));
   if (!existsSync(join(rendererDir, 'index.html'))) {
     process.stderr.write(`serve: no UI build in ${rendererDir}; run \`npx electron-vite build\` (npm run serve does it for you)\n`);
     return 1;
   }
-  const wanted = folders(args);
+  const wanted = (lists.get('folder') ?? []).map((f) => resolve(f));
   for (const f of wanted) {
     if (!existsSync(f)) {
       process.stderr.write(`serve: folder not found: ${f}\n`);

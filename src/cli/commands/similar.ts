@@ -1,23 +1,18 @@
 /**
- * `similar <file> --db <file> [--passage <chunkId>] [--k 10] [--in/--type/--after/--before] [--json]`:
- * files like an indexed one — closest to the file as a whole (the mean of its passages), or with
- * --passage to one of its passages (the chunkId that `search --json` prints).
+ * `similar <file> --db <file>` (flags in command-table.ts): files like an indexed one — closest to
+ * the file as a whole (the mean of its passages), or with --passage to one of its passages (the
+ * chunkId that `search --json` prints).
  */
 import { resolve } from 'node:path';
-import { parseFlags, type Command } from '../command';
+import { UsageError, type Command } from '../command';
 import { openCliService, requireDb } from './index';
 import { filtersFromFlags, parseK, printResponse } from './search';
 
-const similarCommand: Command = async (args) => {
-  const { positional, flags, lists } = parseFlags(args, ['json']);
-  if (positional.length !== 1) {
-    process.stderr.write('usage: npm run trove -- similar <indexed file> --db <file> [--passage <chunkId>] [--k 10] [--json]\n');
-    return 2;
-  }
+const similarCommand: Command = async ({ positional, flags, lists }) => {
   const k = parseK(flags);
   const passage = flags.get('passage');
   const chunkId = passage === undefined ? undefined : Number(passage);
-  if (chunkId !== undefined && !(Number.isInteger(chunkId) && chunkId > 0)) throw new Error('--passage must be a passage id (chunkId) from search --json');
+  if (chunkId !== undefined && !(Number.isInteger(chunkId) && chunkId > 0)) throw new UsageError('--passage must be a passage id (chunkId) from search --json');
   const filters = filtersFromFlags(flags, lists);
   const service = await openCliService(requireDb(flags), { reconcileOnStart: false, flags });
   try {

@@ -1,15 +1,10 @@
 import { EmbedderProcess } from '../../core/embed/embedder-process';
 import { dot } from '../../core/embed/similarity';
-import { parseFlags, type Command } from '../command';
+import type { Command } from '../command';
 import { chosenModel } from '../model-choice';
 
 /** `similarity "<text a>" "<text b>" [--model m]`: the model's similarity (cosine or dot) of the two texts, as queries. */
-const similarity: Command = async (raw) => {
-  const { positional: args, flags } = parseFlags(raw);
-  if (args.length !== 2) {
-    process.stderr.write('usage: npm run trove -- similarity "<text a>" "<text b>" [--model <name|folder>]\n');
-    return 2;
-  }
+const similarity: Command = async ({ positional: args, flags }) => {
   const embedder = await EmbedderProcess.start(chosenModel(flags));
   try {
     const [a, b] = await embedder.encode(args, { role: 'query' });

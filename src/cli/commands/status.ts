@@ -7,12 +7,11 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultDataDir } from '../../core/questions/app-data-dir';
-import { parseFlags, type Command } from '../command';
+import type { Command } from '../command';
 import { modelLibrary } from '../model-choice';
 import { openCliService, requireDb } from './index';
 
-const statusCommand: Command = async (args) => {
-  const { flags } = parseFlags(args);
+const statusCommand: Command = async ({ flags }) => {
   const service = await openCliService(requireDb(flags), { reconcileOnStart: false, flags });
   try {
     const status = await service.status();

@@ -7,7 +7,7 @@
  * picks up the files that were not finished.
  */
 import { resolve } from 'node:path';
-import { parseFlags, type Command } from '../command';
+import type { Command } from '../command';
 import { addFolderOrExplain, formatProgress, openCliService, requireDb } from './index';
 
 /**
@@ -19,13 +19,8 @@ import { addFolderOrExplain, formatProgress, openCliService, requireDb } from '.
  */
 const ENGINE_EXIT_MS = 1000;
 
-const watchCommand: Command = async (args) => {
-  const { positional, flags } = parseFlags(args, ['yes']);
+const watchCommand: Command = async ({ positional, flags }) => {
   const folder = positional[0];
-  if (!folder) {
-    process.stderr.write('usage: npm run trove -- watch <folder> --db <file> [--yes]\n');
-    return 2;
-  }
   // Listen before anything slow starts (the model process, the first walk): a signal then still stops cleanly.
   const signalled = new Promise<void>((done) => {
     process.once('SIGINT', done);
