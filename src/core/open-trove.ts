@@ -13,7 +13,7 @@ import { defaultValidator, ModelLibrary } from './models/model-library';
 import { createQuestionService } from './questions/question-service';
 import { createQuestionsApi } from './questions/questions-api';
 import type { TroveListener, TroveService } from './trove-service';
-import { createTroveService, internals } from './service/create-service';
+import { createTroveEngine } from './service/create-service';
 import { SwitchableEmbedder } from './embed/switchable-embedder';
 import type { EventName } from '../shared/api';
 import type { ModelsApi } from '../shared/models';
@@ -53,7 +53,15 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
     // Bound below, once the model manager exists: status() says whether a change of model is under way.
     let modelSwitch: () => ReturnType<ReturnType<typeof createModelsApi>['switchSummary']> = () => null;
     const { dataDir, dbPath, watch, reconcileOnStart } = options;
-    const service = await createTroveService({ dataDir, dbPath, watch, reconcileOnStart, embedder, tokenCounter: embedder.tokenCounter, modelSwitch: () => modelSwitch() });
+    const { service, corpus, announceIndexChanged } = await createTroveEngine({
+      dataDir,
+      dbPath,
+      watch,
+      reconcileOnStart,
+      embedder,
+      tokenCounter: embedder.tokenCounter,
+      modelSwitch: () => modelSwitch(),
+    });
     let questions;
     try {
       questions = createQuestionService({ dataDir: options.dataDir, embedder });
@@ -61,12 +69,8 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
       await service.close();
       throw err;
     }
-    const close = service.close.bind(service);
-    const on = service.on.bind(service);
     // Import progress comes from the question banks, the other events from the folders-and-search engine.
     const imports = new EventEmitter().setMaxListeners(0);
-    // Neither service owns the embedder it was given: stop it when both have stopped.
-    const { corpus, announceIndexChanged } = internals(service);
     const { settled, stop, switchSummary, ...modelsApi } = createModelsApi(library, {
       validate: (dir) => defaultValidator(dir, options.launch),
       startEmbedder: (dir, v) => EmbedderProcess.start({ modelDir: dir, variant: v, launch: options.launch }),
@@ -76,19 +80,24 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
     });
     void settled;
     modelSwitch = switchSummary;
-    return Object.assign(service, createQuestionsApi(questions, (p) => imports.emit('importProgress', p)), modelsApi, {
+    const app: TroveAppService = {
+      ...service,
+      ...createQuestionsApi(questions, (p) => imports.emit('importProgress', p)),
+      ...modelsApi,
       on<E extends EventName>(event: E, listener: TroveListener<E>): () => void {
-        if (event !== 'importProgress') return on(event, listener);
+        if (event !== 'importProgress') return service.on(event, listener);
         imports.on(event, listener);
         return () => imports.off(event, listener);
       },
       close: async () => {
-        // A change of model under way stops here and continues at the next start.
+        // A change of model under way stops here and continues at the next start. Neither service
+        // owns the embedder it was given: it stops when both have stopped.
         await stop();
-        await Promise.allSettled([close(), questions.close()]);
+        await Promise.allSettled([service.close(), questions.close()]);
         await embedder.close();
       },
-    });
+    };
+    return app;
   } catch (err) {
     await embedder.close();
     throw err;

@@ -10,6 +10,7 @@ import type { ExtractorRegistry } from '../extract/extractors';
 import type { Corpus } from '../corpus/corpus';
 import type { FileFacts, IndexedFileRow } from '../store/rows';
 import { isWithin } from '../sources/folder-paths';
+import { Coalesced } from './coalesced';
 import { ProgressMeter } from './progress-meter';
 import { extractChunks, readFileSafely } from './prepare-file';
 import type { Chunk } from '../chunk/chunker';
@@ -29,7 +30,7 @@ export interface IndexerDeps {
   maxFileBytes: () => number;
   /** Called after every batch and state change (the service throttles it into progress events). */
   onProgress: () => void;
-  /** Called when searchable content changed. */
+  /** Called when searchable content changed: at once, then at most every INDEX_CHANGED_MS while changes keep coming. */
   onIndexChanged: () => void;
 }
 
@@ -51,6 +52,8 @@ const CHUNKS_PER_BATCH = 128;
 const MAX_CHANGING_RETRIES = 5;
 /** A removed file's row is kept this long in case it reappears under another name (a rename seen as two events). */
 const RENAME_GRACE_MS = 1000;
+/** Index-changed events of a burst of writes and removals come at most this often (see Coalesced). */
+const INDEX_CHANGED_MS = 250;
 
 export class Indexer {
   readonly totals: IndexTotals = { embedded: 0, reused: 0, unchanged: 0, failed: 0, removed: 0, chunksEmbedded: 0, embedMs: 0 };
@@ -88,7 +91,11 @@ export class Indexer {
   /** The model id whose check passed, so it is asked once per model, not once per batch. */
   private modelCheckedFor: string | null = null;
 
-  constructor(private readonly deps: IndexerDeps) {}
+  private readonly indexChanged: Coalesced;
+
+  constructor(private readonly deps: IndexerDeps) {
+    this.indexChanged = new Coalesced(() => deps.onIndexChanged(), INDEX_CHANGED_MS);
+  }
 
   get isPaused(): boolean {
     return this.paused;
@@ -121,7 +128,7 @@ export class Indexer {
     if (this.inFlight.has(job.path)) this.withdrawn.add(job.path);
     const row = this.deps.corpus.fileAt(job.path);
     if (!row) return;
-    if (this.deps.corpus.hide(row.id)) this.deps.onIndexChanged();
+    if (this.deps.corpus.hide(row.id)) this.indexChanged.poke();
     this.removals.set(job.path, job);
     this.lastRemovalAt = Date.now();
     this.kick();
@@ -175,6 +182,7 @@ export class Indexer {
     this.stopping.abort(new Error('indexing stopped'));
     this.resume();
     await this.running;
+    this.indexChanged.cancel(); // the engine is closing: no window is left to tell
   }
 
   private kick(): void {
@@ -191,7 +199,10 @@ export class Indexer {
         this.currentFileProgress = null;
         this.passTotal = 0;
         if (this.queued > 0 && !this.stopped) this.kick();
-        else for (const w of this.idleWaiters.splice(0)) w();
+        else {
+          this.indexChanged.flush();
+          for (const w of this.idleWaiters.splice(0)) w();
+        }
         this.deps.onProgress();
       });
     this.deps.onProgress();
@@ -264,7 +275,7 @@ export class Indexer {
       }
     }
     this.removals.clear();
-    if (changed) this.deps.onIndexChanged();
+    if (changed) this.indexChanged.poke();
   }
 
   private async processBatch(batch: IndexJob[]): Promise<void> {
@@ -333,7 +344,7 @@ export class Indexer {
         this.totals.embedded++;
         this.totals.chunksEmbedded += chunks.length;
       }
-      this.deps.onIndexChanged();
+      this.indexChanged.poke();
     }
     this.meter.record(done + toEmbed.length, chunkCount - reported);
   }
@@ -380,7 +391,7 @@ export class Indexer {
         corpus.copyFile(facts, twin);
       }
       this.totals.reused++;
-      this.deps.onIndexChanged();
+      this.indexChanged.poke();
       return null;
     }
     const extracted = await extractChunks(job.path, read.bytes, this.deps.extractors, this.deps.counter, this.deps.embedder.maxSeqLength, {
@@ -419,7 +430,7 @@ export class Indexer {
   private fail(job: IndexJob, f: { size: number; mtimeMs: number; reason: string }, contentHash: string | null = null): void {
     if (!this.folderExists(job.folderId)) return;
     const facts = { folderId: job.folderId, path: job.path, size: f.size, mtimeMs: f.mtimeMs, contentHash };
-    if (this.deps.corpus.writeFailed(facts, f.reason)) this.deps.onIndexChanged();
+    if (this.deps.corpus.writeFailed(facts, f.reason)) this.indexChanged.poke();
     this.totals.failed++;
   }
 

@@ -13,7 +13,7 @@ import { after, test } from 'node:test';
 import { EmbedderProcess } from '../../../src/core/embed/embedder-process';
 import { loadTokenCounter } from '../../../src/core/embed/tokenizer';
 import type { EncodeOptions, Embedder } from '../../../src/core/embed/types';
-import { createTroveService, internals } from '../../../src/core/service/create-service';
+import { createTroveEngine } from '../../../src/core/service/create-service';
 import { scifactDocs, tempDir, waitFor, writeDocs } from './helpers';
 
 const root = tempDir('delete-embedding');
@@ -57,18 +57,19 @@ test('files deleted while their batch is being embedded do not stay indexed or s
   const docsDir = join(root, 'docs');
   const inner = await EmbedderProcess.start();
   const { embedder, open, firstHeld, held } = gated(inner);
-  const service = await createTroveService({
+  const trove = await createTroveEngine({
     dataDir: join(root, 'data'),
     embedder,
     tokenCounter: await loadTokenCounter(),
     watch: true,
     debounceMs: 100,
   });
+  const service = trove.service;
   writeDocs(docsDir, []);
   await service.addFolder(docsDir);
   await service.whenIdle();
 
-  const { indexer, corpus } = internals(service);
+  const { indexer, corpus } = trove;
   const removalsSeen = new Set<string>();
   const enqueueRemoval = indexer.enqueueRemoval.bind(indexer);
   indexer.enqueueRemoval = (job) => {

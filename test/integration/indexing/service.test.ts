@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { EmbeddingEngine } from '../../../src/core/embed/engine';
 import { loadTokenCounter } from '../../../src/core/embed/tokenizer';
 import type { Embedder, TokenCounter } from '../../../src/core/embed/types';
-import { createTroveService, internals } from '../../../src/core/service/create-service';
+import { createTroveEngine, type TroveEngine } from '../../../src/core/service/create-service';
 import type { TroveService } from '../../../src/core/trove-service';
 import type { IndexProgress } from '../../../src/shared/types';
 import { scifactDocs, tempDir, waitFor, writeDocs } from './helpers';
@@ -33,8 +33,14 @@ function workspace(name: string) {
   return { root, data: join(root, 'data'), docs: join(root, 'docs') };
 }
 
-const open = (dataDir: string, embedder: Embedder = engine) =>
-  createTroveService({ dataDir, embedder, tokenCounter: counter, watch: false });
+/** The engine behind each service this file opened (its indexer's totals, its corpus). */
+const engines = new Map<TroveService, TroveEngine>();
+const internals = (service: TroveService) => engines.get(service)!;
+const open = async (dataDir: string, embedder: Embedder = engine) => {
+  const opened = await createTroveEngine({ dataDir, embedder, tokenCounter: counter, watch: false });
+  engines.set(opened.service, opened);
+  return opened.service;
+};
 
 async function topName(service: TroveService, text: string): Promise<string | undefined> {
   return (await service.search({ text, k: 3 })).hits[0]?.name;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EmbeddingEngine } from '../../../src/core/embed/engine';
 import { loadTokenCounter } from '../../../src/core/embed/tokenizer';
-import { createTroveService, internals } from '../../../src/core/service/create-service';
+import { createTroveEngine, type TroveEngine } from '../../../src/core/service/create-service';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings';
 import { FolderRules } from '../../../src/core/sources/folder-rules';
 import type { TroveService } from '../../../src/core/trove-service';
@@ -15,19 +15,21 @@ import { scifactDocs, tempDir, waitFor, writeDocs } from './helpers';
 const root = tempDir('watch');
 let engine: EmbeddingEngine;
 let service: TroveService;
+let trove: TroveEngine;
 const docs = scifactDocs(20, 500);
 let paths: Map<string, string>;
 
 before(async () => {
   engine = EmbeddingEngine.create();
   paths = writeDocs(join(root, 'docs'), docs);
-  service = await createTroveService({
+  trove = await createTroveEngine({
     dataDir: join(root, 'data'),
     embedder: engine,
     tokenCounter: await loadTokenCounter(),
     watch: true,
     debounceMs: 100,
   });
+  service = trove.service;
   await service.addFolder(join(root, 'docs'));
   await service.whenIdle();
 });
@@ -67,7 +69,7 @@ describe('watching a folder', () => {
 
   test('a renamed file keeps its vectors: found under the new name without being embedded again', async () => {
     const doc = docs[9];
-    const { indexer } = internals(service);
+    const { indexer } = trove;
     const embeddedBefore = indexer.totals.embedded;
     const newPath = join(root, 'docs', 'renamed-abstract.txt');
     renameSync(paths.get(doc.id)!, newPath);
