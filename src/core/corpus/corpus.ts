@@ -9,21 +9,20 @@
  * database holds each file fully or not at all, and memory is rebuilt from it at the next open.
  *
  * Reads are named for those who ask (stored-index.ts); nobody else sees the store. The vector files
- * saved beside the database are written, read and deleted here and nowhere else.
+ * saved beside the database are written, read and deleted for it by SavedIndex and nothing else.
  */
-import { rmSync } from 'node:fs';
-import type { IndexProgress } from '../../shared/types';
 import type { Embedder } from '../embed/types';
 import { IndexStore } from '../store/index-store';
 import type { ChunkToStore, FileFacts, FolderRow, IndexedFileRow } from '../store/rows';
 import { blobToVector } from '../vectors/blob';
-import { loadVectors, saveVectors, VectorFileRejected } from '../vectors/vector-file';
-import { VectorIndex, type FloatRows, type VectorIndexOptions } from '../vectors/vector-index';
+import { VectorIndex, type FloatRows } from '../vectors/vector-index';
+import { fillFromDatabase, type BackgroundFill } from './fill-from-database';
+import { SavedIndex } from './saved-index';
+import type { CorpusLoad, CorpusOptions, SearchIndexState } from './search-index-state';
+
+export type { CorpusLoad, CorpusOptions, SearchIndexState } from './search-index-state';
 import { embedMissing, type ReembedOptions } from './reembed';
 import { StoredIndex } from './stored-index';
-
-/** Save the in-memory index this long after the last write (a burst of writes saves once). */
-const SAVE_AFTER_MS = 15_000;
 
 /** One passage found by the vector side of search. */
 export interface ChunkScore {
@@ -40,37 +39,6 @@ export interface EmbeddingSetKey {
   pipelineVersion: number;
 }
 
-export interface CorpusOptions extends Pick<VectorIndexOptions, 'graphFrom'> {
-  /**
-   * From this many stored passages, fill memory from SQLite (when the vector file cannot be used) a
-   * page of files at a time between other work, searches answered from what is loaded so far; `ready`
-   * resolves when it is complete. Below it, and by default, at once before `open` returns.
-   */
-  backgroundFrom?: number;
-}
-
-/** Files read from SQLite per step of a background load (≈ 40 ms of work at 8 passages a file). */
-const LOAD_PAGE_FILES = 500;
-
-/** How the in-memory index was filled at open: from the saved vector file, or from SQLite (and why). */
-export interface CorpusLoad {
-  from: 'vector file' | 'database';
-  /** Why the vector file was not used (absent, stale after a crash, damaged), when it was not. */
-  reason?: string;
-  seconds: number;
-}
-
-/** How search runs over the in-memory rows now: loading, the graph, how memory was filled. */
-export interface SearchIndexState {
-  passages: number;
-  /** A load from SQLite under way in the background (searches answer from what is loaded). */
-  loading: { done: number; total: number } | null;
-  /** none: the exact scan answers; building: the scan answers while the graph is built; ready. */
-  graph: 'none' | 'building' | 'ready';
-  graphPassages: number;
-  loaded: CorpusLoad;
-}
-
 export class Corpus extends StoredIndex {
   private index!: VectorIndex;
   private floats!: FloatRows;
@@ -79,17 +47,12 @@ export class Corpus extends StoredIndex {
   changes = 0;
   /** How the current set's index was filled. */
   loaded!: CorpusLoad;
-  /** The stamp after this corpus's own last write, and the stamp of the file on disk. */
-  private stamps = { written: '', saved: '' };
-  /** Someone else wrote this set since it was loaded (a CLI on the same file): never save memory over it. */
-  private diverged = false;
-  /** Whether the file on disk holds the graph (a big index's graph finishing is worth a save of its own). */
-  private savedGraph = false;
   /** Files taken out of memory but still stored (hidden): memory ≠ database until they come back or go. */
   private hidden = new Set<number>();
-  private saveTimer: NodeJS.Timeout | null = null;
+  /** The copy of memory saved beside the database. */
+  private readonly saved: SavedIndex;
   /** A load from SQLite under way in the background: passages loaded of how many. */
-  private loading: { done: number; total: number } | null = null;
+  private loading: BackgroundFill | null = null;
   /** Resolves when memory holds every stored vector of the set (at once unless loading in the background). */
   ready: Promise<void> = Promise.resolve();
 
@@ -101,6 +64,7 @@ export class Corpus extends StoredIndex {
     private readonly ownsStore: boolean,
   ) {
     super(store);
+    this.saved = new SavedIndex(store.sets, { setId: () => this.set.id, index: () => this.index, equalsStore: () => this.hidden.size === 0 && !this.loading });
     this.set = { id: store.sets.embeddingSet(key.modelId, key.dimension, key.pipelineVersion), dimension: key.dimension, modelId: key.modelId };
     // Opened with a model used before (or whose change-over was interrupted after its last batch): every
     // file whose passages all have its vectors is searchable at once, nothing embedded again.
@@ -135,69 +99,36 @@ export class Corpus extends StoredIndex {
     // int8 rows in memory; candidates are rescored exactly from the float32 vectors SQLite already
     // holds, so a million passages cost ~400 MB of RAM instead of 1.5 GB (src/core/vectors).
     const floats = sets.floatRows(setId, dimension);
-    const file = sets.vectorFile(setId);
-    const stamp = sets.stamp(setId);
     this.forget({ counts: true });
     this.hidden.clear();
-    this.diverged = false;
     this.floats = floats;
-    this.stamps = { written: stamp, saved: '' };
-    let reason = 'an in-memory database';
-    if (file) {
-      try {
-        const state = loadVectors(file, stamp, dimension);
-        this.index = VectorIndex.fromState(state, floats, { ...this.indexOptions, onGraphReady: () => this.saveSoon() });
-        this.stamps.saved = stamp;
-        this.savedGraph = state.graph !== null;
-        this.loaded = { from: 'vector file', seconds: (performance.now() - t0) / 1000 };
-        return;
-      } catch (err) {
-        if (err instanceof VectorFileRejected) reason = err.message;
-        else if ((err as NodeJS.ErrnoException).code === 'ENOENT') reason = 'not saved yet';
-        else throw err;
-      }
+    const file = this.saved.read(setId, dimension);
+    if ('state' in file) {
+      this.index = VectorIndex.fromState(file.state, floats, { ...this.indexOptions, onGraphReady: () => this.saved.saveSoon() });
+      this.loaded = { from: 'vector file', seconds: (performance.now() - t0) / 1000 };
+      return;
     }
+    const { reason } = file;
     // A graph for a big index is built in the background; the file is saved again once it is.
-    const index = new VectorIndex(dimension, { graphFrom: this.indexOptions.graphFrom, floats, onGraphReady: () => this.saveSoon() });
+    const index = new VectorIndex(dimension, { graphFrom: this.indexOptions.graphFrom, floats, onGraphReady: () => this.saved.saveSoon() });
     this.index = index;
     const finish = () => {
       this.loaded = { from: 'database', reason, seconds: (performance.now() - t0) / 1000 };
       this.persist();
     };
-    const total = this.indexOptions.backgroundFrom === undefined ? 0 : sets.count(setId);
-    if (this.indexOptions.backgroundFrom === undefined || total < this.indexOptions.backgroundFrom) {
-      // Only this set's vectors: files without them are embedded by the next scan, never mixed in.
-      for (const { chunkId, fileId, vector } of sets.vectors(setId)) index.add(chunkId, blobToVector(vector), fileId);
-      finish();
-      return;
-    }
-    const loading = { done: 0, total };
-    this.loading = loading;
-    this.loaded = { from: 'database', reason, seconds: 0 };
-    this.ready = new Promise((resolve, reject) => {
-      let after = 0;
-      const step = () => {
-        // Replaced by a later load (a change of model) or the store closed: stop here.
-        if (this.loading !== loading || !this.store.db.open) return resolve();
-        try {
-          const page = sets.page(setId, after, LOAD_PAGE_FILES);
-          for (const [fileId, rows] of page.files) {
-            // Written, moved or hidden while loading: memory already holds what it should of that file.
-            if (this.index.hasGroup(fileId) || this.hidden.has(fileId)) continue;
-            for (const r of rows) index.add(r.chunkId, blobToVector(r.vector), fileId);
-            loading.done += rows.length;
-          }
-          after = page.last;
-          if (page.files.size > 0 || page.more) return void setImmediate(step);
-          this.loading = null;
-          finish();
-          resolve();
-        } catch (err) {
-          reject(err);
-        }
-      };
-      setImmediate(step);
+    const { fill, ready } = fillFromDatabase(sets, setId, index, {
+      backgroundFrom: this.indexOptions.backgroundFrom,
+      current: (f) => this.loading === f && this.store.db.open,
+      skip: (fileId) => this.index.hasGroup(fileId) || this.hidden.has(fileId),
+      done: (f) => {
+        if (f) this.loading = null;
+        finish();
+      },
     });
+    if (!fill) return;
+    this.loading = fill;
+    this.loaded = { from: 'database', reason, seconds: 0 };
+    this.ready = ready;
   }
 
   /**
@@ -206,22 +137,7 @@ export class Corpus extends StoredIndex {
    * disk is now current. Called a few seconds after writes settle and when the engine closes.
    */
   persist(): boolean {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = null;
-    const file = this.store.sets.vectorFile(this.set.id);
-    if (!file || this.hidden.size > 0 || this.diverged || this.loading) return false;
-    const stamp = this.store.sets.stamp(this.set.id);
-    if (stamp === this.stamps.saved && this.savedGraph === this.index.graphReady) return true;
-    // Another writer (a CLI on the same file) changed this set: memory is not the database; the stale
-    // file is ignored at the next open and rebuilt from SQLite.
-    if (stamp !== this.stamps.written) {
-      this.diverged = true;
-      return false;
-    }
-    saveVectors(file, this.index.state(), stamp);
-    this.stamps.saved = stamp;
-    this.savedGraph = this.index.graphReady;
-    return true;
+    return this.saved.persist();
   }
 
   /** Save what is pending; the store too is closed when this corpus opened it (openFile). */
@@ -230,24 +146,11 @@ export class Corpus extends StoredIndex {
     if (this.ownsStore && this.store.db.open) this.store.close();
   }
 
-  /** Before each write: if the set moved since this corpus's last write, another writer moved it. */
-  private writing(): void {
-    if (this.store.sets.stamp(this.set.id) !== this.stamps.written) this.diverged = true;
-  }
-
-  /** After each write: remember the stamp it left, and save once writes settle. */
+  /** After each write: caches derived from the index are stale, and memory is saved once writes settle. */
   private wrote(): void {
     this.changes++;
     this.forget({ counts: true });
-    this.stamps.written = this.store.sets.stamp(this.set.id);
-    this.saveSoon();
-  }
-
-  /** Save once writes settle. */
-  private saveSoon(): void {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => this.persist(), SAVE_AFTER_MS);
-    this.saveTimer.unref();
+    this.saved.wrote();
   }
 
   /** The embedding set this corpus holds vectors of (store's `embedding_sets.id`). */
@@ -286,14 +189,6 @@ export class Corpus extends StoredIndex {
     return { passages: this.index.size, loading: this.loading && { ...this.loading }, graph: g.state, graphPassages: g.rows, loaded: this.loaded };
   }
 
-  /** searchIndex as the status line shows it (IndexProgress.searchIndex). */
-  get searchProgress(): NonNullable<IndexProgress['searchIndex']> {
-    const s = this.searchIndex;
-    if (s.loading) return { state: 'loading', done: s.loading.done, total: s.loading.total };
-    if (s.graph === 'building') return { state: 'building', done: s.graphPassages, total: s.passages };
-    return { state: 'ready', done: s.passages, total: s.passages };
-  }
-
   /** Passages searchable now. */
   get size(): number {
     return this.index.size;
@@ -310,7 +205,7 @@ export class Corpus extends StoredIndex {
 
   /** Replace whatever is stored for `facts.path` with these passages and their vectors. */
   writeFile(facts: FileFacts, chunks: ChunkToStore[]): number {
-    this.writing();
+    this.saved.writing();
     const { fileId, chunkIds, replaced } = this.store.writes.writeIndexedFile(facts, this.embeddingSetId, chunks);
     this.wrote();
     if (replaced !== undefined) this.drop(replaced);
@@ -320,7 +215,7 @@ export class Corpus extends StoredIndex {
 
   /** Store `facts.path` as a copy of `source` (same content): its passages and vectors, no embedding. */
   copyFile(facts: FileFacts, source: IndexedFileRow): number {
-    this.writing();
+    this.saved.writing();
     const { fileId, rows, replaced } = this.store.writes.copyIndexedFile(facts, source, this.set.id);
     this.wrote();
     if (replaced !== undefined) this.drop(replaced);
@@ -330,7 +225,7 @@ export class Corpus extends StoredIndex {
 
   /** `fileId` moved or was renamed to `facts.path`: same row, passages and vectors; searchable again. */
   moveFile(fileId: number, facts: FileFacts): void {
-    this.writing();
+    this.saved.writing();
     const displaced = this.store.writes.moveFile(fileId, facts);
     this.wrote();
     if (displaced !== undefined) this.drop(displaced);
@@ -345,7 +240,7 @@ export class Corpus extends StoredIndex {
 
   /** Record that `facts.path` could not be indexed; whatever was indexed for it before is dropped. Returns whether search results changed. */
   writeFailed(facts: FileFacts, reason: string): boolean {
-    this.writing();
+    this.saved.writing();
     const replaced = this.store.writes.writeFailedFile(facts, reason);
     this.wrote();
     return replaced !== undefined ? this.drop(replaced) > 0 : false;
@@ -364,7 +259,7 @@ export class Corpus extends StoredIndex {
 
   /** Forget a file entirely; returns its id, or undefined when it was not stored. */
   deleteFile(path: string): number | undefined {
-    this.writing();
+    this.saved.writing();
     const id = this.store.writes.deleteFile(path);
     this.wrote();
     if (id !== undefined) this.drop(id);
@@ -378,7 +273,7 @@ export class Corpus extends StoredIndex {
 
   /** Forget a folder with all its files; returns how many files were dropped. */
   removeFolder(path: string): number {
-    this.writing();
+    this.saved.writing();
     const ids = this.store.writes.removeFolder(path);
     this.forget({ folders: true });
     this.wrote();
@@ -431,9 +326,7 @@ export class Corpus extends StoredIndex {
     if (sets.some((s) => s.id === this.set.id)) throw new Error(`${modelId} is the model in use: its vectors answer searches`);
     for (const s of sets) {
       this.store.sets.drop(s.id);
-      // Stale now (the stamp moved): the space goes back at once.
-      const file = this.store.sets.vectorFile(s.id);
-      if (file) rmSync(file, { force: true });
+      this.saved.remove(s.id);
     }
     return sets.length;
   }

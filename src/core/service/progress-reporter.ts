@@ -5,6 +5,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Corpus } from '../corpus/corpus';
+import { searchProgressOf } from '../corpus/search-index-state';
 import type { Indexer } from '../indexer/indexer';
 import type { TroveService, TroveServiceOptions } from '../trove-service';
 import type { IndexProgress } from '../../shared/types';
@@ -86,7 +87,7 @@ export class ProgressReporter {
       problems: counts.problems,
       model: corpus.modelId,
       modelSwitch: modelSwitch?.() ?? null,
-      searchIndex: corpus.searchProgress,
+      searchIndex: searchProgressOf(corpus.searchIndex),
       modelProblem: indexer.modelProblem,
       modelNotice: this.sources!.modelNotice?.() ?? null,
     };

@@ -4,7 +4,6 @@
  * index. Only Corpus (src/core/corpus) uses it in the running engine.
  */
 import type Database from 'better-sqlite3';
-import { rmSync } from 'node:fs';
 import { FileRows } from './file-rows';
 import { FileWrites } from './file-writes';
 import { IndexCounts } from './index-counts';
@@ -13,6 +12,7 @@ import { PassageRows } from './passage-rows';
 import type { VectorSetSummary } from './rows';
 import { VectorSets } from './vector-sets';
 import { WordIndex } from './word-index';
+import { removeVectors } from '../vectors/vector-file';
 
 export type { ChunkToStore, FileFacts, FolderRow, IndexedFileRow, StoredChunk, VectorSetSummary } from './rows';
 
@@ -53,7 +53,7 @@ export class IndexStore {
   dropVectorSet(setId: number): number {
     const dropped = this.sets.drop(setId);
     const file = this.sets.vectorFile(setId);
-    if (file) rmSync(file, { force: true });
+    if (file) removeVectors(file);
     return dropped;
   }
 }
