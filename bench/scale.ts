@@ -22,6 +22,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseFlags } from '../src/cli/command';
 import { VectorKernels } from '../src/core/questions/vector-kernels';
+import { TopK } from '../src/core/vectors/top-k';
 import { vectorToBlob } from '../src/core/vectors/blob';
 import { saveVectors } from '../src/core/vectors/vector-file';
 import { sqliteFloatRows } from '../src/core/vectors/sqlite-float-rows';
@@ -150,22 +151,19 @@ async function exactTopK(f32Path: string, n: number): Promise<Set<number>[]> {
   const { readSync, openSync: open, closeSync: close } = await import('node:fs');
   const kernels = new VectorKernels(d);
   const m = queries.length / d;
-  const best: { id: number; score: number }[][] = Array.from({ length: m }, () => []);
+  const best = Array.from({ length: m }, () => new TopK(K));
   const fd = open(f32Path, 'r');
   const block = 100_000;
   for (let start = 0; start < n; start += block) {
     const rows = Math.min(block, n - start);
     const corpus = new Float32Array(rows * d);
     readSync(fd, new Uint8Array(corpus.buffer), 0, corpus.byteLength, start * d * 4);
-    const { values, indices, k } = await kernels.topK(queries, corpus, K);
-    for (let q = 0; q < m; q++) {
-      for (let j = 0; j < k; j++) best[q].push({ id: start + indices[q * k + j] + 1, score: values[q * k + j] });
-      best[q] = best[q].sort((a, b) => b.score - a.score).slice(0, K);
-    }
+    const scores = await kernels.scores(queries, corpus);
+    for (let q = 0; q < m; q++) for (let j = 0; j < rows; j++) best[q].push(scores[q * rows + j], start + j + 1);
   }
   close(fd);
   await kernels.close();
-  return best.map((list) => new Set(list.map((h) => h.id)));
+  return best.map((top) => new Set(top.result().map((h) => h.corpusId)));
 }
 
 function runFaiss(f32Path: string, n: number): { p50: number | null; note: string } {

@@ -8,7 +8,8 @@
  * and then rescored exactly in float: the result is the same set a float scan would give.
  */
 import { quantizeRows, transposeRows } from '../vectors/int8-rows';
-import { rowDot, type VectorKernels } from './vector-kernels';
+import { rowDot } from '../vectors/exact-scores';
+import type { VectorKernels } from './vector-kernels';
 
 /** Per-row neighbour lists in CSR form; each row sorted by score descending, ties by column ascending. */
 export interface Neighbours {

@@ -5,6 +5,8 @@
  * sentence_transformers/util/retrieval.py), deduplicated as (min, max) keeping
  * the first popped (lowest) score, sorted by score descending.
  */
+import { exactScores } from '../vectors/exact-scores';
+import { ScoreHeap, TopK } from '../vectors/top-k';
 import { neighboursAbove, type Neighbours } from './neighbours-above';
 import type { VectorKernels } from './vector-kernels';
 
@@ -25,76 +27,12 @@ function less(s1: number, i1: number, j1: number, s2: number, i2: number, j2: nu
   return s1 < s2 || (s1 === s2 && (i1 < i2 || (i1 === i2 && j1 < j2)));
 }
 
-/** Python's queue.PriorityQueue of (score, i, j) tuples, in typed arrays. */
-class TupleHeap {
-  private s: Float64Array;
-  private i: Int32Array;
-  private j: Int32Array;
-  size = 0;
-  constructor(capacity: number) {
-    this.s = new Float64Array(Math.max(capacity, 1));
-    this.i = new Int32Array(Math.max(capacity, 1));
-    this.j = new Int32Array(Math.max(capacity, 1));
-  }
-  private lt(a: number, b: number): boolean {
-    return less(this.s[a], this.i[a], this.j[a], this.s[b], this.i[b], this.j[b]);
-  }
-  private swap(a: number, b: number): void {
-    [this.s[a], this.s[b]] = [this.s[b], this.s[a]];
-    [this.i[a], this.i[b]] = [this.i[b], this.i[a]];
-    [this.j[a], this.j[b]] = [this.j[b], this.j[a]];
-  }
-  put(s: number, i: number, j: number): void {
-    if (this.size === this.s.length) {
-      const grow = <T extends Float64Array | Int32Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.s = grow(this.s);
-      this.i = grow(this.i);
-      this.j = grow(this.j);
-    }
-    let k = this.size++;
-    this.s[k] = s;
-    this.i[k] = i;
-    this.j[k] = j;
-    while (k > 0) {
-      const p = (k - 1) >> 1;
-      if (!this.lt(k, p)) break;
-      this.swap(k, p);
-      k = p;
-    }
-  }
-  get(): MinedPair {
-    const top: MinedPair = [this.s[0], this.i[0], this.j[0]];
-    const last = --this.size;
-    if (last > 0) {
-      this.s[0] = this.s[last];
-      this.i[0] = this.i[last];
-      this.j[0] = this.j[last];
-      let k = 0;
-      for (;;) {
-        const l = 2 * k + 1;
-        const r = l + 1;
-        let m = k;
-        if (l < this.size && this.lt(l, m)) m = l;
-        if (r < this.size && this.lt(r, m)) m = r;
-        if (m === k) break;
-        this.swap(k, m);
-        k = m;
-      }
-    }
-    return top;
-  }
-}
-
 /** The tail of util.paraphrase_mining_embeddings: pop ascending, dedupe (min, max), sort descending. */
-function drain(heap: TupleHeap): MinedPair[] {
+function drain(heap: ScoreHeap): MinedPair[] {
   const seen = new Set<number>();
   const out: MinedPair[] = [];
   while (heap.size > 0) {
-    const [s, i, j] = heap.get();
+    const [s, i, j] = heap.pop();
     const a = Math.min(i, j);
     const b = Math.max(i, j);
     const key = a * 2 ** 26 + b;
@@ -108,36 +46,31 @@ function drain(heap: TupleHeap): MinedPair[] {
 }
 
 /**
- * util.paraphrase_mining_embeddings, step by step: each query chunk × corpus chunk score block, its
- * per-row top_k + 1 (onnxruntime TopK), the capped priority queue. Memory: one score block of at most
- * ~64M floats (query chunks are split further; the per-row top-k does not depend on that split).
+ * util.paraphrase_mining_embeddings, step by step: for each corpus chunk, each row's top_k + 1
+ * (the engine's one top-k over exact scores), the capped priority queue. Kept as the reference the
+ * app's path (paraphraseMiningAbove) is checked against; `queryChunkSize` is accepted for ST's
+ * signature, and the per-row top-k does not depend on it.
  */
-export async function paraphraseMiningEmbeddings(kernels: VectorKernels, matrix: Float32Array, options: ParaphraseMiningOptions = {}): Promise<MinedPair[]> {
-  const { queryChunkSize, corpusChunkSize, maxPairs } = { ...DEFAULTS, ...options };
+export async function paraphraseMiningEmbeddings(kernels: { dimension: number }, matrix: Float32Array, options: ParaphraseMiningOptions = {}): Promise<MinedPair[]> {
+  const { corpusChunkSize, maxPairs } = { ...DEFAULTS, ...options };
   const topK = (options.topK ?? DEFAULTS.topK) + 1;
   const d = kernels.dimension;
   const n = matrix.length / d;
-  const heap = new TupleHeap(Math.min(maxPairs, 1 << 16));
+  const heap = new ScoreHeap(Math.min(maxPairs, 1 << 16), 'lower-ids');
   let minScore = -1;
   let added = 0;
   for (let c0 = 0; c0 < n; c0 += corpusChunkSize) {
     const corpus = matrix.subarray(c0 * d, Math.min(n, c0 + corpusChunkSize) * d);
-    const corpusLen = corpus.length / d;
-    const rowsPerCall = Math.max(1, Math.min(queryChunkSize, Math.floor(64_000_000 / corpusLen)));
-    for (let q0 = 0; q0 < n; q0 += rowsPerCall) {
-      const queries = matrix.subarray(q0 * d, Math.min(n, q0 + rowsPerCall) * d);
-      const { values, indices, k } = await kernels.topK(queries, corpus, Math.min(topK, corpusLen));
-      const m = queries.length / d;
-      for (let r = 0; r < m; r++) {
-        for (let x = 0; x < k; x++) {
-          const i = q0 + r;
-          const j = c0 + indices[r * k + x];
-          const s = values[r * k + x];
-          if (i !== j && s > minScore) {
-            heap.put(s, i, j);
-            added++;
-            if (added > maxPairs) minScore = heap.get()[0];
-          }
+    const k = Math.min(topK, corpus.length / d);
+    for (let i = 0; i < n; i++) {
+      const best = new TopK(k);
+      exactScores(matrix.subarray(i * d, (i + 1) * d), corpus).forEach((s, j) => best.push(s, j));
+      for (const { corpusId, score: s } of best.result()) {
+        const j = c0 + corpusId;
+        if (i !== j && s > minScore) {
+          heap.push(s, i, j);
+          added++;
+          if (added > maxPairs) minScore = heap.pop()[0];
         }
       }
     }

@@ -14,7 +14,7 @@
  * a million passages cost 400 MB of int8 in RAM instead of 1.5 GB of float32).
  */
 import { int8TopRows, type ScanResult } from './int8-scan';
-import { TopK } from './top-k';
+import { kthLargest, TopK } from './top-k';
 import { VectorGraph } from './vector-graph';
 
 /**
@@ -82,11 +82,6 @@ export interface VectorIndexOptions {
  */
 export function defaultScale(d: number): number {
   return 6 / Math.sqrt(d) / 127;
-}
-
-/** The k-th largest value (k ≥ 1, k ≤ length). */
-function kthLargest(values: Float64Array, k: number): number {
-  return Float64Array.from(values).sort()[values.length - k];
 }
 
 export class VectorIndex {
