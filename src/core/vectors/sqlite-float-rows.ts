@@ -3,7 +3,7 @@
  * the index keeps only int8 codes in memory. A few hundred primary-key lookups per query.
  */
 import type Database from 'better-sqlite3';
-import type { FloatRows } from './vector-index';
+import type { FloatRows } from './exact-scores';
 
 /** `select` takes one id and returns that row's vector BLOB (e.g. `SELECT vector FROM vectors WHERE chunk_id = ?`). */
 export function sqliteFloatRows(db: Database.Database, select: string, dimension: number): FloatRows {

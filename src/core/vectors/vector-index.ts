@@ -14,8 +14,11 @@
  * a million passages cost 400 MB of int8 in RAM instead of 1.5 GB of float32).
  */
 import { int8TopRows, type ScanResult } from './int8-scan';
+import { exactScores, storedScores, type FloatRows } from './exact-scores';
 import { kthLargest, TopK } from './top-k';
 import { VectorGraph } from './vector-graph';
+
+export type { FloatRows };
 
 /**
  * From this many rows search walks a graph (vector-graph.ts) instead of scanning every row: the int8
@@ -35,12 +38,6 @@ export interface VectorHit {
   group: number;
   /** Exact dot product of the float32 vectors (the cosine similarity for normalised vectors). */
   score: number;
-}
-
-/** Reads float32 vectors by row id, for the exact rescoring of candidates. */
-export interface FloatRows {
-  /** The vectors of `ids`, in that order, as one flat array (ids.length × dimension). */
-  read(ids: Int32Array): Float32Array;
 }
 
 /** Everything an index holds except float rows: what vector-file.ts saves and loads. */
@@ -358,26 +355,8 @@ export class VectorIndex {
 
   /** Exact float32 dot products of the query with these rows. */
   private exact(query: Float32Array, rows: number[]): Float64Array {
-    const d = this.dimension;
-    const out = new Float64Array(rows.length);
-    let m: Float32Array;
-    let at: (i: number) => number;
-    if (this.floats) {
-      m = this.floats;
-      at = (i) => rows[i] * d;
-    } else {
-      m = this.reader!.read(Int32Array.from(rows, (r) => this.ids[r]));
-      if (m.length !== rows.length * d) throw new Error(`float rows: asked for ${rows.length}, got ${m.length / d}`);
-      at = (i) => i * d;
-    }
-    for (let i = 0; i < rows.length; i++) {
-      const base = at(i);
-      let s = 0;
-      for (let x = 0; x < d; x++) s += m[base + x] * query[x];
-      // Rounded to float32, as a float32 GEMM would give: equal vectors score equal, whatever the path.
-      out[i] = Math.fround(s);
-    }
-    return out;
+    if (this.floats) return exactScores(query, this.floats, rows);
+    return storedScores(query, this.reader!, Int32Array.from(rows, (r) => this.ids[r]));
   }
 
   /** Rows [from, to) as float32 (rows × dimension): from memory, from the codes, or from storage. */
