@@ -7,7 +7,7 @@
  * margin that provably covers the quantisation error (Cauchy–Schwarz on each vector's rounding error)
  * and then rescored exactly in float: the result is the same set a float scan would give.
  */
-import { quantizeRows, transposeRows } from '../vectors/int8-rows';
+import { dotErrorBound, int8Code, transposeRows } from '../vectors/int8-code';
 import { rowDot } from '../vectors/exact-scores';
 import type { VectorKernels } from './vector-kernels';
 
@@ -56,9 +56,9 @@ export interface Quantized {
 }
 
 export function quantize(matrix: Float32Array, n: number, d: number, blockSize: number): Quantized {
-  const { q, scale, maxErr, maxQNorm, maxNorm } = quantizeRows(matrix, n, d);
-  // v·w − s²(q_v·q_w) = e_v·w + (s q_v)·e_w, so |error| ≤ ‖e_v‖‖w‖ + ‖s q_v‖‖e_w‖.
-  const errorBound = maxErr * maxNorm + maxQNorm * maxErr + 1e-6;
+  const { codes: q, steps, maxErr, maxCodeNorm, maxNorm } = int8Code(matrix.subarray(0, n * d), d, 'shared');
+  const scale = steps[0] ?? 1;
+  const errorBound = dotErrorBound(maxErr, maxNorm, maxCodeNorm, maxErr);
   const shifted = new Uint8Array(n * d);
   for (let i = 0; i < n * d; i++) shifted[i] = q[i] + 128;
   const blocksT: Int8Array[] = [];

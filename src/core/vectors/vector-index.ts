@@ -15,6 +15,7 @@
  */
 import { int8TopRows, type ScanResult } from './int8-scan';
 import { exactScores, storedScores, type FloatRows } from './exact-scores';
+import { dotErrorBound, int8Code } from './int8-code';
 import { kthLargest, TopK } from './top-k';
 import { VectorGraph } from './vector-graph';
 
@@ -311,23 +312,12 @@ export class VectorIndex {
     const d = this.dimension;
     if (query.length !== d) throw new Error(`query has ${query.length} dimensions, the index ${d}`);
     const n = this.rows;
-    let qMax = 0;
-    for (let x = 0; x < d; x++) qMax = Math.max(qMax, Math.abs(query[x]));
-    const qScale = qMax > 0 ? qMax / 127 : 1;
-    const q8 = new Int8Array(d);
-    let qErr = 0;
-    let qHat = 0;
-    for (let x = 0; x < d; x++) {
-      const c = Math.round(query[x] / qScale);
-      q8[x] = c;
-      qErr += (query[x] - c * qScale) ** 2;
-      qHat += (c * qScale) ** 2;
-    }
-    // q·v − (sq q̂)·(s v̂) = e_q·v + (sq q̂)·e_v  ⇒  |error| ≤ ‖e_q‖‖v‖ + ‖sq q̂‖‖e_v‖.
-    const eq = Math.sqrt(qErr) * this.maxNorm + 1e-6;
-    const qh = Math.sqrt(qHat);
-    const worst = eq + qh * this.maxErr;
-    const factor = qScale * this.scale;
+    const q = int8Code(query, d, 'per-row');
+    const q8 = q.codes;
+    const qErr = q.errs[0];
+    const qHat = q.maxCodeNorm;
+    const worst = dotErrorBound(qErr, this.maxNorm, qHat, this.maxErr);
+    const factor = q.steps[0] * this.scale;
     let want = Math.min(n, 1024);
     for (;;) {
       const top = int8TopRows(this.codes!, n, d, q8, want, this.threads);
@@ -335,7 +325,7 @@ export class VectorIndex {
       // bounded by its last (unfiltered) candidate, so the stopping rule below stays sound.
       const { rows, dots } = accept ? this.accepted(top, accept) : top;
       const last = top.dots[top.dots.length - 1];
-      const bound = Float64Array.from(rows, (r) => eq + qh * this.errs[r]);
+      const bound = Float64Array.from(rows, (r) => dotErrorBound(qErr, this.maxNorm, qHat, this.errs[r]));
       const lower = dots.map((x, i) => x * factor - bound[i]);
       const l = line(lower, rows);
       if (want >= n || (l !== false && last * factor + worst < l)) {
@@ -367,23 +357,12 @@ export class VectorIndex {
     return this.reader!.read(this.ids.slice(from, to));
   }
 
-  /** Codes and error bound of one row. */
-  private quantise(row: number, vector: Float32Array): void {
-    const d = this.dimension;
-    const base = row * d;
-    const s = this.scale;
-    let err = 0;
-    let norm = 0;
-    for (let x = 0; x < d; x++) {
-      const v = vector[x];
-      const c = Math.max(-127, Math.min(127, Math.round(v / s)));
-      this.codes![base + x] = c;
-      err += (v - c * s) ** 2;
-      norm += v * v;
-    }
-    this.errs[row] = Math.sqrt(err);
-    this.maxErr = Math.max(this.maxErr, this.errs[row]);
-    this.maxNorm = Math.max(this.maxNorm, Math.sqrt(norm));
+  /** Codes and error bounds of rows from `row` on (vectors: rows × dimension). */
+  private quantise(row: number, vectors: Float32Array): void {
+    const coded = int8Code(vectors, this.dimension, { fixed: this.scale }, this.codes!, row * this.dimension);
+    this.errs.set(coded.errs, row);
+    this.maxErr = Math.max(this.maxErr, Math.fround(coded.maxErr));
+    this.maxNorm = Math.max(this.maxNorm, coded.maxNorm);
   }
 
   /**
@@ -430,11 +409,7 @@ export class VectorIndex {
     this.maxErr = 0;
     this.maxNorm = 0;
     const block = 4096;
-    for (let from = 0; from < this.rows; from += block) {
-      const to = Math.min(this.rows, from + block);
-      const m = this.floatRows(from, to);
-      for (let r = from; r < to; r++) this.quantise(r, m.subarray((r - from) * d, (r - from + 1) * d));
-    }
+    for (let from = 0; from < this.rows; from += block) this.quantise(from, this.floatRows(from, Math.min(this.rows, from + block)));
   }
 
   /**
