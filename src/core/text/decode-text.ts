@@ -62,11 +62,20 @@ function refuseBinary(head: Buffer): void {
   for (const [magic, what] of MAGIC) {
     if (magic.every((b, i) => head[i] === b)) throw new NotTextError(`not a text file: it is ${what}`);
   }
+  const sign = binarySign(head, 0.05);
+  if (sign) throw new NotTextError(`not a text file: binary content (${sign})`);
+}
+
+/**
+ * What makes bytes binary (executables, images, archives, UTF-32...): a NUL byte, or more control
+ * characters than `share` of them; null when neither. An import file is held to 5 %, a document to 10 %.
+ */
+function binarySign(head: Uint8Array, share: number): string | null {
   const nul = head.indexOf(0);
-  if (nul >= 0) throw new NotTextError(`not a text file: binary content (a NUL byte at offset ${nul})`);
+  if (nul >= 0) return `a NUL byte at offset ${nul}`;
   let control = 0;
   for (const b of head) if (b < 32 && b !== 9 && b !== 10 && b !== 13 && b !== 12 && b !== 27) control++;
-  if (control > head.length * 0.05) throw new NotTextError(`not a text file: binary content (${control} control bytes in the first ${head.length})`);
+  return control > head.length * share ? `${control} control bytes in the first ${head.length}` : null;
 }
 
 /** UTF-16 without a byte-order mark: mostly-Latin text has a zero byte in every other position. */
@@ -226,7 +235,7 @@ export function decodeText(bytes: Buffer): { text: string; encoding: TextEncodin
   if (bom) return { text: iconv.decode(bytes.subarray(bom.bom), bom.iconv), encoding: bom };
   const utf16 = bomlessUtf16(bytes.subarray(0, 8192));
   if (utf16) return { text: iconv.decode(bytes, utf16.iconv), encoding: utf16 };
-  if (looksBinary(bytes.subarray(0, 8192))) throw new NotTextError('not text (binary content)');
+  if (binarySign(bytes.subarray(0, 8192), 0.1)) throw new NotTextError('not text (binary content)');
   const bad = firstInvalidUtf8(bytes);
   if (bad < 0) return { text: refuseMojibake(bytes.toString('utf8')), encoding: UTF8() };
   const { valid, invalid } = utf8Census(bytes);
@@ -243,16 +252,6 @@ export function decodeText(bytes: Buffer): { text: string; encoding: TextEncodin
     if (!text.includes('\uFFFD') && mostlyLetters(text)) return { text, encoding: { iconv: guess.name, label: guess.name, bom: 0 } };
   }
   throw new NotTextError(`not valid UTF-8 (malformed byte at ${bad}) and the encoding could not be recognised`);
-}
-
-/** NUL bytes, or many control characters, mean binary (executables, images, archives, UTF-32...). */
-function looksBinary(head: Uint8Array): boolean {
-  let control = 0;
-  for (const b of head) {
-    if (b === 0) return true;
-    if (b < 32 && b !== 9 && b !== 10 && b !== 13 && b !== 12 && b !== 27) control++;
-  }
-  return control > head.length * 0.1;
 }
 
 export async function readHead(file: string, bytes = SNIFF_BYTES): Promise<{ head: Buffer; complete: boolean }> {
@@ -302,13 +301,15 @@ function isAscii(b: Uint8Array): boolean {
   return true;
 }
 
-function forEachLine(b: Uint8Array, fn: (line: Uint8Array) => void): void {
+/** Each line of `b` without its ending, and that ending ("\r\n", "\n", or "" for the last line). */
+function forEachLine<B extends Uint8Array>(b: B, fn: (line: B, end: string) => void): void {
   let start = 0;
   for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, start)) {
-    fn(b.subarray(start, i > start && b[i - 1] === 13 ? i - 1 : i));
+    const cr = i > start && b[i - 1] === 13;
+    fn(b.subarray(start, cr ? i - 1 : i) as B, cr ? '\r\n' : '\n');
     start = i + 1;
   }
-  if (start < b.length) fn(b.subarray(start));
+  if (start < b.length) fn(b.subarray(start) as B, '');
 }
 
 /** What decodeLines saw: rows it refused (by 1-based line), and the encodings it used. */
@@ -350,7 +351,7 @@ export function decodeLines(file: string, enc: TextEncoding, head: Uint8Array): 
       // some line here is not UTF-8: decode line by line
     }
     const parts: string[] = [];
-    forEachLineKeepingEnds(region, (line, end) => {
+    forEachLine(region, (line, end) => {
       lineNo++;
       let text: string;
       if (isAscii(line)) text = line.toString('latin1');
@@ -407,17 +408,6 @@ function countLines(b: Uint8Array): number {
   for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) n++;
   if (b.length && b[b.length - 1] !== 10) n++;
   return n;
-}
-
-/** Like forEachLine, but hands over each line's own ending ("\r\n", "\n" or "") to keep. */
-function forEachLineKeepingEnds(b: Buffer, fn: (line: Buffer, end: string) => void): void {
-  let start = 0;
-  for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, start)) {
-    const cr = i > start && b[i - 1] === 13;
-    fn(b.subarray(start, cr ? i - 1 : i), cr ? '\r\n' : '\n');
-    start = i + 1;
-  }
-  if (start < b.length) fn(b.subarray(start), '');
 }
 
 function hexSample(line: Uint8Array): string {
