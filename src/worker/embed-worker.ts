@@ -5,7 +5,7 @@
  * Two queues: a search's query ('high' priority) must not wait for a whole indexing request, so bulk
  * requests are run one model batch at a time and urgent work is served between batches.
  */
-import { DEFAULT_BATCH_SIZE, type EmbeddingEngine } from '../core/embed/engine';
+import { DEFAULT_BATCH_SIZE, longestFirst, type EmbeddingEngine } from '../core/embed/engine';
 import { openEngineWithFallback } from '../core/embed/variant-fallback';
 import type { WorkerRequest, WorkerResponse } from '../core/embed/protocol';
 
@@ -88,7 +88,7 @@ async function stepBulk(job: BulkJob): Promise<void> {
       const { ids, skip } = await engine.tokenize(job.msg.texts, job.msg.role, job.msg.tokenIds);
       job.ids = ids;
       job.skip = skip;
-      job.order = ids.map((_, i) => i).sort((a, b) => ids[b].length - ids[a].length || a - b);
+      job.order = longestFirst(ids);
       job.out = new Array(ids.length);
     }
     const size = job.msg.batchSize ?? DEFAULT_BATCH_SIZE;

@@ -206,7 +206,7 @@ export class EmbeddingEngine implements Embedder {
   private async run(loaded: Loaded, ids: number[][], batchSize: number, skip: number, maxBatchTokens = MAX_BATCH_TOKENS): Promise<Float32Array[]> {
     const { session, tokenizer, wantsTokenTypes, output } = loaded;
     const padId = BigInt(tokenizer.padId);
-    const order = ids.map((_, i) => i).sort((a, b) => ids[b].length - ids[a].length || a - b);
+    const order = longestFirst(ids);
     const out = new Array<Float32Array>(ids.length);
     for (let start = 0; start < order.length; ) {
       // Longest first: a batch of long texts holds fewer of them (see MAX_BATCH_TOKENS).
@@ -262,6 +262,15 @@ export class EmbeddingEngine implements Embedder {
     this.loading = null;
     if (loading) await (await loading.catch(() => null))?.session.release();
   }
+}
+
+/**
+ * Positions of `inputs` longest first (equal lengths in their own order), as SentenceTransformer.encode
+ * sorts before batching: each batch is padded only to its own longest, and the caller puts the
+ * vectors back in the inputs' order.
+ */
+export function longestFirst(inputs: ReadonlyArray<{ length: number }>): number[] {
+  return inputs.map((_, i) => i).sort((a, b) => inputs[b].length - inputs[a].length || a - b);
 }
 
 function cosineOf(a: Float32Array, b: Float32Array): number {
