@@ -3,6 +3,25 @@
  * Lint keeps the process boundaries honest: only src/main and src/preload may import electron, code
  * that runs in the browser (src/shared, src/renderer) may not import Node built-ins, and Electron main
  * may not load the engine (it runs in its own process; main reaches it through src/core/host).
+ *
+ * Inside src/core the folders are layers, and an import may only go down (type imports too: an
+ * interface lives below its implementations). Bottom to top:
+ *
+ *   0  process, text, words, vectors, sources   leaves: processes, decoding, keyword tokens, vector maths
+ *                                                and files, folder rules; none imports another core folder
+ *   1  embed, extract, store, watch              the model, reading documents, SQLite, watching folders
+ *   2  chunk, corpus, eval, questions            passages; the one owner of the index (store + vectors);
+ *                                                the figures; the question banks (their own SQLite)
+ *   3  models                                    the model library and switching an index's model
+ *   4  search, indexer                           a query's journey; files into the corpus
+ *   5  service (and trove-service.ts, its contract)  the app's API over all of the above
+ *   6  host, open-trove.ts                       what the app and the CLI open
+ *
+ * Loose files in src/core: file-types.ts, pipeline.ts and settings.ts sit at the bottom (any layer may
+ * import them, they import no folder). A folder imports nothing of its own layer but itself, and core
+ * imports nothing of the processes around it (main, preload, renderer, web, cli, worker). process and
+ * host keep the stricter rule below (main loads them). When two layers need one helper, move it down
+ * (words/ came out of search/ for the store's keyword index; the path errors went to src/shared).
  */
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
@@ -16,6 +35,37 @@ const engineStaysOut = {
     "Electron main must not load the engine: it runs in the engine process (src/worker/engine-worker.ts). Call it through src/core/host's EngineClient; type-only imports are fine.",
   allowTypeImports: true,
 };
+/** src/core's layers, bottom first (see the comment at the top). process and host have their own rule. */
+const coreLayers = [['text', 'words', 'vectors', 'sources'], ['embed', 'extract', 'store', 'watch'], ['chunk', 'corpus', 'eval', 'questions'], ['models'], ['search', 'indexer'], ['service']];
+const serviceLayer = coreLayers.findIndex((layer) => layer.includes('service'));
+
+/** For each folder of core: the folders of its own layer and above, and the processes around core, may not be imported. */
+function coreLayerRules() {
+  return coreLayers.flatMap((layer, level) =>
+    layer.map((folder) => {
+      const above = [...coreLayers.slice(level).flat().filter((f) => f !== folder), 'host'];
+      const files = ['open-trove', ...(level < serviceLayer ? ['trove-service'] : [])];
+      const climb = `^\\.\\./(?:(?:${above.join('|')})/|(?:${files.join('|')})$|\\.\\./(?:main|preload|renderer|web|cli|worker)/)`;
+      return {
+        files: [`src/core/${folder}/**`],
+        rules: {
+          '@typescript-eslint/no-restricted-imports': [
+            'error',
+            {
+              patterns: [
+                {
+                  regex: climb,
+                  message: `core/${folder} is layer ${level} of src/core (see eslint.config.js): it may import only the layers below it (${coreLayers.slice(0, level).flat().join(', ') || 'none'}, and process). Move what both sides need down a layer, or pass it in.`,
+                },
+              ],
+            },
+          ],
+        },
+      };
+    }),
+  );
+}
+
 const nodeBuiltins = [...builtinModules.filter((m) => !m.startsWith('_')), ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
@@ -39,6 +89,15 @@ export default tseslint.config(
     files: ['src/main/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+(src/)?core/(?!host/|process/)', ...engineStaysOut }] }],
+    },
+  },
+  // src/core's own layers: an import inside core may only go down.
+  ...coreLayerRules(),
+  {
+    // Loose files at the bottom of core import no folder of it.
+    files: ['src/core/file-types.ts', 'src/core/pipeline.ts', 'src/core/settings.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^\\./[a-z-]+/', message: 'file-types.ts, pipeline.ts and settings.ts are the bottom of src/core: they import no folder of it.' }] }],
     },
   },
   {

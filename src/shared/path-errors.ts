@@ -1,6 +1,8 @@
 /**
  * Why a path given by a caller was refused. The names cross process boundaries (the web host turns them
- * into HTTP statuses, the UI may branch on them), so each class sets `name`.
+ * into HTTP statuses, the UI may branch on them), so each class sets `name`. They live here, beside
+ * InvalidArgumentsError, because they are part of the API's contract and because both search and the
+ * service throw them: search sits below the service and may not import from it.
  */
 
 /** The path does not exist (any more). Web host: 404. */

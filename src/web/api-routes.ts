@@ -38,7 +38,7 @@ async function readBody(req: IncomingMessage, methodName: string): Promise<strin
   return Buffer.concat(parts).toString('utf8');
 }
 
-/** HTTP status by error name (core/service/path-errors.ts and friends); anything else is the engine's fault, 500. */
+/** HTTP status by error name (shared/path-errors.ts and friends); anything else is the engine's fault, 500. */
 const STATUS_BY_ERROR: Record<string, number> = {
   InvalidArgumentsError: 400,
   DesktopOnlyError: 400,

@@ -5,7 +5,7 @@
  * process, never the one that answers searches.
  */
 import type { ImportFormat } from '../../shared/questions';
-import type { OpenedSource, ReadOptions, ReadProgress, SourceRow } from '../questions/source-rows';
+import type { OpenedSource, ReadOptions, ReadProgress, SourceRow } from './import-rows';
 import { keepWithinMemoryBudget } from '../process/memory-budget';
 import { documentExtractors } from './document-extractors';
 import { ExtractionRefused, type ExtractedDocument, type Extractor, type ReadingProgress } from './types';

@@ -16,7 +16,7 @@ import { EXIT_OVER_MEMORY } from '../process/memory-budget';
 import { ProcessCrashedError, Supervisor, type Incoming, type ProcessExit } from '../process/supervisor';
 import { DOCUMENT_FILE_TYPES } from '../file-types';
 import type { ImportFormat } from '../../shared/questions';
-import type { ReadOptions, ReadProgress, SourceRow } from '../questions/source-rows';
+import type { ReadOptions, ReadProgress, SourceRow } from './import-rows';
 import type { ReaderControl, RowsPart, WorkerReply, WorkerRequest } from './extract-worker';
 import { ExtractionRefused, type ExtractedDocument, type ExtractOptions, type Extractor, type ReadingProgress } from './types';
 

@@ -12,7 +12,7 @@ import type { BankIndexes } from './bank-indexes';
 import { type BankStore, QuestionsError } from './bank-store';
 import { formatOf } from './import-format';
 import { importRows, type ImportCountsSoFar } from './importer';
-import type { OpenedSource } from './source-rows';
+import type { OpenedSource } from '../extract/import-rows';
 
 /** Progress events at most this often (and one at the end). */
 const PROGRESS_EVERY_MS = 500;

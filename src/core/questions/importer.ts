@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { ImportReport, QuestionBank, SkippedRow } from '../../shared/questions';
 import type { Embedder } from '../embed/types';
 import { rowKey, type BankStore, type NewQuestion } from './bank-store';
-import type { OpenedSource, QuestionRow } from './source-rows';
+import type { OpenedSource, QuestionRow } from '../extract/import-rows';
 
 /** Texts sent to the model per batch (one transaction each). */
 export const IMPORT_BATCH = 512;

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
 import type { ImportFormat } from '../../shared/questions';
-import type { OpenedSource, ReadOptions, SourceRow } from './source-rows';
+import type { OpenedSource, ReadOptions, SourceRow } from '../extract/import-rows';
 import { readDelimited, readXlsx, sniffDelimiter } from './table-readers';
 import { parseMarkdownFaq, readJson, readJsonl, readTxt } from './text-readers';
 import { decodeLines, decodeText, readHead, sniffEncoding } from '../text/decode-text';

@@ -1,45 +1,6 @@
-/** What every reader yields: one row of the source, or a row that could not be used and why. */
-import type { ColumnChoice, ImportFormat } from '../../shared/questions';
+/** The table readers' one rule for a row: empty, ragged and short rows are skipped with a reason. */
+import type { SourceRow } from '../extract/import-rows';
 import type { ResolvedColumns } from './columns';
-
-export interface QuestionRow {
-  /** 1-based line (text formats), record (JSON array) or sheet row (XLSX). */
-  row: number;
-  question: string;
-  answer: string | null;
-  externalId: string | null;
-}
-
-export interface SkippedSourceRow {
-  row: number;
-  skip: string;
-}
-
-export type SourceRow = QuestionRow | SkippedSourceRow;
-
-/** How far the reading of an import file is. */
-export interface ReadProgress {
-  /** Bytes of the file read so far (all of it, for formats read whole). */
-  bytesRead: number;
-  /** Size of the file. */
-  bytesTotal: number;
-  /** Rows the file holds, counted before they are read (lines for text formats); null when unknown. */
-  rowsTotal: number | null;
-}
-
-export interface OpenedSource {
-  format: ImportFormat;
-  /** The encoding found; for line-by-line formats final only once every row is read. */
-  readonly encoding: string;
-  rows: AsyncIterable<SourceRow>;
-  progress(): ReadProgress;
-}
-
-export interface ReadOptions {
-  columns: ColumnChoice;
-  header: boolean | 'auto';
-  sheet?: string | number;
-}
 
 const clean = (v: string | undefined) => (v === undefined ? '' : v.replace(/\u0000/g, '').trim());
 

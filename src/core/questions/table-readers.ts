@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { ColumnChoice } from '../../shared/questions';
 import { choiceNeedsHeader, looksLikeHeader, resolveColumns, type ResolvedColumns } from './columns';
-import { rowFromCells, type ReadOptions, type SourceRow } from './source-rows';
+import type { ReadOptions, SourceRow } from '../extract/import-rows';
+import { rowFromCells } from './source-rows';
 import { checkZipSizes } from '../extract/zip-parts';
 import type { LineDecoding } from '../text/decode-text';
 

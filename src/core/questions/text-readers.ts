@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { readFile } from 'node:fs/promises';
 import type { ColumnChoice } from '../../shared/questions';
 import { ColumnError, resolveKeys } from './columns';
-import type { SourceRow } from './source-rows';
+import type { SourceRow } from '../extract/import-rows';
 import { decodeText, type LineDecoding } from '../text/decode-text';
 
 /** Lines of the decoded file; a line the decoder refused comes as its reason instead. */

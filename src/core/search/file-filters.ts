@@ -7,7 +7,7 @@ import type { SearchFilters } from '../../shared/types';
 import type { Corpus } from '../corpus/corpus';
 import type { FolderRow } from '../store/rows';
 import type { ParsedQuery } from './query-syntax';
-import { ftsPhrase, tokens } from './words';
+import { ftsPhrase, tokens } from '../words/words';
 
 /**
  * The files a search may return (null: all): the filters, then files holding every quoted phrase,

@@ -5,7 +5,7 @@
 import type { Corpus } from '../corpus/corpus';
 import type { StoredChunk } from '../store/rows';
 import type { Candidate } from './fusion';
-import { tokens } from './words';
+import { tokens } from '../words/words';
 
 const PASSAGES_PER_FILE = 4;
 /** Passages of one file this alike (shared words, Jaccard) show once. */

@@ -6,7 +6,7 @@ import type { FolderRow, IndexedFileRow } from '../store/rows';
 import type { FileGroup } from './file-groups';
 import { highlightSpan } from './highlight';
 import type { ParsedQuery } from './query-syntax';
-import { containsPhrase } from './words';
+import { containsPhrase } from '../words/words';
 
 /** Files shown under "No good matches". */
 export const WEAK_FILES = 3;

@@ -5,7 +5,7 @@
  */
 import type { Corpus } from '../corpus/corpus';
 import type { ParsedQuery } from './query-syntax';
-import { ftsPhrase } from './words';
+import { ftsPhrase } from '../words/words';
 
 /** Lucene's English stop words (EnglishAnalyzer.ENGLISH_STOP_WORDS_SET). */
 const STOP_WORDS = new Set(

@@ -3,7 +3,7 @@
  * occur, `-word` excludes, everything else is looked for by meaning and by words. A leading `--`
  * (`--no-ff`) is a word, not an exclusion, and FTS5's own operators (AND, NEAR, *, ^, :) are text.
  */
-import { queryWords, type QueryWord } from './words';
+import { queryWords, type QueryWord } from '../words/words';
 
 export interface ParsedQuery {
   /** The text given to the model: the query without exclusions and quote marks. */

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { InvalidArgumentsError } from '../../shared/api';
 import type { SearchResponse, SimilarQuery } from '../../shared/types';
 import type { Corpus } from '../corpus/corpus';
-import { NotIndexedError } from '../service/path-errors';
+import { NotIndexedError } from '../../shared/path-errors';
 import type { FolderRow, IndexedFileRow } from '../store/rows';
 import { acceptedFiles } from './file-filters';
 import { groupByFile } from './file-groups';

@@ -16,7 +16,7 @@ import type { WordIndex } from '../store/word-index';
 
 /** What spelling reads of the keyword index. */
 export type Vocabulary = Pick<WordIndex, 'passagesWith' | 'vocabulary'>;
-import { tokens } from './words';
+import { tokens } from '../words/words';
 
 /** Words this short are left alone: too many real words lie one edit from each other. */
 const MIN_LENGTH = 3;

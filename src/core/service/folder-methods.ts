@@ -6,7 +6,7 @@ import type { TroveService } from '../trove-service';
 import { announceIndexChanged, type EngineParts } from './engine-parts';
 import { broadFolder, ConfirmationNeededError, describeEstimate, estimateFolder } from './folder-estimate';
 import { readableFolder } from './indexed-file';
-import { FolderOverlapError, NotFoundError } from './path-errors';
+import { FolderOverlapError, NotFoundError } from '../../shared/path-errors';
 
 export function folderMethods(parts: EngineParts): Pick<TroveService, 'listFolders' | 'estimateFolder' | 'addFolder' | 'removeFolder' | 'pickFolder'> {
   const { folders, settings, corpus, indexer, progress } = parts;

@@ -6,7 +6,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isWithin } from '../sources/folder-paths';
 import type { EngineParts } from './engine-parts';
-import { NotFoundError, NotIndexedError, OutsideFoldersError } from './path-errors';
+import { NotFoundError, NotIndexedError, OutsideFoldersError } from '../../shared/path-errors';
 
 /**
  * The indexed file a caller names, checked: it has a row in the index (indexed, or with

@@ -8,7 +8,7 @@ import type { TroveService } from '../trove-service';
 import type { Preview } from '../../shared/types';
 import type { EngineParts } from './engine-parts';
 import { indexedFile } from './indexed-file';
-import { NotFoundError } from './path-errors';
+import { NotFoundError } from '../../shared/path-errors';
 
 const PREVIEW_CONTEXT_CHARS = 600;
 /** Longest passage a preview shows: a caller's huge `end` gets a window, not the whole file. */

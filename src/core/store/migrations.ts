@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { basename } from 'node:path';
-import { indexText } from '../search/words';
+import { indexText } from '../words/words';
 import { runMigrations, type Migration } from './sqlite';
 
 export type { Migration };

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { basename } from 'node:path';
-import { indexText } from '../search/words';
+import { indexText } from '../words/words';
 
 /** One passage found by the keyword index. */
 export interface WordHit {

@@ -1,6 +1,7 @@
 /**
- * The lint rules that keep Electron at the edge, Node out of the browser code and the engine out of
- * Electron main: lint sample code as if it lived in each folder, and lint the real tree.
+ * The lint rules that keep Electron at the edge, Node out of the browser code, the engine out of
+ * Electron main and the layers of src/core in order: lint sample code as if it lived in each folder,
+ * and lint the real tree.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -69,6 +70,50 @@ test('the host side that main loads may not import the engine either', async () 
 
 test('the source tree keeps the engine out of Electron main', async () => {
   const results = await eslint.lintFiles(['src/main', 'src/core/host', 'src/core/process']);
+  const broken = results.flatMap((r) => r.messages.filter((m) => m.ruleId === engineRule).map((m) => `${r.filePath}:${m.line} ${m.message}`));
+  assert.deepEqual(broken, []);
+});
+
+test('inside src/core an import may only go down the layers', async () => {
+  // What was there before the rule: the store's keyword index took its tokens from search, search threw
+  // the service's path errors, the reading process took its row types from the question banks.
+  for (const [file, climb] of [
+    ['src/core/store/word-index.ts', '../search/words'],
+    ['src/core/search/similar-files.ts', '../service/path-errors'],
+    ['src/core/extract/extract-worker.ts', '../questions/source-rows'],
+    ['src/core/vectors/x.ts', '../store/vector-sets'],
+    ['src/core/corpus/x.ts', '../indexer/indexer'],
+    ['src/core/indexer/x.ts', '../search/search'],
+    ['src/core/search/x.ts', '../trove-service'],
+    ['src/core/service/x.ts', '../open-trove'],
+    ['src/core/embed/x.ts', '../../worker/embed-worker'],
+  ]) {
+    for (const kind of ['import { x }', 'import type { x }', 'export { x }']) {
+      const messages = await restricted(`${kind} from '${climb}';\nexport const y = 1;\n`, file, engineRule);
+      assert.equal(messages.length, 1, `${file} ${kind} ${climb}`);
+      assert.match(messages[0], /may import only the layers below it/);
+    }
+  }
+  for (const [file, down] of [
+    ['src/core/store/x.ts', '../words/words'],
+    ['src/core/store/x.ts', '../vectors/vector-file'],
+    ['src/core/search/x.ts', '../corpus/corpus'],
+    ['src/core/search/x.ts', '../models/catalogue'],
+    ['src/core/service/x.ts', '../trove-service'],
+    ['src/core/service/x.ts', '../search/search'],
+    ['src/core/extract/x.ts', '../process/supervisor'],
+    ['src/core/extract/x.ts', '../file-types'],
+    ['src/core/questions/x.ts', '../../shared/questions'],
+    ['src/core/indexer/x.ts', './progress-meter'],
+  ]) {
+    assert.deepEqual(await restricted(`import { x } from '${down}';\nexport const y = x;\n`, file, engineRule), [], `${file} ${down}`);
+  }
+  // The loose files at the bottom import no folder.
+  assert.equal((await restricted("import { x } from './store/rows';\nexport const y = x;\n", 'src/core/settings.ts', engineRule)).length, 1);
+});
+
+test('the source tree has no climbing import inside src/core', async () => {
+  const results = await eslint.lintFiles(['src/core']);
   const broken = results.flatMap((r) => r.messages.filter((m) => m.ruleId === engineRule).map((m) => `${r.filePath}:${m.line} ${m.message}`));
   assert.deepEqual(broken, []);
 });

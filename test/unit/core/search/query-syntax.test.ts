@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { parseQuery } from '../../../../src/core/search/query-syntax';
-import { ftsPhrase, indexText, queryWords, tokens } from '../../../../src/core/search/words';
+import { ftsPhrase, indexText, queryWords, tokens } from '../../../../src/core/words/words';
 
 describe('query syntax', () => {
   test('"exact phrase" must occur; -word excludes; the rest is looked for by meaning and words', () => {
