@@ -124,6 +124,72 @@ describe('store migrations', () => {
     store.close();
   });
 
+  test('migration 5 stamps each embedding set of a version-4 index: every change to what loads for a set moves its stamp, and only its own', () => {
+    const f = file();
+    const v4 = new Database(f);
+    migrate(v4, migrations.slice(0, 4));
+    v4.prepare("INSERT INTO folders (path, added_at) VALUES ('/f', 0)").run();
+    v4.prepare("INSERT INTO embedding_sets (model_id, dimension, pipeline_version) VALUES ('a', 2, 1), ('b', 2, 1)").run();
+    const addFile = v4.prepare("INSERT INTO files (folder_id, path, size, mtime_ms, content_hash, state, error, embedding_set_id, updated_at) VALUES (1, ?, 3, 1, 'h', ?, ?, ?, 0)");
+    addFile.run('/f/a.txt', 'indexed', null, 1);
+    addFile.run('/f/b.txt', 'indexed', null, 2);
+    addFile.run('/f/broken.pdf', 'failed', 'unreadable', null);
+    v4.prepare("INSERT INTO chunks (file_id, seq, start, end, text) VALUES (1, 0, 0, 3, 'one'), (1, 1, 3, 6, 'two'), (2, 0, 0, 3, 'three')").run();
+    const vector = (x: number) => Buffer.from(new Float32Array([x, 1 - x]).buffer);
+    const addV4 = v4.prepare('INSERT INTO vectors (chunk_id, embedding_set_id, vector) VALUES (?, ?, ?)');
+    addV4.run(1, 1, vector(1));
+    addV4.run(2, 1, vector(0));
+    addV4.run(3, 2, vector(1));
+    addV4.run(1, 2, vector(0)); // a passage of a.txt already embedded by the second model too
+    v4.close();
+
+    const store = new IndexStore(f);
+    const { db } = store;
+    assert.equal(db.pragma('user_version', { simple: true }), 5);
+    // The rows a version-4 index held are untouched, and each set starts at change 0.
+    assert.equal(db.prepare('SELECT COUNT(*) FROM vectors').pluck().get(), 4);
+    assert.deepEqual(db.prepare('SELECT * FROM index_changes').all(), []);
+    const addVector = db.prepare('INSERT INTO vectors (chunk_id, embedding_set_id, vector) VALUES (?, ?, ?)');
+    const stamps = () => [store.sets.stamp(1), store.sets.stamp(2)];
+    assert.deepEqual(stamps(), ['set 1 change 0', 'set 2 change 0']);
+    const moved = (change: () => void) => {
+      const before = stamps();
+      change();
+      return stamps().map((s, i) => s !== before[i]);
+    };
+
+    assert.deepEqual(moved(() => addVector.run(3, 1, vector(0.5))), [true, false], 'a vector added to set 1');
+    assert.deepEqual(moved(() => db.prepare('DELETE FROM vectors WHERE chunk_id = 3 AND embedding_set_id = 1').run()), [true, false], 'a vector of set 1 deleted');
+    assert.deepEqual(moved(() => db.prepare('UPDATE vectors SET vector = ? WHERE chunk_id = 3').run(vector(0.25))), [false, true], 'a vector of set 2 rewritten');
+    assert.deepEqual(moved(() => db.prepare('UPDATE vectors SET embedding_set_id = 1 WHERE chunk_id = 3').run()), [true, true], 'a vector moved from set 2 to set 1');
+    assert.deepEqual(moved(() => db.prepare("UPDATE files SET state = 'failed', error = 'gone' WHERE id = 2").run()), [false, true], 'a file of set 2 failed: it leaves the set');
+    assert.deepEqual(moved(() => db.prepare('UPDATE files SET embedding_set_id = 2 WHERE id = 1').run()), [true, true], 'a file moved from set 1 to set 2');
+    assert.deepEqual(moved(() => db.prepare('UPDATE files SET mtime_ms = 2, size = 4, updated_at = 1').run()), [false, false], 'a touched file that stays in its set');
+    assert.deepEqual(moved(() => db.prepare("DELETE FROM files WHERE path = '/f/broken.pdf'").run()), [false, false], 'a file in no set deleted');
+    assert.equal(db.prepare('SELECT COUNT(*) FROM index_changes WHERE embedding_set_id IS NULL').pluck().get(), 0, 'no counter for "no set"');
+    assert.deepEqual(moved(() => db.prepare("DELETE FROM files WHERE path = '/f/a.txt'").run()), [true, true], 'a file of set 2 deleted: its vectors of both sets go with it');
+
+    // The counter moves in the writing transaction: a write that rolls back (or a process killed before
+    // its commit) leaves the stamp where it was, so a saved vector file stays valid exactly as long as
+    // the database is unchanged.
+    assert.deepEqual(
+      moved(() => {
+        assert.throws(() =>
+          db.transaction(() => {
+            addVector.run(3, 2, vector(1));
+            throw new Error('killed');
+          })(),
+        );
+      }),
+      [false, false],
+    );
+
+    // Each bump finds its set's counter by key: every write pays a lookup, never a scan of the counters.
+    const plan = db.prepare('EXPLAIN QUERY PLAN UPDATE index_changes SET version = version + 1 WHERE embedding_set_id = ?').all(1) as { detail: string }[];
+    assert.match(plan.map((p) => p.detail).join(' '), /SEARCH index_changes USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    store.close();
+  });
+
   test('reopening does not re-run migrations', () => {
     const f = file();
     openDatabase(f).close();
