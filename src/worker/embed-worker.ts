@@ -5,20 +5,12 @@
  * Two queues: a search's query ('high' priority) must not wait for a whole indexing request, so bulk
  * requests are run one model batch at a time and urgent work is served between batches.
  */
+import { childPort } from '../core/process/child-port';
 import { DEFAULT_BATCH_SIZE, longestFirst, type EmbeddingEngine } from '../core/embed/engine';
 import { openEngineWithFallback } from '../core/embed/variant-fallback';
 import type { WorkerRequest, WorkerResponse } from '../core/embed/protocol';
 
-interface ParentPort {
-  on(event: 'message', listener: (e: { data: unknown }) => void): void;
-  postMessage(message: unknown): void;
-}
-const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
-
-function send(message: WorkerResponse): void {
-  if (parentPort) parentPort.postMessage(message);
-  else process.send?.(message);
-}
+const port = childPort<WorkerResponse>('embed-worker');
 
 type EncodeRequest = Extract<WorkerRequest, { type: 'encode' }>;
 
@@ -45,7 +37,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
         // Quantised weights are loaded and checked now: refused, the exact ones are used (variant-fallback.ts).
         const opened = await openEngineWithFallback({ modelDir: msg.modelDir, variant: msg.variant, threads: msg.threads });
         engine = opened.engine;
-        send({
+        port.send({
           type: 'ready',
           modelId: engine.modelId,
           dimension: engine.dimension,
@@ -55,7 +47,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
           fallback: opened.fallback,
         });
       } catch (err) {
-        send({ type: 'init-failed', message: (err as Error).message });
+        port.send({ type: 'init-failed', message: (err as Error).message });
       }
       return;
     case 'shutdown':
@@ -68,15 +60,15 @@ async function handle(msg: WorkerRequest): Promise<void> {
   try {
     if (!engine) throw new Error('embedding process not initialised');
     if (msg.type === 'encode') {
-      send({ type: 'result', id: msg.id, vectors: await engine.encode(msg.texts, { batchSize: msg.batchSize, role: msg.role, tokenIds: msg.tokenIds }) });
+      port.send({ type: 'result', id: msg.id, vectors: await engine.encode(msg.texts, { batchSize: msg.batchSize, role: msg.role, tokenIds: msg.tokenIds }) });
     } else if (msg.type === 'warmup') {
       await engine.warmup();
-      send({ type: 'done', id: msg.id });
+      port.send({ type: 'done', id: msg.id });
     } else if (msg.type === 'stats') {
-      send({ type: 'done', id: msg.id, value: { ...engine.stats, rssBytes: process.memoryUsage().rss, peakRssBytes: process.resourceUsage().maxRSS * 1024 } });
+      port.send({ type: 'done', id: msg.id, value: { ...engine.stats, rssBytes: process.memoryUsage().rss, peakRssBytes: process.resourceUsage().maxRSS * 1024 } });
     }
   } catch (err) {
-    send({ type: 'error', id: (msg as { id: number }).id, message: (err as Error).message });
+    port.send({ type: 'error', id: (msg as { id: number }).id, message: (err as Error).message });
   }
 }
 
@@ -99,11 +91,11 @@ async function stepBulk(job: BulkJob): Promise<void> {
     if (!bulk.includes(job)) return; // cancelled while this batch ran
     if (job.next >= job.order.length) {
       drop(job.msg.id);
-      send({ type: 'result', id: job.msg.id, vectors: engine.finish(job.msg.texts, job.out, job.msg.role) });
-    } else send({ type: 'progress', id: job.msg.id, done: job.next });
+      port.send({ type: 'result', id: job.msg.id, vectors: engine.finish(job.msg.texts, job.out, job.msg.role) });
+    } else port.send({ type: 'progress', id: job.msg.id, done: job.next });
   } catch (err) {
     drop(job.msg.id);
-    send({ type: 'error', id: job.msg.id, message: (err as Error).message });
+    port.send({ type: 'error', id: job.msg.id, message: (err as Error).message });
   }
 }
 
@@ -138,11 +130,5 @@ function receive(raw: unknown): void {
   void pump();
 }
 
-if (parentPort) parentPort.on('message', (e) => receive(e.data));
-else if (process.send) process.on('message', receive);
-else {
-  process.stderr.write('embed-worker: run me as a child or utility process\n');
-  process.exit(2);
-}
 // The parent went away: nothing to work for.
-process.on('disconnect', () => process.exit(0));
+port.listen(receive, () => process.exit(0));

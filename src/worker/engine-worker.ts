@@ -9,21 +9,12 @@
  * of a big folder is itself event-loop work; test/integration/host/main-responsive.test.ts measures
  * the host's loop while this process indexes and watches thousands of files.
  */
+import { childPort } from '../core/process/child-port';
 import { openTrove, type TroveAppService } from '../core/open-trove';
 import { engineHostMethods, toWire, type EngineApi, type FromEngine, type ToEngine } from '../core/host/engine-protocol';
 import { isApiMethod, eventNames } from '../shared/channels';
 
-interface ParentPort {
-  on(event: 'message', listener: (e: { data: unknown }) => void): void;
-  postMessage(message: unknown): void;
-}
-const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
-
-function send(message: FromEngine): void {
-  if (parentPort) parentPort.postMessage(message);
-  // After the host has gone (closing on 'disconnect'), the last progress events have nobody to go to.
-  else if (process.connected) process.send?.(message, undefined, undefined, () => {});
-}
+const port = childPort<FromEngine>('engine-worker');
 
 let service: TroveAppService | null = null;
 let stopping: Promise<void> | null = null;
@@ -35,10 +26,10 @@ function isEngineMethod(name: string): name is keyof EngineApi {
 async function open(init: Extract<ToEngine, { type: 'init' }>['init']): Promise<void> {
   try {
     service = await openTrove(init);
-    for (const name of eventNames) service.on(name, (payload) => send({ type: 'event', name, payload }));
-    send({ type: 'ready' });
+    for (const name of eventNames) service.on(name, (payload) => port.send({ type: 'event', name, payload }));
+    port.send({ type: 'ready' });
   } catch (err) {
-    send({ type: 'init-failed', message: (err as Error).message });
+    port.send({ type: 'init-failed', message: (err as Error).message });
   }
 }
 
@@ -49,9 +40,9 @@ async function call(msg: Extract<ToEngine, { type: 'call' }>): Promise<void> {
     // The host validated the arguments against the shared schemas; this process trusts its parent.
     const api: EngineApi = service;
     const method = api[msg.method] as (...args: unknown[]) => Promise<unknown>;
-    send({ type: 'result', id: msg.id, value: (await method.apply(api, msg.args)) ?? null });
+    port.send({ type: 'result', id: msg.id, value: (await method.apply(api, msg.args)) ?? null });
   } catch (err) {
-    send({ type: 'error', id: msg.id, error: toWire(err) });
+    port.send({ type: 'error', id: msg.id, error: toWire(err) });
   }
 }
 
@@ -71,14 +62,8 @@ function receive(raw: unknown): void {
   else if (msg.type === 'shutdown') void stop();
 }
 
-if (parentPort) parentPort.on('message', (e) => receive(e.data));
-else if (process.send) process.on('message', receive);
-else {
-  process.stderr.write('engine-worker: run me as a child or utility process\n');
-  process.exit(2);
-}
 // The host went away: close the index cleanly rather than be killed mid-write.
-process.on('disconnect', () => void stop());
+port.listen(receive, () => void stop());
 // Ctrl+C in a terminal reaches the whole process group: the host decides when the engine stops
 // (shutdown message, or disconnect when it exits), so a signal here must not look like a crash.
 process.on('SIGINT', () => {});

@@ -6,6 +6,7 @@
  */
 import type { ImportFormat } from '../../shared/questions';
 import type { OpenedSource, ReadOptions, ReadProgress, SourceRow } from './import-rows';
+import { childPort } from '../process/child-port';
 import { keepWithinMemoryBudget } from '../process/memory-budget';
 import { documentExtractors } from './document-extractors';
 import { ExtractionRefused, type ExtractedDocument, type Extractor, type ReadingProgress } from './types';
@@ -61,7 +62,7 @@ const byType = new Map<string, Extractor>();
 for (const e of documentExtractors()) for (const t of e.fileTypes) byType.set(t, e);
 const imports = new Map<number, { source: OpenedSource; rows: AsyncIterator<SourceRow> }>();
 
-process.on('disconnect', () => process.exit(0));
+const port = childPort<WorkerReply>('extract-worker');
 // A reader's stray rejected promise must not end the process in the middle of another file.
 process.on('unhandledRejection', () => {});
 
@@ -80,7 +81,7 @@ async function extract(msg: ExtractRequest): Promise<WorkerReply> {
     const now = Date.now();
     if (now - sentAt < PROGRESS_MS && reading.done < reading.total) return;
     sentAt = now;
-    process.send!({ id: msg.id, reading } satisfies WorkerReply);
+    port.send({ id: msg.id, reading });
   };
   return { id: msg.id, ok: true, doc: await extractor.extract(bytes, msg.fileType, { onProgress }) };
 }
@@ -103,8 +104,8 @@ async function nextPart(id: number, importId: number): Promise<WorkerReply> {
   return { id, part: { rows, done, encoding: open.source.encoding, progress: open.source.progress() } };
 }
 
-process.on('message', async (msg: WorkerRequest | ReaderControl) => {
-  if ('init' in msg) return void process.send!({ ready: true } satisfies WorkerReply);
+async function receive(msg: WorkerRequest | ReaderControl): Promise<void> {
+  if ('init' in msg) return port.send({ ready: true });
   if ('shutdown' in msg) return process.exit(0);
   let reply: WorkerReply;
   const importId = 'next' in msg ? msg.next : msg.id;
@@ -121,5 +122,8 @@ process.on('message', async (msg: WorkerRequest | ReaderControl) => {
     imports.delete(importId);
     reply = failure(msg.id, err);
   }
-  process.send!(reply);
-});
+  port.send(reply);
+}
+
+// The parent went away: nothing to read for.
+port.listen((msg) => void receive(msg as WorkerRequest | ReaderControl), () => process.exit(0));
