@@ -9,6 +9,7 @@
  */
 import { dotErrorBound, int8Code, transposeRows } from '../vectors/int8-code';
 import { rowDot } from '../vectors/exact-scores';
+import { doubled } from '../vectors/top-k';
 import type { VectorKernels } from './vector-kernels';
 
 /** Per-row neighbour lists in CSR form; each row sorted by score descending, ties by column ascending. */
@@ -28,14 +29,9 @@ class PairBuffer {
   length = 0;
   push(r: number, c: number, s: number): void {
     if (this.length === this.rows.length) {
-      const grow = <T extends Int32Array | Float32Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.rows = grow(this.rows);
-      this.cols = grow(this.cols);
-      this.scores = grow(this.scores);
+      this.rows = doubled(this.rows);
+      this.cols = doubled(this.cols);
+      this.scores = doubled(this.scores);
     }
     this.rows[this.length] = r;
     this.cols[this.length] = c;

@@ -118,15 +118,17 @@ export class ScoreHeap {
   }
 
   private grow(): void {
-    const grow = <T extends Float64Array | Int32Array>(x: T): T => {
-      const y = new (x.constructor as new (n: number) => T)(x.length * 2);
-      y.set(x);
-      return y;
-    };
-    this.s = grow(this.s);
-    this.a = grow(this.a);
-    this.b = grow(this.b);
+    this.s = doubled(this.s);
+    this.a = doubled(this.a);
+    this.b = doubled(this.b);
   }
+}
+
+/** A copy of a typed array with twice the room, for lists that grow as they are pushed to. */
+export function doubled<T extends Int32Array | Float32Array | Float64Array>(x: T): T {
+  const y = new (x.constructor as new (n: number) => T)(x.length * 2);
+  y.set(x);
+  return y;
 }
 
 /**
