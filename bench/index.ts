@@ -11,7 +11,7 @@ import { loadTokenCounter } from '../src/core/embed/tokenizer';
 import type { TokenCounter } from '../src/core/embed/types';
 import { docFileText, readBeir } from '../src/core/eval/beir';
 import { VectorIndex } from '../src/core/vectors/vector-index';
-import { createTroveService, internals } from '../src/core/service/create-service';
+import { createTroveEngine, type TroveEngine } from '../src/core/service/create-service';
 import type { TroveService } from '../src/core/trove-service';
 import { parseFlags } from '../src/cli/command';
 
@@ -53,10 +53,11 @@ const row = (k: string, v: string) => {
 
 const embedder = await EmbedderProcess.start();
 const counter: TokenCounter = await loadTokenCounter();
-const open = (watch: boolean) => createTroveService({ dataDir, embedder, tokenCounter: counter, watch, debounceMs: 100 });
+const open = (watch: boolean) => createTroveEngine({ dataDir, embedder, tokenCounter: counter, watch, debounceMs: 100 });
 
 // 1. Index everything once.
-let service: TroveService = await open(false);
+let engine: TroveEngine = await open(false);
+let service: TroveService = engine.service;
 const stats0 = await embedder.stats();
 let t0 = performance.now();
 await service.addFolder(docsDir);
@@ -93,7 +94,7 @@ row('hybrid / meaning latency (p50)', `${(pct(times.get('hybrid')!, 50) / pct(ti
 // 2b. The same at 100,000+ passages: the real vectors repeated with small noise (ranking cost only).
 const base: { fileId: number; chunkId: number; v: Float32Array }[] = [];
 {
-  const { corpus } = internals(service);
+  const { corpus } = engine;
   // Every searched passage's vector, file by file in id order, each file's in passage order.
   const files = corpus.folders().flatMap((d) => corpus.filesInFolder(d.id)).filter((f) => corpus.isSearchable(f.id)).sort((a, b) => a.id - b.id);
   for (const f of files) for (const r of corpus.vectorsOfFile(f.id)) base.push({ fileId: f.id, chunkId: r.chunkId, v: r.vector });
@@ -116,12 +117,13 @@ await service.close();
 
 // 3. Restart with nothing changed.
 t0 = performance.now();
-service = await open(true);
+engine = await open(true);
+service = engine.service;
 const loaded = performance.now() - t0;
 await service.whenIdle();
 row('restart: index loaded (searchable)', `${loaded.toFixed(0)} ms`);
 row('restart: loaded + disk reconciled', `${(performance.now() - t0).toFixed(0)} ms`);
-row('restart: files re-embedded with nothing changed', String(internals(service).indexer.totals.embedded));
+row('restart: files re-embedded with nothing changed', String(engine.indexer.totals.embedded));
 
 // 4. Watch mode: overwrite a file with new text (a real SciFact claim), time until a search for that
 // text finds the file first.
@@ -155,9 +157,10 @@ mkdirSync(bigDir);
   source.prepare('VACUUM INTO ?').run(join(bigDir, 'index.sqlite'));
   source.close();
 }
-service = await createTroveService({ dataDir: bigDir, embedder, tokenCounter: counter, watch: false, reconcileOnStart: false });
+engine = await createTroveEngine({ dataDir: bigDir, embedder, tokenCounter: counter, watch: false, reconcileOnStart: false });
+service = engine.service;
 {
-  const { corpus } = internals(service);
+  const { corpus } = engine;
   const folderId = corpus.folders()[0].id;
   const sources = corpus.filesInFolder(folderId).filter((f) => f.state === 'indexed');
   const target = Number(flags.get('passages') ?? 100_000);

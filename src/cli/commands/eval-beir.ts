@@ -22,7 +22,7 @@ import { loadTokenCounter } from '../../core/embed/tokenizer';
 import { docFileText, ndcgAtK, queryKinds, readBeir } from '../../core/eval/beir';
 import { readSts } from '../../core/eval/sts';
 import type { Fusion } from '../../core/search/search';
-import { createTroveService, internals } from '../../core/service/create-service';
+import { createTroveEngine } from '../../core/service/create-service';
 import type { TroveService } from '../../core/trove-service';
 import type { SearchMode } from '../../shared/types';
 import { UsageError, type CommandLine } from '../command';
@@ -85,7 +85,7 @@ type BeirData = ReturnType<typeof readBeir>;
 
 async function run(data: BeirData, work: string, docsDir: string, model: { modelDir: string; variant?: string }, report: Report): Promise<number> {
   const [embedder, tokenCounter] = await Promise.all([EmbedderProcess.start(model), loadTokenCounter(model.modelDir)]);
-  const service = await createTroveService({ dataDir: join(work, 'data'), embedder, tokenCounter, watch: false });
+  const { service, fileSearch: search } = await createTroveEngine({ dataDir: join(work, 'data'), embedder, tokenCounter, watch: false });
   try {
     const t0 = performance.now();
     // A line every few seconds on stderr, terminal or not (TROVE_PROGRESS_MS overrides the interval).
@@ -115,7 +115,6 @@ async function run(data: BeirData, work: string, docsDir: string, model: { model
       // Second line: the same figures per kind of query (no kind may lose more than a point to meaning-only).
       process.stdout.write(JSON.stringify({ by_kind: byKind(data, perMode) }) + '\n');
     } else if (report.kind === 'fusion') {
-      const search = internals(service).fileSearch;
       const fusions: [string, SearchMode, Fusion][] = [
         ['meaning', 'meaning', search.fusion],
         ['words', 'words', search.fusion],

@@ -69,21 +69,9 @@ async function moveIndex(db: string, model: { dir: string; variant?: string }, b
 
 /** Drop the index's vectors of the models `which` picks, never those of the model in use; one line per set dropped. */
 async function prune(db: string, which: (modelId: string) => boolean): Promise<void> {
-  const { IndexStore } = await import('../../core/store/index-store');
+  const { pruneIndex } = await import('../../core/corpus/prune-index');
   // The index's own model, not the CLI default: that is the one its searches use.
-  const inUse = indexModel(db).id;
-  const store = new IndexStore(db);
-  try {
-    for (const set of store.vectorSets()) {
-      if (set.modelId === inUse || !which(set.modelId)) continue;
-      const n = store.dropVectorSet(set.id);
-      process.stdout.write(`dropped ${n} vectors of ${set.modelId} (${mb(set.bytes)})\n`);
-    }
-    // The space goes back to the file system, not only to SQLite's free list.
-    store.db.exec('VACUUM');
-  } finally {
-    store.close();
-  }
+  pruneIndex(db, indexModel(db).id, which, (set, n) => process.stdout.write(`dropped ${n} vectors of ${set.modelId} (${mb(set.bytes)})\n`));
 }
 
 const models: Command = async ({ sub, positional, flags, lists }) => {

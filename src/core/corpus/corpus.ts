@@ -17,7 +17,7 @@ import type { ChunkToStore, FileFacts, FolderRow, IndexedFileRow } from '../stor
 import { blobToVector } from '../vectors/blob';
 import { VectorIndex, type FloatRows } from '../vectors/vector-index';
 import { fillFromDatabase, type BackgroundFill } from './fill-from-database';
-import { SavedIndex } from './saved-index';
+import { dropSet, SavedIndex } from './saved-index';
 import type { CorpusLoad, CorpusOptions, SearchIndexState } from './search-index-state';
 
 export type { CorpusLoad, CorpusOptions, SearchIndexState } from './search-index-state';
@@ -324,10 +324,7 @@ export class Corpus extends StoredIndex {
   dropVectors(modelId: string): number {
     const sets = this.store.counts.vectorSets().filter((s) => s.modelId === modelId);
     if (sets.some((s) => s.id === this.set.id)) throw new Error(`${modelId} is the model in use: its vectors answer searches`);
-    for (const s of sets) {
-      this.store.sets.drop(s.id);
-      this.saved.remove(s.id);
-    }
+    for (const s of sets) dropSet(this.store.sets, s.id);
     return sets.length;
   }
 

@@ -95,9 +95,16 @@ export class SavedIndex {
     this.timer.unref();
   }
 
-  /** The set's vectors were dropped: its file is stale, and the space goes back at once. */
-  remove(setId: number): void {
-    const file = this.sets.vectorFile(setId);
-    if (file) removeVectors(file);
-  }
+}
+
+/**
+ * Drop every stored vector of one set (a model removed or pruned) with the set's saved vector file:
+ * the file would be stale, and its space goes back at once. The one place both go, for Corpus and for
+ * a command line that opens no Corpus (pruneIndex). Returns how many vectors were dropped.
+ */
+export function dropSet(sets: VectorSets, setId: number): number {
+  const dropped = sets.drop(setId);
+  const file = sets.vectorFile(setId);
+  if (file) removeVectors(file);
+  return dropped;
 }

@@ -96,9 +96,7 @@ export async function createTroveEngine(options: TroveServiceOptions): Promise<T
     },
     ...lifecycleMethods(parts),
   };
-  const engine: TroveEngine = { service, corpus, indexer, fileSearch, announceIndexChanged: () => announceIndexChanged(parts) };
-  engines.set(service, engine);
-  return engine;
+  return { service, corpus, indexer, fileSearch, announceIndexChanged: () => announceIndexChanged(parts) };
 }
 
 /** The folders-and-search service over a data folder (see createTroveEngine for its parts). */
@@ -118,16 +116,4 @@ export interface TroveEngine {
   fileSearch: FileSearch;
   /** Tell windows their results changed (the model changed over under them). */
   announceIndexChanged: () => void;
-}
-
-const engines = new WeakMap<TroveService, TroveEngine>();
-
-/**
- * The engine a service made by createTroveService belongs to.
- * @deprecated for callers that still hold only the service (cli/commands/eval-beir.ts, bench/index.ts): use createTroveEngine.
- */
-export function internals(service: TroveService): TroveEngine {
-  const engine = engines.get(service);
-  if (!engine) throw new Error('not a service made by createTroveService');
-  return engine;
 }

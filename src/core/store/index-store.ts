@@ -9,10 +9,8 @@ import { FileWrites } from './file-writes';
 import { IndexCounts } from './index-counts';
 import { openDatabase } from './open-database';
 import { PassageRows } from './passage-rows';
-import type { VectorSetSummary } from './rows';
 import { VectorSets } from './vector-sets';
 import { WordIndex } from './word-index';
-import { removeVectors } from '../vectors/vector-file';
 
 export type { ChunkToStore, FileFacts, FolderRow, IndexedFileRow, StoredChunk, VectorSetSummary } from './rows';
 
@@ -40,20 +38,8 @@ export class IndexStore {
     this.db.close();
   }
 
-  /** Every embedding set with vectors stored (the CLI's `models prune` lists them; see IndexCounts.vectorSets). */
-  vectorSets(): VectorSetSummary[] {
-    return this.counts.vectorSets();
-  }
-
-  /**
-   * Drop every vector of one set and its saved vector file, for a command line that opens no Corpus
-   * (cli/commands/models.ts prune()). In the engine, Corpus.dropVectors does this: it owns the file.
-   * @deprecated once the CLI prunes through corpus/drop-vectors.
-   */
-  dropVectorSet(setId: number): number {
-    const dropped = this.sets.drop(setId);
-    const file = this.sets.vectorFile(setId);
-    if (file) removeVectors(file);
-    return dropped;
+  /** Give the space of dropped rows back to the file system, not only to SQLite's free list (after a prune). */
+  compact(): void {
+    this.db.exec('VACUUM');
   }
 }

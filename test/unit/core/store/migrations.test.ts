@@ -109,7 +109,7 @@ describe('store migrations', () => {
     const other = store.sets.embeddingSet('new', 3, 1);
     assert.equal(store.sets.add(other, [{ chunkId: 1, vector: new Float32Array([0, 1, 0]) }]), 1, 'a second model\'s vector beside the first');
     assert.deepEqual(
-      store.vectorSets().map((s) => [s.modelId, s.vectors, s.complete, s.files, s.bytes]),
+      store.counts.vectorSets().map((s) => [s.modelId, s.vectors, s.complete, s.files, s.bytes]),
       [
         ['old', 1, true, 1, 8],
         ['new', 1, true, 0, 12],
