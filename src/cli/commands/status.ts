@@ -3,10 +3,8 @@
  * vectors kept per model (switching back to a complete set embeds nothing) and each question bank's
  * model, as JSON.
  */
-import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { defaultDataDir } from '../../core/questions/app-data-dir';
+import { bankSummaries } from '../../core/questions/bank-store';
 import type { Command } from '../command';
 import { modelLibrary } from '../model-choice';
 import { openCliService, requireDb } from './index';
@@ -25,7 +23,7 @@ const statusCommand: Command = async ({ flags }) => {
       // Which model made the vectors of the indexed files, every model's vectors kept, the database's soundness.
       indexModels: report.indexModels,
       vectorSets: report.vectorSets,
-      banks: bankModels(flags.get('data') ?? defaultDataDir()),
+      banks: bankSummaries(flags.get('data') ?? defaultDataDir()),
       // A change of the app's model stopped midway (continued at its next start).
       switching: modelLibrary().pendingSwitch,
       integrity: report.integrity,
@@ -36,18 +34,5 @@ const statusCommand: Command = async ({ flags }) => {
     await service.close();
   }
 };
-/** Each question bank's model (read only: status never creates or migrates questions.db). */
-function bankModels(dataDir: string): Array<{ bank: string; modelId: string; questions: number }> {
-  const file = join(dataDir, 'questions.db');
-  if (!existsSync(file)) return [];
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare('SELECT b.name AS bank, b.model_id AS modelId, (SELECT COUNT(*) FROM questions q WHERE q.bank_id = b.id) AS questions FROM banks b ORDER BY b.name')
-      .all() as Array<{ bank: string; modelId: string; questions: number }>;
-  } finally {
-    db.close();
-  }
-}
 
 export default statusCommand;

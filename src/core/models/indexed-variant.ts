@@ -5,10 +5,10 @@
  * other apps. So a choice that names no variant means "the variant my index already holds", and only
  * a new, empty index takes the manifest's default.
  */
-import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXACT_VARIANT, type ModelVariant } from '../embed/model-files';
+import { modelsWithVectors } from '../store/peek-index';
 
 /** The index database in a data folder (core/service/create-service.ts opens the same file). */
 export const INDEX_DB_FILE = 'index.sqlite';
@@ -20,27 +20,20 @@ export const INDEX_DB_FILE = 'index.sqlite';
 export function indexedVariants(dataDir: string, baseId: string): ModelVariant[] {
   const file = join(dataDir, INDEX_DB_FILE);
   if (!existsSync(file)) return [];
-  let db: Database.Database | undefined;
+  let ids: string[];
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    // vectors_set indexes embedding_set_id: one probe per set (a handful of rows), not a scan of the vectors.
-    const ids = db
-      .prepare('SELECT model_id FROM embedding_sets es WHERE EXISTS (SELECT 1 FROM vectors v WHERE v.embedding_set_id = es.id) ORDER BY es.id DESC')
-      .pluck()
-      .all() as string[];
-    const out: ModelVariant[] = [];
-    for (const id of ids) {
-      // Stored ids are "<base>[@variant][+language balance tag]" (EmbeddingEngine.modelId).
-      const model = id.split('+')[0];
-      const variant = model === baseId ? EXACT_VARIANT : model.startsWith(`${baseId}@`) ? model.slice(baseId.length + 1) : null;
-      if (variant && !out.includes(variant)) out.push(variant);
-    }
-    return out;
+    ids = modelsWithVectors(file);
   } catch {
     return [];
-  } finally {
-    db?.close();
   }
+  const out: ModelVariant[] = [];
+  for (const id of ids) {
+    // Stored ids are "<base>[@variant][+language balance tag]" (EmbeddingEngine.modelId).
+    const model = id.split('+')[0];
+    const variant = model === baseId ? EXACT_VARIANT : model.startsWith(`${baseId}@`) ? model.slice(baseId.length + 1) : null;
+    if (variant && !out.includes(variant)) out.push(variant);
+  }
+  return out;
 }
 
 /**

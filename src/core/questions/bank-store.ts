@@ -3,6 +3,7 @@
  * better-sqlite3 calls; writers batch rows into one transaction each so a crash loses at most a batch.
  */
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BankQuestion, PairDecision, QuestionBank } from '../../shared/questions';
 import { migrate } from './migrations';
@@ -46,6 +47,27 @@ export interface NewQuestion {
 
 export function openQuestionsDb(dataDir: string): Database.Database {
   return openSqlite(join(dataDir, DB_FILE), migrate);
+}
+
+/** A bank in a word: its name, the model its vectors come from, and how many questions it holds. */
+export interface BankSummary {
+  bank: string;
+  modelId: string;
+  questions: number;
+}
+
+/** Each bank of the data folder in a word, by name; read only (`status` never creates or migrates questions.db). */
+export function bankSummaries(dataDir: string): BankSummary[] {
+  const file = join(dataDir, DB_FILE);
+  if (!existsSync(file)) return [];
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare('SELECT b.name AS bank, b.model_id AS modelId, (SELECT COUNT(*) FROM questions q WHERE q.bank_id = b.id) AS questions FROM banks b ORDER BY b.name')
+      .all() as BankSummary[];
+  } finally {
+    db.close();
+  }
 }
 
 export class BankStore {
