@@ -6,7 +6,7 @@
 import type { EventName, TroveApi, TroveEvents } from '../shared/api';
 import type { IndexProgress } from '../shared/types';
 import type { Embedder, TokenCounter } from './embed/types';
-import type { IndexTotals } from './indexer/indexer';
+import type { IndexTotals } from './indexer/progress-meter';
 import type { VectorSetSummary } from './store/index-store';
 
 export interface TroveServiceOptions {

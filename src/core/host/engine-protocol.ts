@@ -5,7 +5,7 @@
  */
 import type { EventName, TroveAppApi, TroveEvents } from '../../shared/api';
 import type { WireError } from '../../shared/channels';
-import type { IndexTotals } from '../indexer/indexer';
+import type { IndexTotals } from '../indexer/progress-meter';
 import type { IndexReport } from '../trove-service';
 
 /** How the engine process opens the engine: the serialisable part of core's OpenTroveOptions. */

@@ -1,3 +1,18 @@
+/** How indexing is going: what happened to files since the indexer started, and the pass's rate. */
+
+/** What happened to files since the indexer started; the CLI prints it, tests assert on it. */
+export interface IndexTotals {
+  embedded: number;
+  reused: number;
+  /** Files found as they were: by size and mtime when a folder is scanned, or by content hash. */
+  unchanged: number;
+  failed: number;
+  removed: number;
+  chunksEmbedded: number;
+  /** Milliseconds spent waiting for the model. */
+  embedMs: number;
+}
+
 /** Rate and ETA for the current indexing pass, smoothed so the numbers do not jump around. */
 export class ProgressMeter {
   filesDone = 0;
