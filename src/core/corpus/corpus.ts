@@ -15,7 +15,8 @@ import type { Embedder } from '../embed/types';
 import { IndexStore } from '../store/index-store';
 import type { ChunkToStore, FileFacts, FolderRow, IndexedFileRow } from '../store/rows';
 import { blobToVector } from '../vectors/blob';
-import { VectorIndex, type FloatRows } from '../vectors/vector-index';
+import { VectorIndex } from '../vectors/vector-index';
+import { storedScores, type FloatRows } from '../vectors/exact-scores';
 import { fillFromDatabase, type BackgroundFill } from './fill-from-database';
 import { dropSet, SavedIndex } from './saved-index';
 import type { CorpusLoad, CorpusOptions, SearchIndexState } from './search-index-state';
@@ -295,13 +296,7 @@ export class Corpus extends StoredIndex {
 
   /** Exact similarity of `query` to each of these stored passages (for passages found by words alone). */
   similarities(query: Float32Array, chunkIds: number[]): Float64Array {
-    const d = this.dimension;
-    const m = this.floats.read(Int32Array.from(chunkIds));
-    return Float64Array.from(chunkIds, (_, i) => {
-      let s = 0;
-      for (let x = 0; x < d; x++) s += m[i * d + x] * query[x];
-      return Math.fround(s);
-    });
+    return storedScores(query, this.floats, Int32Array.from(chunkIds));
   }
 
   /** The stored vectors of one file's passages, in order. */
