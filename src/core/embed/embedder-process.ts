@@ -4,7 +4,8 @@
  * restart after a crash with the in-flight requests resent, and a timed shutdown).
  */
 import { entryScript, nodeChildLauncher as nodeProcessLauncher } from '../process/process-handle';
-import { ProcessCrashedError, Supervisor, type Incoming } from '../process/supervisor';
+import { ProcessCrashedError, type Incoming } from '../process/supervised-process';
+import { Supervisor } from '../process/supervisor';
 import { defaultModelDir, type ModelVariant } from './model-files';
 import type { ModelSummary, WorkerLauncher, WorkerRequest, WorkerResponse } from './protocol';
 import type { EncodeOptions, Embedder, SimilarityFunction } from './types';

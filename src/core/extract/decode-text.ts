@@ -1,5 +1,6 @@
 /** Documents go through the one text decoder (core/text); what it cannot read is refused with its reason. */
-import { decodeText as decode, NotTextError } from '../text/decode-text';
+import { NotTextError } from '../text/byte-signs';
+import { decodeText as decode } from '../text/decode-text';
 import { ExtractionRefused } from './types';
 
 export function decodeText(bytes: Buffer): string {

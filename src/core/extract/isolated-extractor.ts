@@ -13,7 +13,8 @@
  */
 import { entryScript, nodeChildLauncher } from '../process/process-handle';
 import { EXIT_OVER_MEMORY } from '../process/memory-budget';
-import { ProcessCrashedError, Supervisor, type Incoming, type ProcessExit } from '../process/supervisor';
+import { ProcessCrashedError, type Incoming, type ProcessExit } from '../process/supervised-process';
+import { Supervisor } from '../process/supervisor';
 import { DOCUMENT_FILE_TYPES } from '../file-types';
 import type { ImportFormat } from '../../shared/questions';
 import type { ReadOptions, ReadProgress, SourceRow } from './import-rows';

@@ -9,7 +9,8 @@ import { EventEmitter } from 'node:events';
 import { apiMethods, type EventName, type TroveEvents } from '../../shared/api';
 import { eventNames } from '../../shared/channels';
 import { entryScript, nodeChildLauncher, type ProcessLauncher } from '../process/process-handle';
-import { Supervisor, type Incoming } from '../process/supervisor';
+import type { Incoming } from '../process/supervised-process';
+import { Supervisor } from '../process/supervisor';
 import { engineHostMethods, fromWire, type EngineApi, type EngineInit, type EngineMethod, type FromEngine, type HostedTrove, type ToEngine } from './engine-protocol';
 
 export type EngineLauncher = ProcessLauncher<ToEngine, FromEngine>;

@@ -4,22 +4,21 @@
  * per model, each a sentence-transformers folder with a manifest.json that lists the sha256 of every
  * file, so the engine verifies a downloaded or added model exactly as it verifies the shipped one.
  */
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
-import type { CatalogueModel, ModelDownload, ModelEntry, ModelsOverview } from '../../shared/models';
-import { modelsFileSchema, parseStoredJson } from '../../shared/stored-files';
-import { DEFAULT_MODEL_NAME, ModelFileError, shippedModelsDir, splitModelChoice, type ModelManifest, type ModelVariant } from '../embed/model-files';
-import type { WorkerLauncher } from '../embed/protocol';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { CatalogueModel, ModelsOverview } from '../../shared/models';
+import { DEFAULT_MODEL_NAME, ModelFileError, shippedModelsDir, splitModelChoice, type ModelVariant } from '../embed/model-files';
 import { readSentenceModel } from '../embed/sentence-model';
+import { BackgroundDownloads } from './background-downloads';
 import { CATALOGUE } from './catalogue';
+import { downloadFromHub, type DownloadProgress } from './hub-download';
 import { keptVariant } from './indexed-variant';
-import { downloadFromHub, DownloadError, type DownloadProgress } from './hub-download';
+import { LibraryStateFile } from './library-state';
+import { writeManifest } from './model-manifest';
+import { describeModel, type InstalledModel, type ModelFacts } from './model-overview';
+import { defaultValidator, type ModelValidator } from './model-validator';
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
-
-/** Starts the model in a real embedding process and encodes a text: proves the graph loads and runs. */
-export type ModelValidator = (dir: string) => Promise<{ modelId: string; dimension: number }>;
 
 export interface ModelLibraryOptions {
   /** Trove's data folder: models/ and models.json live here. */
@@ -34,63 +33,21 @@ export interface ModelLibraryOptions {
   catalogue?: readonly CatalogueModel[];
 }
 
-interface LibraryState {
-  current?: string;
-  endpoint?: string;
-  /** A change of the running engine's model not finished yet (the choice): the next start continues it. */
-  switching?: string | null;
-}
-
 /** A model name the library cannot act on, with what to do instead. */
 export class ModelNotFoundError extends Error {
   override name = 'NotFoundError';
 }
 
-const hashFile = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
-
-function listFiles(dir: string, base = dir): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(path, base));
-    else if (entry.isFile()) out.push(relative(base, path).split('\\').join('/'));
-  }
-  return out.sort();
-}
-
-/** A manifest for a folder that has none: the sha256 of every file, so later damage is caught. */
-export function writeManifest(dir: string, fields: { id: string; label?: string; similarity?: 'cosine' | 'dot'; prompts?: Record<string, string> }): ModelManifest {
-  const model = readSentenceModel(dir);
-  const files: ModelManifest['files'] = {};
-  for (const f of listFiles(dir)) {
-    if (f === 'manifest.json') continue;
-    files[f] = { sha256: hashFile(join(dir, f)), bytes: statSync(join(dir, f)).size };
-  }
-  const manifest: ModelManifest = {
-    id: fields.id,
-    ...(fields.label ? { label: fields.label } : {}),
-    dimension: model.dimension,
-    maxSeqLength: model.maxSeqLength,
-    ...(fields.similarity ? { similarity: fields.similarity } : {}),
-    ...(fields.prompts ? { prompts: fields.prompts } : {}),
-    variants: { fp32: model.onnxFile },
-    default: 'fp32',
-    files,
-  };
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  return manifest;
-}
-
 export class ModelLibrary {
   readonly modelsDir: string;
   readonly shippedDir: string;
-  private readonly statePath: string;
-  private readonly downloads = new Map<string, { download: ModelDownload; controller: AbortController; done: Promise<void> }>();
+  private readonly stateFile: LibraryStateFile;
+  private readonly downloads = new BackgroundDownloads();
 
   constructor(private readonly options: ModelLibraryOptions) {
     this.modelsDir = join(options.dataDir, 'models');
     this.shippedDir = options.shippedDir ?? shippedModelsDir();
-    this.statePath = join(options.dataDir, 'models.json');
+    this.stateFile = new LibraryStateFile(options.dataDir);
   }
 
   private get catalogue(): readonly CatalogueModel[] {
@@ -102,48 +59,29 @@ export class ModelLibrary {
     return this.catalogue.find((m) => m.name === name || m.repo === name);
   }
 
-  /** models.json; none yet is no choice. A broken one is an error: guessed as none, it would quietly swap the model. */
-  private state(): LibraryState {
-    let text: string;
-    try {
-      text = readFileSync(this.statePath, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw err;
-    }
-    return parseStoredJson(modelsFileSchema, text, this.statePath);
-  }
-
-  private save(patch: LibraryState): void {
-    mkdirSync(this.options.dataDir, { recursive: true });
-    const tmp = `${this.statePath}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ ...this.state(), ...patch }, null, 2));
-    renameSync(tmp, this.statePath);
-  }
-
   /** The model a change of model was under way to when Trove stopped (continued at the next start), if any. */
   get pendingSwitch(): string | null {
-    return this.state().switching ?? null;
+    return this.stateFile.read().switching ?? null;
   }
 
   set pendingSwitch(choice: string | null) {
-    this.save({ switching: choice });
+    this.stateFile.save({ switching: choice });
   }
 
   get endpoint(): string {
-    return process.env.TROVE_HF_ENDPOINT ?? process.env.HF_ENDPOINT ?? this.state().endpoint ?? DEFAULT_ENDPOINT;
+    return process.env.TROVE_HF_ENDPOINT ?? process.env.HF_ENDPOINT ?? this.stateFile.read().endpoint ?? DEFAULT_ENDPOINT;
   }
 
   setEndpoint(url: string): void {
     const u = new URL(url);
     if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`endpoint must be an http or https URL, got ${url}`);
-    this.save({ endpoint: url.replace(/\/+$/, '') });
+    this.stateFile.save({ endpoint: url.replace(/\/+$/, '') });
   }
 
   /** Installed model folders by name: shipped first, then the data folder's (which may not shadow them). */
-  installed(): Map<string, { dir: string; source: ModelEntry['source'] }> {
-    const out = new Map<string, { dir: string; source: ModelEntry['source'] }>();
-    const scan = (root: string, source: (name: string) => ModelEntry['source']) => {
+  installed(): Map<string, InstalledModel> {
+    const out = new Map<string, InstalledModel>();
+    const scan = (root: string, source: (name: string) => InstalledModel['source']) => {
       if (!existsSync(root)) return;
       for (const e of readdirSync(root, { withFileTypes: true })) {
         if (!e.isDirectory() || /\.(partial|fetched)$/.test(e.name) || out.has(e.name)) continue;
@@ -158,7 +96,7 @@ export class ModelLibrary {
 
   /** The choice in use: TROVE_MODEL (name or folder, optionally "@variant"), else the saved choice, else the shipped model. */
   private currentChoice(): string {
-    const saved = process.env.TROVE_MODEL ?? this.state().current;
+    const saved = process.env.TROVE_MODEL ?? this.stateFile.read().current;
     const name = saved && splitModelChoice(saved).name;
     return saved && name && (this.installed().has(name) || existsSync(name)) ? saved : DEFAULT_MODEL_NAME;
   }
@@ -221,66 +159,18 @@ export class ModelLibrary {
   overview(): ModelsOverview {
     const installed = this.installed();
     const current = this.currentName();
-    const models: ModelEntry[] = [];
-    const describe = (name: string, entry: CatalogueModel | undefined): ModelEntry => {
-      const inst = installed.get(name);
-      let id: string | null = null;
-      let label = entry?.label ?? name;
-      let dimension = entry?.dimension ?? 0;
-      let similarity = entry?.similarity ?? 'cosine';
-      let bytes = entry?.bytes ?? 0;
-      let base: string | null = null;
-      let languages = [...(entry?.languages ?? [])];
-      let licence = entry?.licence ?? null;
-      let variants: ModelEntry['variants'] = (entry?.variants ?? []).map((v, i) => ({ name: v, label: v, default: i === 0 }));
-      let variant: string | null = null;
-      if (inst) {
-        try {
-          const chosen = name === current ? this.currentVariant() : undefined;
-          const m = readSentenceModel(inst.dir, chosen);
-          id = m.id;
-          dimension = m.dimension;
-          similarity = m.similarity;
-          label = m.manifest?.label ?? label;
-          bytes = Object.values(m.manifest?.files ?? {}).reduce((a, f) => a + f.bytes, 0) || bytes;
-          const derived = m.manifest?.derivedFrom;
-          base = typeof m.manifest?.base === 'string' ? m.manifest.base : derived?.finetuned && typeof derived.model === 'string' ? derived.model : null;
-          if (!entry && Array.isArray(m.manifest?.languages)) languages = m.manifest.languages.filter((l) => typeof l === 'string');
-          if (!entry && typeof m.manifest?.licence === 'string') licence = m.manifest.licence;
-          variant = m.variant;
-          const manifest = m.manifest;
-          variants = Object.keys(manifest?.variants ?? { [m.variant]: m.onnxFile }).map((v) => ({
-            name: v,
-            label: manifest?.variantLabels?.[v] ?? v,
-            default: v === (manifest?.default ?? m.variant),
-          }));
-        } catch {
-          // A damaged folder still shows, as not installed; using it gives the engine's message.
-        }
-      }
-      return {
-        name,
-        label,
-        id,
-        languages,
-        dimension,
-        similarity,
-        licence,
-        bytes,
-        installed: !!inst && id !== null,
-        current: name === current,
-        variants,
-        variant,
-        source: inst?.source ?? (entry?.local ? 'local' : entry?.shipped ? 'shipped' : 'hub'),
-        base,
-        repo: entry?.repo ?? null,
-        revision: entry?.revision ?? null,
-        downloadable: !!entry?.repo && !entry.shipped,
-        download: this.downloads.get(name)?.download ?? null,
-      };
-    };
-    for (const entry of this.catalogue) models.push(describe(entry.name, entry));
-    for (const name of installed.keys()) if (!this.entry(name)) models.push(describe(name, undefined));
+    const facts = (name: string, entry: CatalogueModel | undefined): ModelFacts => ({
+      name,
+      entry,
+      inst: installed.get(name),
+      current: name === current,
+      currentVariant: () => this.currentVariant(),
+      download: this.downloads.progress(name),
+    });
+    const models = [
+      ...this.catalogue.map((entry) => describeModel(facts(entry.name, entry))),
+      ...[...installed.keys()].filter((name) => !this.entry(name)).map((name) => describeModel(facts(name, undefined))),
+    ];
     return { current, endpoint: this.endpoint, models, switching: null };
   }
 
@@ -300,7 +190,7 @@ export class ModelLibrary {
 
   /** Choose the model (and optionally its variant: "name@int8", "name@exact") to embed with; it must be installed and readable. */
   use(choice: string): void {
-    this.save({ current: this.savedChoice(choice) });
+    this.stateFile.save({ current: this.savedChoice(choice) });
   }
 
   /** Delete a downloaded or added model. */
@@ -369,41 +259,15 @@ export class ModelLibrary {
   startDownload(name: string): void {
     const entry = this.entry(name);
     if (!entry) throw new ModelNotFoundError(`no model named "${name}" in the catalogue`);
-    if (this.downloads.get(entry.name)?.download.state === 'downloading') return;
-    const controller = new AbortController();
-    const download: ModelDownload = { state: 'downloading', file: '', bytesDone: 0, bytesTotal: entry.bytes, bytesPerSecond: 0, etaSeconds: null };
-    const done = this.download(entry.name, (p) => Object.assign(download, p, { state: p.bytesDone >= p.bytesTotal ? 'verifying' : 'downloading' }), controller.signal).then(
-      () => void this.downloads.delete(entry.name),
-      (err: unknown) => {
-        download.state = err instanceof DownloadError && err.code === 'cancelled' ? 'cancelled' : 'failed';
-        download.error = (err as Error).message;
-      },
-    );
-    this.downloads.set(entry.name, { download, controller, done });
+    this.downloads.start(entry.name, entry.bytes, (n, onProgress, signal) => this.download(n, onProgress, signal));
   }
 
   cancelDownload(name: string): Promise<void> {
-    const d = this.downloads.get(this.entry(name)?.name ?? name);
-    d?.controller.abort();
-    return d?.done ?? Promise.resolve();
+    return this.downloads.cancel(this.entry(name)?.name ?? name);
   }
 
   /** The background download's outcome (for tests and the CLI). */
   whenDownloaded(name: string): Promise<void> {
-    return this.downloads.get(this.entry(name)?.name ?? name)?.done ?? Promise.resolve();
+    return this.downloads.whenDone(this.entry(name)?.name ?? name);
   }
 }
-
-/** Start the model in its own embedding process, encode one text, stop it. */
-export const defaultValidator = async (dir: string, launch?: WorkerLauncher): Promise<{ modelId: string; dimension: number }> => {
-  const { EmbedderProcess } = await import('../embed/embedder-process');
-  const proc = await EmbedderProcess.start({ modelDir: dir, threads: 1, launch });
-  try {
-    await proc.warmup();
-    const [v] = await proc.encode(['Trove checks that this model runs.']);
-    if (v.length !== proc.dimension) throw new Error(`dimension mismatch: ${dir} gives ${v.length}, the pooling config says ${proc.dimension}`);
-    return { modelId: proc.modelId, dimension: proc.dimension };
-  } finally {
-    await proc.close();
-  }
-};

@@ -7,77 +7,8 @@
  * Every helper Trove runs goes through it: the engine, the embedding, and each document reader of
  * the reading pool (core/extract/isolated-extractor.ts), whose memory budget is set by the launcher.
  */
-import type { ProcessHandle, ProcessLauncher } from './process-handle';
-
-/** What a message from the process means to the supervisor. */
-export type Incoming =
-  | { kind: 'ready' }
-  | { kind: 'init-failed'; message: string }
-  /** An answer to request `id`: `final` ends it, otherwise it is progress. */
-  | { kind: 'reply'; id: number; final: boolean }
-  /** Anything else (events): handed to `onOther`. */
-  | { kind: 'other' };
-
-export interface SupervisorOptions<Out, In> {
-  /** The process as people read it in a message: "the index process". */
-  name: string;
-  launch: ProcessLauncher<Out, In>;
-  /** First message to every new process; it answers ready or init-failed. */
-  init: Out;
-  /** Asks the process to exit by itself. */
-  shutdown: Out;
-  read(message: In): Incoming;
-  /** Called with each ready message, first start and restarts alike. */
-  onReady?(message: In, restarted: boolean): void;
-  onOther?(message: In): void;
-  /** Called when the process dies unexpectedly, with a sentence saying so. */
-  onCrash?(why: string): void;
-  /**
-   * The reason given to the requests a death fails, and to a start that fails (default: a sentence
-   * naming the process, its exit code and signal). A reader pool says "needed more than 512 MB to read".
-   */
-  describeExit?(exit: ProcessExit): string;
-  /** Starts that may fail in a row before the process is reported as unable to start (default 4, with backoff). */
-  startAttempts?: number;
-  /** A process not ready by then is killed as stuck (default: no limit). */
-  startTimeoutMs?: number;
-  /**
-   * 'at-once' (default): a process that died is started again straight away (it holds state, sends
-   * events). 'when-asked': only when a request needs it, so one that died on a hostile file costs
-   * nothing until the next file.
-   */
-  restart?: 'at-once' | 'when-asked';
-  /** False: the process keeps this one alive only while a request is under way (default true). */
-  holdWhileIdle?: boolean;
-  /**
-   * Sends per request across crashes before it fails (default 1: a crash fails every call in flight,
-   * right for calls that change things; pure computations can be resent).
-   */
-  maxAttempts?: number;
-}
-
-/** How a process ended, for `describeExit`. */
-export interface ProcessExit {
-  code: number | null;
-  signal: string | null;
-  /** It had said it was ready. */
-  ready: boolean;
-  /** Set when this side killed it (a time budget), with the reason. */
-  killedFor: string | null;
-  /** Starts that failed in a row, this one included (0 once it was ready). */
-  failedStarts: number;
-}
-
-/** A time budget for one request: past it, the process is killed and `reason` is the request's error. */
-export interface RequestBudget {
-  timeoutMs: number;
-  reason: string;
-}
-
-/** The process died while working on a request (more often than allowed), or could not be started. */
-export class ProcessCrashedError extends Error {
-  override name = 'ProcessCrashedError';
-}
+import type { ProcessHandle } from './process-handle';
+import { exitSentence, MAX_FAILED_STARTS, ProcessCrashedError, START_BACKOFF_MS, type ProcessExit, type RequestBudget, type SupervisorOptions } from './supervised-process';
 
 interface Pending<Out, In> {
   message: Out;
@@ -95,11 +26,6 @@ interface Current<Out, In> {
   ready: boolean;
   killedFor: string | null;
 }
-
-/** Consecutive deaths before the process says it is ready, after which it is reported as unable to start (default). */
-const MAX_FAILED_STARTS = 4;
-/** Wait before the n-th consecutive restart of a process that died while starting (a loaded machine, an OOM kill). */
-const START_BACKOFF_MS = [0, 250, 1000, 3000];
 
 export class Supervisor<Out, In> {
   /** Times the process was restarted after dying. */
@@ -187,13 +113,7 @@ export class Supervisor<Out, In> {
   }
 
   private describe(exit: ProcessExit): string {
-    if (this.options.describeExit) return this.options.describeExit(exit);
-    const { code, signal } = exit;
-    if (exit.killedFor) return `${this.options.name} was stopped: ${exit.killedFor}`;
-    if (exit.ready) return `${this.options.name} stopped unexpectedly (exit code ${code}, signal ${signal})`;
-    return exit.failedStarts >= this.maxFailedStarts
-      ? `${this.options.name} could not start: it exited ${exit.failedStarts} times before it was ready (last: code ${code}, signal ${signal})`
-      : `${this.options.name} exited before it was ready (code ${code}, signal ${signal})`;
+    return this.options.describeExit ? this.options.describeExit(exit) : exitSentence(this.options.name, exit, this.maxFailedStarts);
   }
 
   private settle(id: number, final: boolean, msg: In): void {

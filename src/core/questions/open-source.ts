@@ -7,7 +7,8 @@ import type { ImportFormat } from '../../shared/questions';
 import type { OpenedSource, ReadOptions, SourceRow } from '../extract/import-rows';
 import { readDelimited, readXlsx, sniffDelimiter } from './table-readers';
 import { parseMarkdownFaq, readJson, readJsonl, readTxt } from './text-readers';
-import { decodeLines, decodeText, readHead, sniffEncoding } from '../text/decode-text';
+import { decodeLines } from '../text/decode-lines';
+import { decodeText, readHead, sniffEncoding } from '../text/decode-text';
 
 /**
  * Open an import file. Runs in the reading process (IsolatedExtractor.readRows), never in the process

@@ -10,7 +10,7 @@ import { choiceNeedsHeader, looksLikeHeader, resolveColumns, type ResolvedColumn
 import type { ReadOptions, SourceRow } from '../extract/import-rows';
 import { rowFromCells } from './source-rows';
 import { checkZipSizes } from '../extract/zip-parts';
-import type { LineDecoding } from '../text/decode-text';
+import type { LineDecoding } from '../text/decode-lines';
 
 /** Pick the delimiter that splits the first line most (outside quotes). */
 export function sniffDelimiter(sample: string, fallback: string): string {

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import type { ColumnChoice } from '../../shared/questions';
 import { ColumnError, resolveKeys } from './columns';
 import type { SourceRow } from '../extract/import-rows';
-import { decodeText, type LineDecoding } from '../text/decode-text';
+import type { LineDecoding } from '../text/decode-lines';
+import { decodeText } from '../text/decode-text';
 
 /** Lines of the decoded file; a line the decoder refused comes as its reason instead. */
 async function* lines(text: LineDecoding): AsyncGenerator<[number, string] | SourceRow> {

@@ -13,7 +13,8 @@ import type { Embedder } from '../../../src/core/embed/types';
 import { IMPORT_BATCH } from '../../../src/core/questions/importer';
 import { createQuestionService } from '../../../src/core/questions/question-service';
 import { readDelimited } from '../../../src/core/questions/table-readers';
-import { decodeLines, readHead, sniffEncoding } from '../../../src/core/text/decode-text';
+import { decodeLines } from '../../../src/core/text/decode-lines';
+import { readHead, sniffEncoding } from '../../../src/core/text/decode-text';
 import { tempDir } from './helpers';
 
 const tmp = tempDir();

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { nodeChildLauncher } from '../../../src/core/process/process-handle';
-import { ProcessCrashedError, Supervisor, type Incoming } from '../../../src/core/process/supervisor';
+import { ProcessCrashedError, type Incoming } from '../../../src/core/process/supervised-process';
+import { Supervisor } from '../../../src/core/process/supervisor';
 
 type Out = { type: 'init'; refuse?: boolean } | { type: 'echo'; id: number; text: string; delayMs?: number } | { type: 'shutdown' };
 type In = { type: 'ready'; pid: number } | { type: 'init-failed'; message: string } | { type: 'echo'; id: number; text: string; pid: number };

@@ -7,7 +7,8 @@ import { csvField } from '../../../src/core/questions/export-bank';
 import { mayBeTruncated } from '../../../src/core/questions/importer';
 import { sniffDelimiter } from '../../../src/core/questions/table-readers';
 import { parseMarkdownFaq } from '../../../src/core/questions/text-readers';
-import { NotTextError, sniffEncoding } from '../../../src/core/text/decode-text';
+import { NotTextError } from '../../../src/core/text/byte-signs';
+import { sniffEncoding } from '../../../src/core/text/decode-text';
 
 describe('question readers (pure parts)', () => {
   test('columns by name, by index, by default header names; a missing one names the choices', () => {
