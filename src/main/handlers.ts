@@ -42,13 +42,13 @@ export function apiHandlers(options: HandlerOptions): [channel: string, handler:
   ]);
 }
 
-/** Same page as ours: the built file (same path), or the dev server (same origin) under `electron-vite dev`. */
+/**
+ * Same origin as our page: `trove://app` (the built UI), or the dev server under `electron-vite dev`.
+ * Scheme and host are compared rather than `origin`, which is "null" for every custom scheme in Node.
+ */
 export function isOwnPage(url: string, rendererUrl: string): boolean {
-  try {
-    const page = new URL(url);
-    const own = new URL(rendererUrl);
-    return own.protocol === 'file:' ? page.protocol === 'file:' && page.pathname === own.pathname : page.origin === own.origin;
-  } catch {
-    return false;
-  }
+  if (!URL.canParse(url) || !URL.canParse(rendererUrl)) return false;
+  const page = new URL(url);
+  const own = new URL(rendererUrl);
+  return page.protocol === own.protocol && page.host === own.host && own.protocol !== 'file:';
 }

@@ -10,9 +10,10 @@ import type { FromEngine, ToEngine } from '../core/host/engine-protocol';
 import { forwardEvents, registerIpc } from './ipc';
 import { dataDir, engineEntry, shippedModelsDir } from './paths';
 import { isOwnPage } from './handlers';
-import { hardenSessions } from './security';
+import { hardenSessions, registerAppScheme } from './security';
 import { utilityLauncher } from './utility-fork';
-import { createMainWindow, rendererUrl } from './window';
+import { rendererUrl } from './app-protocol';
+import { createMainWindow } from './window';
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -40,7 +41,7 @@ async function run(): Promise<void> {
   });
   // Calls made before the engine is up wait for it; if it cannot start, each call reports why.
   service.catch((err: Error) => dialog.showErrorBox('Trove could not start its index', err.message));
-  registerIpc({ service, window: () => mainWindow, isOwnPage: (url) => isOwnPage(url, rendererUrl()) });
+  registerIpc({ service, window: () => mainWindow, isOwnPage: (url) => isOwnPage(url, rendererUrl(app)) });
   service.then((s) => forwardEvents(s, () => mainWindow), () => {});
 
   showWindow();
@@ -61,6 +62,9 @@ async function run(): Promise<void> {
       .finally(() => app.quit());
   });
 }
+
+// Privileged schemes must be declared before the app is ready.
+registerAppScheme();
 
 if (!app.requestSingleInstanceLock()) {
   // Another Trove is running: it gets focus (below, 'second-instance'), this one leaves.

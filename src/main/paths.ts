@@ -18,4 +18,5 @@ const built = (rel: string): string => fileURLToPath(new URL(rel, import.meta.ur
 
 export const engineEntry = (): string => built('./engine-worker.js');
 export const preloadEntry = (): string => built('../preload/index.cjs');
-export const rendererIndex = (): string => built('../renderer/index.html');
+/** The built UI, served as trove://app/ (./app-protocol). */
+export const rendererDir = (): string => built('../renderer');

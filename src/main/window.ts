@@ -1,10 +1,7 @@
 /** The one window: sandboxed, isolated, no Node, and unable to navigate away or open others. */
-import { BrowserWindow, nativeTheme } from 'electron';
-import { pathToFileURL } from 'node:url';
-import { preloadEntry, rendererIndex } from './paths';
-
-/** The page the window shows: the dev server's URL under `electron-vite dev`, else the built file. */
-export const rendererUrl = (): string => process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(rendererIndex()).href;
+import { app, BrowserWindow, nativeTheme } from 'electron';
+import { rendererUrl } from './app-protocol';
+import { preloadEntry } from './paths';
 
 export function createMainWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -25,6 +22,6 @@ export function createMainWindow(): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(rendererUrl());
+  void win.loadURL(rendererUrl(app));
   return win;
 }

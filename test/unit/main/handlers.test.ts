@@ -12,7 +12,7 @@ import { apiMethods } from '../../../src/shared/api';
 import { apiHandlers, isOwnPage, type Handler, type InvokeEvent } from '../../../src/main/handlers';
 import { startEngine, type EngineClient } from '../../../src/core/host/engine-client';
 
-const PAGE = 'file:///opt/Trove/resources/app.asar/out/renderer/index.html';
+const PAGE = 'trove://app/index.html';
 
 describe('main-process IPC handlers (Electron replaced by plain objects: no Electron binary here)', () => {
   let root: string;
@@ -72,9 +72,13 @@ describe('main-process IPC handlers (Electron replaced by plain objects: no Elec
     assert.deepEqual(opened, ['/home/someone/Documents/a.txt']);
   });
 
-  test('our page is the built file, or the dev server under electron-vite dev', () => {
+  test('our page is trove://app, or the dev server under electron-vite dev', () => {
     assert.ok(isOwnPage(PAGE, PAGE));
+    assert.ok(isOwnPage('trove://app/other.html', PAGE));
+    assert.ok(!isOwnPage('trove://evil/index.html', PAGE));
+    assert.ok(!isOwnPage('other://app/index.html', PAGE));
     assert.ok(!isOwnPage('file:///tmp/evil.html', PAGE));
+    assert.ok(!isOwnPage('file:///tmp/evil.html', 'file:///tmp/evil.html'), 'a file:// page is never ours');
     assert.ok(isOwnPage('http://localhost:5173/index.html', 'http://localhost:5173/'));
     assert.ok(!isOwnPage('http://localhost:5174/', 'http://localhost:5173/'));
     assert.ok(!isOwnPage('not a url', PAGE));
