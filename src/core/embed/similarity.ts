@@ -1,9 +1,6 @@
 /**
  * Vector maths over L2-normalised Float32 vectors, with the semantics of sentence-transformers' util.
  */
-import { TopK, type ScoredId } from '../vectors/top-k';
-
-export type { ScoredId };
 
 /** Dot product; for normalised vectors this is the cosine similarity. */
 export function dot(a: Float32Array, b: Float32Array): number {
@@ -34,22 +31,4 @@ export function normalize(v: Float32Array): Float32Array {
   const n = Math.max(Math.sqrt(s), 1e-12);
   for (let i = 0; i < v.length; i++) v[i] /= n;
   return v;
-}
-
-/**
- * For each query, the topK most similar corpus entries by cosine, best first — util.semantic_search.
- * Vectors are expected normalised (then cosine = dot); pass `normalized: false` to normalise on the fly.
- */
-export function semanticSearch(
-  queries: Float32Array[],
-  corpus: Float32Array[],
-  topK = 10,
-  options: { normalized?: boolean } = {},
-): ScoredId[][] {
-  const sim = options.normalized === false ? cosSim : dot;
-  return queries.map((q) => {
-    const best = new TopK(Math.min(topK, corpus.length));
-    for (let i = 0; i < corpus.length; i++) best.push(sim(q, corpus[i]), i);
-    return best.result();
-  });
 }

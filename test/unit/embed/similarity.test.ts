@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cosSim, dot, normalize, semanticSearch } from '../../../src/core/embed/similarity';
+import { cosSim, dot, normalize } from '../../../src/core/embed/similarity';
 import { TopK } from '../../../src/core/vectors/top-k';
 import { ranks, spearman } from '../../../src/core/eval/sts';
 
@@ -13,15 +13,6 @@ test('cosSim is scale-free and dot equals it on normalised vectors', () => {
   assert.ok(Math.abs(dot(normalize(v(1, 2, 3)), normalize(v(-2, 0.5, 4))) - cosSim(a, b)) < 1e-6);
   assert.equal(cosSim(v(0, 0), v(1, 0)), 0);
   assert.throws(() => cosSim(v(1), v(1, 2)), /dimensions differ/);
-});
-
-test('semanticSearch returns each query its top-k corpus entries best first, like util.semantic_search', () => {
-  const corpus = [v(1, 0), v(0, 1), v(0.8, 0.6), v(-1, 0)].map(normalize);
-  const hits = semanticSearch([normalize(v(1, 0.1))], corpus, 2);
-  assert.deepEqual(hits[0].map((h) => h.corpusId), [0, 2]);
-  assert.ok(hits[0][0].score > hits[0][1].score);
-  // k larger than the corpus gives the whole corpus, ordered
-  assert.deepEqual(semanticSearch([v(0, 1)], corpus, 10)[0].map((h) => h.corpusId), [1, 2, 0, 3]);
 });
 
 test('TopK keeps exactly the k best of a random stream', () => {
