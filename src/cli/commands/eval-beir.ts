@@ -27,7 +27,7 @@ import type { TroveService } from '../../core/trove-service';
 import type { SearchMode } from '../../shared/types';
 import { UsageError, type CommandLine } from '../command';
 import { chosenModel } from '../model-choice';
-import { formatProgressLine, throttledLines } from '../progress-lines';
+import { formatProgressLine, progressLines } from '../progress-lines';
 import { formatProgress } from './index';
 
 const PREFIX = 'trove-beir-';
@@ -88,17 +88,19 @@ async function run(data: BeirData, work: string, docsDir: string, model: { model
   const { service, fileSearch: search } = await createTroveEngine({ dataDir: join(work, 'data'), embedder, tokenCounter, watch: false });
   try {
     const t0 = performance.now();
-    // A line every few seconds on stderr, terminal or not (TROVE_PROGRESS_MS overrides the interval).
-    const line = throttledLines((l) => process.stderr.write(l + '\n'), Number(process.env.TROVE_PROGRESS_MS) || 5000);
-    service.on('progress', (p) => p.state !== 'idle' && line(formatProgress(p)));
+    const lines = progressLines();
+    service.on('progress', (p) => p.state !== 'idle' && lines.show(formatProgress(p)));
     await service.addFolder(docsDir);
     await service.whenIdle();
+    lines.end();
     const indexSeconds = (performance.now() - t0) / 1000;
     const status = await service.status();
     process.stderr.write(`indexed ${status.filesIndexed} files (${status.chunksIndexed} passages) in ${indexSeconds.toFixed(1)} s\n`);
     const progress = (n: number, total: number, t0: number) => {
       const rate = n / ((performance.now() - t0) / 1000);
-      line(formatProgressLine('searching', { unit: 'queries', done: n, total, rate, etaSeconds: (total - n) / rate }));
+      // The last query of a pass always shows, and ends the line before the pass's figures.
+      lines.show(formatProgressLine('searching', { unit: 'queries', done: n, total, rate, etaSeconds: (total - n) / rate }), n === total);
+      if (n === total) lines.end();
     };
     if (report.kind === 'ndcg' && report.mode) {
       const ndcg = await ndcgOf(service, data, report.mode, progress);

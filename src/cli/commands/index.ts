@@ -7,7 +7,7 @@ import { startEngine, type EngineClient } from '../../core/host/engine-client';
 import type { IndexProgress } from '../../shared/types';
 import { UsageError, type Command } from '../command';
 import { chosenModel } from '../model-choice';
-import { throttledLines } from '../progress-lines';
+import { progressLines } from '../progress-lines';
 import { formatDuration } from '../../shared/durations';
 
 /**
@@ -64,12 +64,12 @@ const indexCommand: Command = async ({ positional, flags }) => {
   const folder = positional[0];
   const started = performance.now();
   const service = await openCliService(requireDb(flags), { flags });
-  // A line every few seconds on stderr, terminal or not (TROVE_PROGRESS_MS overrides the interval).
-  const line = throttledLines((l) => process.stderr.write(l + '\n'), Number(process.env.TROVE_PROGRESS_MS) || 5000);
-  service.on('progress', (p) => p.state !== 'idle' && line(formatProgress(p)));
+  const lines = progressLines();
+  service.on('progress', (p) => p.state !== 'idle' && lines.show(formatProgress(p)));
   try {
     await addFolderOrExplain(service, resolve(folder), flags.has('yes'));
     await service.whenIdle();
+    lines.end();
     const status = await service.status();
     const t = await service.indexTotals();
     const summary = {
@@ -93,6 +93,7 @@ const indexCommand: Command = async ({ positional, flags }) => {
     }
     return 0;
   } finally {
+    lines.end();
     await service.close();
   }
 };

@@ -1,7 +1,7 @@
 /**
  * `models list|get|use|remove|prune|add|endpoint` (their arguments and flags in command-table.ts):
- * the model manager from the command line. Progress of a download goes to stderr (a line every few
- * seconds when stderr is not a terminal); Ctrl+C stops it and keeps what was fetched, so the next
+ * the model manager from the command line. Progress of a download goes to stderr (one line rewritten
+ * on a terminal, a line every few seconds otherwise); Ctrl+C stops it and keeps what was fetched, so the next
  * `get` resumes.
  *
  * Two kinds of choice: the CLI default (`models use <model>`, the data folder's models.json) and an
@@ -14,6 +14,7 @@ import type { ModelEntry } from '../../shared/models';
 import { UsageError, type Command } from '../command';
 import { readIndexModel, writeIndexModel } from '../index-model';
 import { indexModel, modelLibrary, type IndexModel } from '../model-choice';
+import { progressLines, type ProgressLines } from '../progress-lines';
 
 const mb = (n: number) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
 
@@ -37,32 +38,44 @@ function table(models: ModelEntry[]): string {
 
 const describe = (m: IndexModel) => `index ${m.db} uses ${m.model} (${m.variant})${m.from === 'default' ? ', the CLI default' : ''}\n`;
 
-/** Re-embed an index's stored passages with another model, progress on stderr every few seconds. */
-async function moveIndex(db: string, model: { dir: string; variant?: string }, batch: number): Promise<number> {
-  const { EmbedderProcess } = await import('../../core/embed/embedder-process');
-  const { reembedIndex } = await import('../../core/corpus/reembed');
-  const embedder = await EmbedderProcess.start({ modelDir: model.dir, variant: model.variant });
+/**
+ * Long work with a progress line that Ctrl+C or SIGTERM stops through its signal (what was done is
+ * kept: a download resumes, a re-embedding continues from the last batch written).
+ */
+async function stoppable<T>(work: (signal: AbortSignal, lines: ProgressLines) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  let last = 0;
+  const lines = progressLines();
   try {
-    const result = await reembedIndex(db, embedder, {
-      batch,
-      signal: controller.signal,
-      onProgress: (p) => {
-        if (Date.now() - last < 2000 && p.done < p.total) return;
-        last = Date.now();
-        const eta = p.etaSeconds === null ? '' : `, ~${Math.ceil(p.etaSeconds)} s left`;
-        process.stderr.write(`re-embedding ${p.done}/${p.total} passages, ${p.passagesPerSecond.toFixed(1)}/s${eta}\n`);
-      },
-    });
+    return await work(controller.signal, lines);
+  } finally {
+    lines.end();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+/** Re-embed an index's stored passages with another model, progress on stderr. */
+async function moveIndex(db: string, model: { dir: string; variant?: string }, batch: number): Promise<number> {
+  const { EmbedderProcess } = await import('../../core/embed/embedder-process');
+  const { reembedIndex } = await import('../../core/corpus/reembed');
+  const embedder = await EmbedderProcess.start({ modelDir: model.dir, variant: model.variant });
+  try {
+    const result = await stoppable((signal, lines) =>
+      reembedIndex(db, embedder, {
+        batch,
+        signal,
+        onProgress: (p) => {
+          const eta = p.etaSeconds === null ? '' : `, ~${Math.ceil(p.etaSeconds)} s left`;
+          lines.show(`re-embedding ${p.done}/${p.total} passages, ${p.passagesPerSecond.toFixed(1)}/s${eta}`, p.done >= p.total);
+        },
+      }),
+    );
     process.stdout.write(JSON.stringify(result) + '\n');
     return 0;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
     await embedder.close();
   }
 }
@@ -96,31 +109,18 @@ const models: Command = async ({ sub, positional, flags, lists }) => {
     }
     case 'get': {
       if (flags.get('endpoint')) library.setEndpoint(flags.get('endpoint')!);
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      let last = 0;
-      try {
-        const name = await library.download(
+      const name = await stoppable((signal, lines) =>
+        library.download(
           positional[0],
           (p) => {
-            const now = Date.now();
-            if (now - last < (process.stderr.isTTY ? 200 : 3000) && p.bytesDone < p.bytesTotal) return;
-            last = now;
             const eta = p.etaSeconds === null ? '' : `, ~${Math.ceil(p.etaSeconds)} s left`;
-            const line = `${mb(p.bytesDone)} / ${mb(p.bytesTotal)} at ${mb(p.bytesPerSecond)}/s${eta}  ${p.file}`;
-            process.stderr.write(process.stderr.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
+            lines.show(`${mb(p.bytesDone)} / ${mb(p.bytesTotal)} at ${mb(p.bytesPerSecond)}/s${eta}  ${p.file}`, p.bytesDone >= p.bytesTotal);
           },
-          controller.signal,
-        );
-        if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-        process.stdout.write(`${name} is installed; \`npm run trove -- models use ${name}\` to embed with it\n`);
-        return 0;
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
+          signal,
+        ),
+      );
+      process.stdout.write(`${name} is installed; \`npm run trove -- models use ${name}\` to embed with it\n`);
+      return 0;
     }
     case 'use': {
       const db = flags.get('db');

@@ -13,7 +13,7 @@ import { chooseSameThreshold } from '../../core/eval/same-threshold';
 import { defaultDataDir } from '../../core/questions/app-data-dir';
 import { createQuestionService } from '../../core/questions/question-service';
 import { UsageError, type Command } from '../command';
-import { formatProgressLine, throttledLines } from '../progress-lines';
+import { formatProgressLine, progressLines } from '../progress-lines';
 import { chosenModel } from '../model-choice';
 
 const col = (v: string | undefined): string | number | undefined => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v);
@@ -100,8 +100,7 @@ const questions: Command = async ({ sub, positional, flags }) => {
       return evalSts(positional[0]);
     case 'import': {
       const columns: ColumnChoice = { question: col(flags.get('question-col')), answer: col(flags.get('answer-col')), id: col(flags.get('id-col')) };
-      // A line every few seconds on stderr, terminal or not (TROVE_PROGRESS_MS overrides the interval).
-      const line = throttledLines((l) => process.stderr.write(l + '\n'), Number(process.env.TROVE_PROGRESS_MS) || 5000);
+      const lines = progressLines();
       const report = await withService(dataDir, (s) =>
         s.importFile(positional[0], {
           bank: needBank(),
@@ -112,10 +111,10 @@ const questions: Command = async ({ sub, positional, flags }) => {
           onProgress: (p) => {
             if (p.done) return;
             const done = p.rowsDone;
-            line(formatProgressLine(`importing ${p.file}`, { unit: 'rows', done, total: p.rowsTotal, rate: p.rowsPerSecond, etaSeconds: p.etaSeconds }) + `, ${p.embedded.toLocaleString('en-US')} embedded`);
+            lines.show(formatProgressLine(`importing ${p.file}`, { unit: 'rows', done, total: p.rowsTotal, rate: p.rowsPerSecond, etaSeconds: p.etaSeconds }) + `, ${p.embedded.toLocaleString('en-US')} embedded`);
           },
         }),
-      );
+      ).finally(() => lines.end());
       if (json) out(report);
       else {
         process.stdout.write(

@@ -8,6 +8,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from '../command';
+import { progressLines } from '../progress-lines';
 import { addFolderOrExplain, formatProgress, openCliService, requireDb } from './index';
 
 /**
@@ -34,23 +35,22 @@ const watchCommand: Command = async ({ positional, flags }) => {
   });
   const service = await openCliService(requireDb(flags), { watch: true, flags, closeTimeoutMs: ENGINE_EXIT_MS });
   try {
-    let last = '';
+    // Every change shows (watching is mostly idle); on a terminal it is one line rewritten in place.
+    const lines = progressLines({ everyMs: 0 });
     let problem: string | null | undefined = null;
     service.on('progress', (p) => {
-      if (p.modelProblem && p.modelProblem !== problem) process.stderr.write(`\n${p.modelProblem}\n`);
+      if (p.modelProblem && p.modelProblem !== problem) lines.say(p.modelProblem);
       problem = p.modelProblem;
-      const line = p.state === 'idle' ? `idle: ${p.filesIndexed} files, ${p.chunksIndexed} passages, ${p.problems} problems` : formatProgress(p);
-      if (line !== last) process.stderr.write((process.stderr.isTTY ? '\r\x1b[K' : '') + line + (process.stderr.isTTY ? '' : '\n'));
-      last = line;
+      lines.show(p.state === 'idle' ? `idle: ${p.filesIndexed} files, ${p.chunksIndexed} passages, ${p.problems} problems` : formatProgress(p));
     });
     const adding = addFolderOrExplain(service, resolve(folder), flags.has('yes'));
     adding.catch(() => {}); // a signal may end the wait first; a refusal is rethrown below otherwise
     const first = await Promise.race([adding.then(() => 'added' as const), signalled.then(() => 'signal' as const)]);
     if (first === 'added') {
-      for (const f of await service.listFolders()) if (f.warning) process.stderr.write(`\n${f.path}: ${f.warning}\n`);
+      for (const f of await service.listFolders()) if (f.warning) lines.say(`${f.path}: ${f.warning}`);
       await signalled;
     }
-    process.stderr.write('\n');
+    lines.end();
     return 0;
   } finally {
     await service.close();
