@@ -23,7 +23,7 @@ export default defineConfig({
           'engine-worker': resolve('src/worker/engine-worker.ts'),
           'embed-worker': resolve('src/worker/embed-worker.ts'),
           // Documents are read in a forked child (core/extract/isolated-extractor.ts looks for it next to index.js).
-          'extract-worker': resolve('src/core/extract/extract-worker.ts'),
+          'extract-worker': resolve('src/worker/extract-worker.ts'),
         },
         output: { entryFileNames: '[name].js' },
       },

@@ -46,20 +46,13 @@ function coreLayerRules() {
       const above = [...coreLayers.slice(level).flat().filter((f) => f !== folder), 'host'];
       const files = ['open-trove', ...(level < serviceLayer ? ['trove-service'] : [])];
       const climb = `^\\.\\./(?:(?:${above.join('|')})/|(?:${files.join('|')})$|\\.\\./(?:main|preload|renderer|web|cli|worker)/)`;
+      const message = `core/${folder} is layer ${level} of src/core (see eslint.config.js): it may import only the layers below it (${coreLayers.slice(0, level).flat().join(', ') || 'none'}, and process). Move what both sides need down a layer, or pass it in.`;
       return {
         files: [`src/core/${folder}/**`],
         rules: {
-          '@typescript-eslint/no-restricted-imports': [
-            'error',
-            {
-              patterns: [
-                {
-                  regex: climb,
-                  message: `core/${folder} is layer ${level} of src/core (see eslint.config.js): it may import only the layers below it (${coreLayers.slice(0, level).flat().join(', ') || 'none'}, and process). Move what both sides need down a layer, or pass it in.`,
-                },
-              ],
-            },
-          ],
+          '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: climb, message }] }],
+          // import('…') with a literal path climbs just the same (esquery's regex may hold no '/', hence \x2F).
+          'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=/${climb.replaceAll('/', '\\x2F')}/]`, message }],
         },
       };
     }),

@@ -1,5 +1,5 @@
 /**
- * The rich-document readers, run inside the extraction process (extract-worker.ts). Nothing here is
+ * The rich-document readers, run inside the extraction process (src/worker/extract-worker.ts). Nothing here is
  * imported by the process that answers searches: it sees them only through IsolatedExtractor.
  */
 import { DocxExtractor } from './docx';

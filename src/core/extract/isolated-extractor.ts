@@ -18,7 +18,7 @@ import { Supervisor } from '../process/supervisor';
 import { DOCUMENT_FILE_TYPES } from '../file-types';
 import type { ImportFormat } from '../../shared/questions';
 import type { ReadOptions, ReadProgress, SourceRow } from './import-rows';
-import type { ReaderControl, RowsPart, WorkerReply, WorkerRequest } from './extract-worker';
+import type { ReaderControl, RowsPart, WorkerReply, WorkerRequest } from './reader-protocol';
 import { ExtractionRefused, type ExtractedDocument, type ExtractOptions, type Extractor, type ReadingProgress } from './types';
 
 export interface IsolationOptions {
@@ -31,7 +31,7 @@ export interface IsolationOptions {
   /** Replace a child after this many files, so slow leaks in a reader never add up (default 200). */
   filesPerProcess?: number;
   fileTypes?: readonly string[];
-  /** The worker script (tests point it at a broken one); default: extract-worker beside this file. */
+  /** The worker script (tests point it at a broken one); default: src/worker/extract-worker. */
   workerScript?: string;
 }
 
@@ -260,7 +260,7 @@ export class IsolatedExtractor implements Extractor {
   }
 
   private newSlot(): Slot {
-    const script = this.workerScript ? { entry: this.workerScript, execArgv: [] } : entryScript('extract-worker.ts', 'extract-worker.js', import.meta.url);
+    const script = this.workerScript ? { entry: this.workerScript, execArgv: [] } : entryScript('../../worker/extract-worker.ts', 'extract-worker.js', import.meta.url);
     let stderr = '';
     const launch = nodeChildLauncher<WorkerRequest | ReaderControl, WorkerReply>(script, {
       memoryMb: this.memoryMb,

@@ -2,55 +2,16 @@
  * The reading process: reads one document, or one question-bank import file, at a time for
  * IsolatedExtractor. It runs with a small V8 heap (--max-old-space-size) and exits by itself when its
  * resident memory passes the budget (core/process/memory-budget.ts), so a hostile file can cost this
- * process, never the one that answers searches.
+ * process, never the one that answers searches. Its entry lives here, beside the other processes',
+ * because it puts together two layers of the engine: core/extract's document readers and the
+ * question banks' file readers (core/questions/open-source.ts).
  */
-import type { ImportFormat } from '../../shared/questions';
-import type { OpenedSource, ReadOptions, ReadProgress, SourceRow } from './import-rows';
-import { childPort } from '../process/child-port';
-import { keepWithinMemoryBudget } from '../process/memory-budget';
-import { documentExtractors } from './document-extractors';
-import { ExtractionRefused, type ExtractedDocument, type Extractor, type ReadingProgress } from './types';
-
-export interface ExtractRequest {
-  id: number;
-  fileType: string;
-  bytes: Uint8Array;
-}
-
-/** Start reading an import file; the first part comes back at once. */
-export interface RowsRequest {
-  id: number;
-  rows: { file: string; format: ImportFormat; options: ReadOptions };
-}
-
-/** The caller is ready for the next part of import `next` (the id of its RowsRequest). */
-export interface RowsNext {
-  id: number;
-  next: number;
-}
-
-export type WorkerRequest = ExtractRequest | RowsRequest | RowsNext;
-
-/** The supervisor's own messages: start (answered with ready) and leave. */
-export type ReaderControl = { init: true } | { shutdown: true };
-
-/** Some rows of an import file, in order. */
-export interface RowsPart {
-  rows: SourceRow[];
-  /** No rows follow. */
-  done: boolean;
-  /** The encoding found so far (final in the last part). */
-  encoding: string;
-  progress: ReadProgress;
-}
-
-export type WorkerReply =
-  | { id: number; ok: true; doc: ExtractedDocument }
-  | { id: number; ok: false; refused: boolean; message: string }
-  | { id: number; part: RowsPart }
-  /** Pages of a long document read so far (the reply with the text follows). */
-  | { id: number; reading: ReadingProgress }
-  | { ready: true };
+import { childPort } from '../core/process/child-port';
+import { keepWithinMemoryBudget } from '../core/process/memory-budget';
+import { documentExtractors } from '../core/extract/document-extractors';
+import type { OpenedSource, SourceRow } from '../core/extract/import-rows';
+import type { ExtractRequest, ReaderControl, WorkerReply, WorkerRequest } from '../core/extract/reader-protocol';
+import { ExtractionRefused, type Extractor, type ReadingProgress } from '../core/extract/types';
 
 /** Rows per part: large enough that messages are few, small enough that one part is a few MB. */
 const PART_ROWS = 1000;
@@ -113,7 +74,7 @@ async function receive(msg: WorkerRequest | ReaderControl): Promise<void> {
     if ('fileType' in msg) reply = await extract(msg);
     else if ('rows' in msg) {
       // Loaded on first use: a process that only reads documents never loads the spreadsheet reader.
-      const { openSource } = await import('../questions/open-source');
+      const { openSource } = await import('../core/questions/open-source');
       const source = await openSource(msg.rows.file, msg.rows.format, msg.rows.options);
       imports.set(msg.id, { source, rows: source.rows[Symbol.asyncIterator]() });
       reply = await nextPart(msg.id, msg.id);
