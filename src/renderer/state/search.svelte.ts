@@ -103,9 +103,15 @@ export function setFilters(patch: Partial<FilterChoice>): void {
   void (search.similar ? runSimilar() : runSearch());
 }
 
-export async function runSearch(): Promise<void> {
-  const text = search.text;
-  if (!text.trim() || search.similar) return;
+/**
+ * One request for the list on screen: the filters are checked first, and the latest request wins
+ * (the answer or error of one asked before it is dropped); busy while the latest runs.
+ */
+async function latest(
+  ask: (outcome: Extract<FilterOutcome, { ok: true }>) => Promise<SearchResponse>,
+  answered: (response: SearchResponse) => void,
+  failed: (err: unknown) => void,
+): Promise<void> {
   const outcome = filterOutcome();
   const mine = ++sequence;
   if (!outcome.ok) {
@@ -115,25 +121,38 @@ export async function runSearch(): Promise<void> {
   }
   search.busy = true;
   try {
-    const response = await getHost().api.search({
-      text,
-      k: RESULTS_K,
-      ...(outcome.filters ? { filters: outcome.filters } : {}),
-      ...(outcome.sort !== 'relevance' ? { sort: outcome.sort } : {}),
-      ...(search.exact ? { exact: true } : {}),
-    });
-    if (mine !== sequence) return;
-    // The same query asked again (filters, the index changed) keeps the file the user was on; a new
-    // query starts at its best result.
-    show(response, text === search.answered);
-    search.answered = text;
+    const response = await ask(outcome);
+    if (mine === sequence) answered(response);
   } catch (err) {
-    if (mine !== sequence) return;
-    search.error = message(err);
-    search.answered = text;
+    if (mine === sequence) failed(err);
   } finally {
     if (mine === sequence) search.busy = false;
   }
+}
+
+export async function runSearch(): Promise<void> {
+  const text = search.text;
+  if (!text.trim() || search.similar) return;
+  await latest(
+    (outcome) =>
+      getHost().api.search({
+        text,
+        k: RESULTS_K,
+        ...(outcome.filters ? { filters: outcome.filters } : {}),
+        ...(outcome.sort !== 'relevance' ? { sort: outcome.sort } : {}),
+        ...(search.exact ? { exact: true } : {}),
+      }),
+    (response) => {
+      // The same query asked again (filters, the index changed) keeps the file the user was on; a new
+      // query starts at its best result.
+      show(response, text === search.answered);
+      search.answered = text;
+    },
+    (err) => {
+      search.error = message(err);
+      search.answered = text;
+    },
+  );
 }
 
 /** Search the query exactly as typed: the "search instead for …" of a spelling correction. */
@@ -181,29 +200,20 @@ export function setSimilarBasis(basis: SimilarSource['basis']): void {
 async function runSimilar(): Promise<void> {
   const source = search.similar;
   if (!source) return;
-  const outcome = filterOutcome();
-  const mine = ++sequence;
-  if (!outcome.ok) {
-    clearResults();
-    return;
-  }
-  search.busy = true;
-  try {
-    const response = await getHost().api.similarTo({
-      path: source.path,
-      ...(source.basis === 'passage' ? { chunkId: source.chunkId } : {}),
-      k: RESULTS_K,
-      ...(outcome.filters ? { filters: outcome.filters } : {}),
-    });
-    if (mine !== sequence) return;
-    show(response, false);
-  } catch (err) {
-    if (mine !== sequence) return;
-    clearResults();
-    search.error = message(err);
-  } finally {
-    if (mine === sequence) search.busy = false;
-  }
+  await latest(
+    (outcome) =>
+      getHost().api.similarTo({
+        path: source.path,
+        ...(source.basis === 'passage' ? { chunkId: source.chunkId } : {}),
+        k: RESULTS_K,
+        ...(outcome.filters ? { filters: outcome.filters } : {}),
+      }),
+    (response) => show(response, false),
+    (err) => {
+      clearResults();
+      search.error = message(err);
+    },
+  );
 }
 
 function leaveSimilar(): void {
