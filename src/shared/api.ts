@@ -4,6 +4,7 @@
  * `apiSchemas`: a method name exists here and nowhere else.
  */
 import { z } from 'zod';
+import { absPath } from './absolute-path';
 import { modelsSchemas, type ModelsApi } from './models';
 import { questionsSchemas, type QuestionsApi } from './questions-api';
 import type { ImportProgress } from './questions';
@@ -91,12 +92,6 @@ export type ApiArgs<K extends ApiMethod> = Parameters<TroveAppApi[K]>;
 export type ApiResult<K extends ApiMethod> = Awaited<ReturnType<TroveAppApi[K]>>;
 export type EventName = keyof TroveEvents;
 
-const absPath = z
-  .string()
-  .min(1, 'path is empty')
-  .max(4096, 'path is longer than 4096 characters')
-  .refine((p) => !p.includes('\0'), 'path contains a NUL character')
-  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), 'path must be absolute');
 const offset = z.number().int().min(0).max(2 ** 40);
 
 export const MAX_QUERY_CHARS = 10_000;

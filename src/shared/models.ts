@@ -5,6 +5,7 @@
  * Runs everywhere, so no node:* and no electron.
  */
 import { z } from 'zod';
+import { absPath } from './absolute-path';
 
 /** One model Trove knows how to get, pinned to one commit of its Hugging Face repository. */
 export interface CatalogueModel {
@@ -210,12 +211,6 @@ const modelName = z
   .max(200, 'model name is longer than 200 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._/@-]*$/, 'model name may hold letters, digits, ".", "_", "-", "/" and "@" (before a variant)')
   .refine((n) => !n.split('/').includes('..'), 'model name may not contain ".."');
-const folderPath = z
-  .string()
-  .min(1, 'path is empty')
-  .max(4096, 'path is longer than 4096 characters')
-  .refine((p) => !p.includes('\0'), 'path contains a NUL character')
-  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), 'path must be absolute');
 const endpointUrl = z
   .string()
   .max(2000)
@@ -230,6 +225,6 @@ export const modelsSchemas = {
   cancelModelSwitch: z.tuple([]),
   removeModel: z.tuple([modelName]),
   dropModelVectors: z.tuple([z.string().min(1).max(400)]),
-  addModelFolder: z.tuple([folderPath]),
+  addModelFolder: z.tuple([absPath]),
   setModelEndpoint: z.tuple([endpointUrl]),
 };
