@@ -37,7 +37,7 @@ export function readZipParts(bytes: Uint8Array, kind: string, wanted: (name: str
 
 /**
  * Make sure every part of the archive unpacks within the caps, counting real bytes (for libraries
- * that unzip by themselves, like mammoth and exceljs): one pass of inflating, each part dropped as made.
+ * that unzip by themselves, like mammoth): one pass of inflating, each part dropped as made.
  */
 export function checkZipSizes(bytes: Uint8Array, kind: string, limits: ZipLimits = {}): void {
   inflateCounted(bytes, kind, () => true, false, limits);

@@ -1,15 +1,14 @@
 /**
- * CSV/TSV (streamed through csv-parse, so a 500 MB file never sits in memory) and XLSX (exceljs).
+ * CSV/TSV (streamed through csv-parse, so a 500 MB file never sits in memory) and XLSX (extract/xlsx.ts).
  * The first row is a header when asked, when the chosen columns are names, or when it looks like one.
  */
 import { parse } from 'csv-parse';
 import { readFile } from 'node:fs/promises';
-import ExcelJS from 'exceljs';
 import type { ColumnChoice } from '../../shared/questions';
 import { choiceNeedsHeader, looksLikeHeader, resolveColumns, type ResolvedColumns } from './columns';
 import type { ReadOptions, SourceRow } from '../extract/import-rows';
 import { rowFromCells } from './source-rows';
-import { checkZipSizes } from '../extract/zip-parts';
+import { openXlsx, type SheetCells } from '../extract/xlsx';
 import type { LineDecoding } from '../text/decode-lines';
 
 /** Pick the delimiter that splits the first line most (outside quotes). */
@@ -79,49 +78,29 @@ export async function* readDelimited(text: LineDecoding, delimiter: string, opti
   while (skipped.length) yield skipped.shift()!;
 }
 
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((t) => t.text).join('');
-    if ('text' in v && typeof v.text === 'string') return v.text;
-    if ('result' in v) return cellText((v as { result?: ExcelJS.CellValue }).result ?? null);
-    if ('error' in v) return '';
-    return String(v);
-  }
-  return String(v);
-}
-
 /**
- * One sheet of an .xlsx workbook (the whole workbook is read; exceljs parses it in one go). What the
- * archive unpacks to is counted first, so a zip bomb is refused before exceljs inflates it.
+ * One sheet of an .xlsx workbook (extract/xlsx.ts reads the cells; only the parts it needs are
+ * inflated, each counted, so a zip bomb is refused on what it really unpacks to).
  */
 export async function readXlsx(file: string, options: ReadOptions & { columns: ColumnChoice }): Promise<{ rowCount: number; rows: AsyncGenerator<SourceRow> }> {
-  const bytes = await readFile(file);
-  checkZipSizes(bytes, 'Excel workbook');
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-  } catch (err) {
-    throw new Error(`not a readable .xlsx workbook (${err instanceof Error ? err.message : String(err)})`);
-  }
-  const sheets = wb.worksheets;
+  const book = openXlsx(await readFile(file));
+  const names = book.sheetNames;
   const want = options.sheet;
-  const ws = want === undefined ? sheets[0] : typeof want === 'number' || /^\d+$/.test(want) ? sheets[Number(want) - 1] : wb.getWorksheet(want);
-  if (!ws) throw new Error(`sheet "${want ?? 1}" not found; the workbook has ${sheets.map((s) => `"${s.name}"`).join(', ') || 'no sheets'}`);
-  return { rowCount: ws.rowCount, rows: sheetRows(ws, options) };
+  const index = want === undefined ? 0 : typeof want === 'number' || /^\d+$/.test(want) ? Number(want) - 1 : names.indexOf(want);
+  if (!(index >= 0 && index < names.length)) throw new Error(`sheet "${want ?? 1}" not found; the workbook has ${names.map((s) => `"${s}"`).join(', ') || 'no sheets'}`);
+  const sheet = book.sheet(index);
+  return { rowCount: sheet.rowCount, rows: sheetRows(sheet, options) };
 }
 
-async function* sheetRows(ws: ExcelJS.Worksheet, options: ReadOptions): AsyncGenerator<SourceRow> {
+async function* sheetRows(sheet: SheetCells, options: ReadOptions): AsyncGenerator<SourceRow> {
   let cols: ResolvedColumns | null = null;
   let width = 0;
-  for (let r = 1; r <= ws.rowCount; r++) {
-    const values = ws.getRow(r).values as ExcelJS.CellValue[];
-    const cells = (Array.isArray(values) ? values.slice(1) : []).map(cellText);
+  for (let r = 1; r <= sheet.rowCount; r++) {
+    const cells = sheet.row(r);
     if (!cols) {
       if (cells.every((c) => c.trim() === '')) continue; // leading blank rows before the table
       const isHeader = headerDecision(cells, options);
-      width = Math.max(cells.length, ws.columnCount);
+      width = Math.max(cells.length, sheet.columnCount);
       while (cells.length < width) cells.push('');
       cols = resolveColumns(isHeader ? cells.map((c) => c.trim()) : null, width, options.columns);
       if (isHeader) continue;

@@ -3,7 +3,6 @@
  * reported by row, re-import embedding only what changed, sync, export, rename/delete, model change.
  */
 import assert from 'node:assert/strict';
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { after, describe, test } from 'node:test';
 import type { QuestionService } from '../../../src/shared/questions';
 import { createQuestionService } from '../../../src/core/questions/question-service';
 import { closeEngine, countingEmbedder, tempDir } from './helpers';
+import { inlineRow, xlsxBytes } from '../../support/xlsx';
 
 const tmp = tempDir();
 after(async () => {
@@ -164,15 +164,9 @@ describe('import', () => {
   });
 
   test('XLSX (column by index), Markdown FAQ and JSON', async () => {
-    const { service, file, dir } = setup();
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('FAQ');
-    ws.addRow(['Ref', 'Q', 'A']);
-    ws.addRow(['a1', 'How do I book a meeting room?', 'Use the calendar.']);
-    ws.addRow([]);
-    ws.addRow(['a2', 'Where is the printer?', 'Second floor.']);
-    const xlsx = join(dir + '-book.xlsx');
-    await wb.xlsx.writeFile(xlsx);
+    const { service, file } = setup();
+    // Written by ExcelJS 4.4 (sheet "FAQ": Ref/Q/A, a1, an empty row 3, a2), kept since ExcelJS was dropped.
+    const xlsx = join(import.meta.dirname, '..', '..', 'fixtures', 'questions', 'exceljs-written.xlsx');
     const x = await service.importFile(xlsx, { bank: 'x', columns: { question: 1, answer: 2, id: 0 }, header: true });
     assert.equal(x.added, 2);
     assert.deepEqual(x.skipped, [{ row: 3, reason: 'empty row' }]);
@@ -188,6 +182,28 @@ describe('import', () => {
     const j = await service.importFile(file('q.json', JSON.stringify({ items: [{ q: 'Is there a free trial?', a: '14 days' }, 'Do you offer discounts for students?', 42] })), { bank: 'j' });
     assert.equal(j.added, 2);
     assert.deepEqual(j.skipped.map((s) => s.row), [3]);
+    await service.close();
+  });
+
+  test('XLSX: a sheet picked by name, a rich-text question from the shared strings; a missing sheet names the sheets', async () => {
+    const { service, file } = setup();
+    const shared = ['<t>Frage</t>', '<t>Antwort</t>', '<r><rPr><b/></rPr><t xml:space="preserve">Wie setze ich </t></r><r><t>mein Passwort zurück?</t></r>', '<t>Unter Einstellungen &gt; Konto.</t>'];
+    const path = file(
+      'fragen.xlsx',
+      xlsxBytes({
+        sheets: [
+          { name: 'Notizen', rows: inlineRow(1, ['not a question bank']) },
+          { name: 'Fragen', rows: '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>3</v></c></row>' },
+        ],
+        sharedStrings: shared,
+      }),
+    );
+    const r = await service.importFile(path, { bank: 'de', sheet: 'Fragen', columns: { question: 'Frage', answer: 'Antwort' } });
+    assert.equal(r.added, 1);
+    const hit = await service.ask('de', 'Passwort zurücksetzen', { k: 1 });
+    assert.equal(hit[0].question, 'Wie setze ich mein Passwort zurück?');
+    assert.equal(hit[0].answer, 'Unter Einstellungen > Konto.');
+    await assert.rejects(service.importFile(path, { bank: 'x', sheet: 'Questions' }), /sheet "Questions" not found; the workbook has "Notizen", "Fragen"/);
     await service.close();
   });
 

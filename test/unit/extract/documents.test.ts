@@ -197,6 +197,26 @@ describe('mail', () => {
     const doc = await extract('real/spamassassin-hardham-00007-html.eml');
     assert.match(doc.text, /Der neue Cyberport-Katalog ist da!/);
     assert.doesNotMatch(doc.text, /<(td|font|table)\b/i);
+    // Labelled ISO-8859-1, written in windows-1252 (=96 a dash, =92 an apostrophe), as mail programs do.
+    assert.match(doc.text, /Mac-Shop – Cyberdesign für jeden Tag/);
+    assert.match(doc.text, /Hier gibt’s maßgeschneiderte/);
+    assert.doesNotMatch(doc.text, /[\u0080-\u009f]/);
+  });
+
+  test('GB2312: a base64 body and an encoded-word subject and sender', async () => {
+    const doc = await extract('generated/mail-gb2312-base64.eml');
+    assert.deepEqual(doc.sections.map((s) => s.title), ['message 1: 如何重置我的密码？']);
+    assert.match(doc.text, /^Subject: 如何重置我的密码？\nFrom: "李明" <li\.ming@example\.cn>\nTo: "René François" <rene@example\.org>, "Zoe" <zoe@example\.org>\nDate: 2024-03-05 09:15 UTC\n/);
+    assert.equal(whereIs(doc, '请打开设置页面，然后选择账户，再点击重置密码。'), '§ message 1: 如何重置我的密码？');
+  });
+
+  test('ISO-8859-1 quoted-printable: soft line breaks joined, the plain part over the HTML one, an RFC 2231 file name', async () => {
+    const doc = await extract('generated/mail-latin1-quoted-printable.eml');
+    assert.match(doc.text, /^Subject: Réunion du comité — ordre du jour\nFrom: "Zoë Lefèvre" <zoe@example\.org>\nTo: rene@example\.org\nDate: 2024-03-04 13:00 UTC\n/);
+    assert.match(doc.text, /près de la gare\. Nous y discuterons de la façon dont les fichiers sont indexés sur chaque poste/);
+    assert.match(doc.text, /L’ordre du jour – 14 h : « l’index local »\./);
+    assert.doesNotMatch(doc.text, /version HTML/);
+    assert.match(doc.text, /Attachments: procès-verbal\.txt \(text\/plain, 38 B\)$/);
   });
 
   test('a mailbox: each message its own section', async () => {
