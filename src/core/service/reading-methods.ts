@@ -2,7 +2,7 @@
  * What the user reads from the index: search, files like a given one, and the preview of a passage
  * in its file (read again from disk, or from the index when the file has changed or gone).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { fileType } from '../sources/folder-rules';
 import type { TroveService } from '../trove-service';
 import type { Preview } from '../../shared/types';
@@ -14,8 +14,27 @@ const PREVIEW_CONTEXT_CHARS = 600;
 /** Longest passage a preview shows: a caller's huge `end` gets a window, not the whole file. */
 const PREVIEW_MAX_PASSAGE_CHARS = 5000;
 
+/** Documents extracted for a preview lately: clicking through one file's passages reads it once. */
+const RECENT_DOCUMENTS = 4;
+
 export function readingMethods(parts: EngineParts): Pick<TroveService, 'search' | 'similarTo' | 'preview'> {
   const { fileSearch, corpus, extractors } = parts;
+  // Keyed by path, size and modification time: a file changed on disk is read again.
+  const recent = new Map<string, string>();
+  async function extractedText(real: string): Promise<string> {
+    const info = await stat(real);
+    const key = `${info.size}:${info.mtimeMs}:${real}`;
+    const known = recent.get(key);
+    if (known !== undefined) {
+      recent.delete(key);
+      recent.set(key, known); // most recent last
+      return known;
+    }
+    const doc = await (extractors.forType(fileType(real)) ?? extractors.forType('txt')!).extract(await readFile(real), fileType(real));
+    recent.set(key, doc.text);
+    while (recent.size > RECENT_DOCUMENTS) recent.delete(recent.keys().next().value!);
+    return doc.text;
+  }
   return {
     search: (query) => fileSearch.search(query, corpus.folders()),
     async similarTo(query) {
@@ -27,8 +46,7 @@ export function readingMethods(parts: EngineParts): Pick<TroveService, 'search' 
       let text: string;
       const chunk = corpus.passagesOfFile(row.id).find((c) => c.start <= start && c.end >= end) ?? null;
       try {
-        const doc = await (extractors.forType(fileType(real)) ?? extractors.forType('txt')!).extract(await readFile(real), fileType(real));
-        text = doc.text;
+        text = await extractedText(real);
       } catch {
         if (!chunk) throw new NotFoundError(`${path} can no longer be read`);
         text = ' '.repeat(chunk.start) + chunk.text; // the file changed or vanished: show what was indexed

@@ -209,6 +209,14 @@ describe('indexing a folder', () => {
     assert.match(best.best.text.slice(best.best.highlight.start, best.best.highlight.end), /^Blight spreads in wet leaves/);
     const preview = await service.preview(best.path, best.best.start, best.best.end);
     assert.equal(preview.text.slice(preview.passage.start, preview.passage.end), best.best.text);
+    // The next preview of the file is read from the document extracted for the last one; a file changed
+    // on disk is read again, not shown as it was.
+    assert.deepEqual(await service.preview(best.path, best.best.start, best.best.end), preview);
+    writeFileSync(
+      join(ws.docs, 'garden.md'),
+      '# Garden\n\nNotes on the allotment.\n\n## Tomatoes\n\nWater tomatoes in the evening. Blight spreads in wet leaves, so keep them dry.\n',
+    );
+    assert.match((await service.preview(best.path, best.best.start, best.best.end)).text, /in the evening/);
 
     // A new ignore pattern re-scans the folder and drops the file from the index.
     await service.setSettings({ ignorePatterns: ['garden.md'] });
