@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
+import { validateBuilderConfig } from './electron-builder-internals';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const config = parse(readFileSync(join(root, 'build', 'electron-builder.yml'), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form YAML
@@ -45,4 +46,28 @@ test('packs the electron-vite output, and npm run dist uses this file', () => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   assert.equal(pkg.main, './out/main/index.js');
   assert.match(pkg.scripts.dist, /electron-builder --config build\/electron-builder\.yml/);
+});
+
+test('the deb names a real maintainer, the same as package.json author (which electron-builder falls back to)', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  assert.ok(pkg.author?.name && pkg.author?.email, 'package.json has an author with a name and an email');
+  assert.equal(config.linux.maintainer, `${pkg.author.name} <${pkg.author.email}>`);
+  assert.doesNotMatch(config.linux.maintainer, /\.invalid>|example\.(com|org)>/);
+});
+
+test('an unsigned build still works: no certificate, identity or forced signing in the config', () => {
+  // Certificates and notarisation credentials come from the environment (CSC_LINK, APPLE_ID, …);
+  // without them electron-builder skips signing and notarisation instead of failing.
+  for (const section of [config, config.mac, config.win, config.win?.signtoolOptions, config.linux]) {
+    for (const key of ['forceCodeSigning', 'cscLink', 'cscKeyPassword', 'identity', 'certificateFile', 'certificatePassword']) {
+      assert.equal(section?.[key], undefined, `${key} is not set in the config`);
+    }
+  }
+  assert.notEqual(config.mac.notarize, true, 'notarisation is not demanded');
+  assert.equal(config.mac.hardenedRuntime, true, 'ready for notarisation when credentials are given');
+});
+
+test("the whole file matches electron-builder's schema (a misspelt option fails here, not at release time)", async () => {
+  await validateBuilderConfig(config);
+  await assert.rejects(validateBuilderConfig({ ...config, mac: { ...config.mac, icom: 'build/icon.png' } }), /configuration\.mac/);
 });
