@@ -77,9 +77,8 @@ describe('Questions view in a browser', { timeout: 10 * 60_000 }, () => {
       await page.getByTestId('bank-file').setInputFiles(csv);
       await page.getByRole('button', { name: 'Import', exact: true }).click();
 
-      // While it runs, the import says how far it is: rows of the file's rows, a rate.
-      await page.getByTestId('import-progress').filter({ hasText: /^sts-faq\.csv: \d+ of 63 rows \(\d+%\), [\d.,]+ rows\/s, / }).waitFor({ timeout: 60_000 });
-      assert.equal(await page.locator('.import-progress progress').count(), 1);
+      // How far an import is (rows of the file's rows, a rate, the time left, the bar) is asserted by the long
+      // import below: these 63 rows can be stored before a look at the page catches the progress line.
 
       // The report counts the rows and names the skipped one by its row number and reason.
       const report = page.locator('.import-report');
