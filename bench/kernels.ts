@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { cpuFeatures } from '../scripts/cpu-features.mjs';
 import { parseFlags } from '../src/cli/command';
 import { DEFAULT_BATCH_SIZE, EmbeddingEngine } from '../src/core/embed/engine';
+import { cosSim } from '../src/core/embed/similarity';
 
 const GOLDEN = join(import.meta.dirname, '..', 'test', 'fixtures', 'golden', 'embeddings.json');
 const PAIR = ['The weather is lovely today.', "It's so sunny outside!"];
@@ -51,19 +52,7 @@ function run(prefix: string[], variant: string, count: number, out: string): Enc
 }
 
 function worstCosine(a: number[][], b: number[][]): number {
-  let worst = 1;
-  a.forEach((v, i) => {
-    let d = 0;
-    let na = 0;
-    let nb = 0;
-    v.forEach((x, k) => {
-      d += x * b[i][k];
-      na += x * x;
-      nb += b[i][k] * b[i][k];
-    });
-    worst = Math.min(worst, d / Math.sqrt(na * nb));
-  });
-  return worst;
+  return Math.min(...a.map((v, i) => cosSim(Float32Array.from(v), Float32Array.from(b[i]))));
 }
 
 async function main(): Promise<void> {

@@ -4,5 +4,6 @@
  * weights are in use.
  */
 export function modelDisplayName(id: string): string {
-  return (id.split('/').pop() ?? id).split('@')[0];
+  // Stored ids may also carry a language balance tag after "+" (EmbeddingEngine.modelId).
+  return (id.split('/').pop() ?? id).split(/[@+]/)[0];
 }

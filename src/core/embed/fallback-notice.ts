@@ -3,6 +3,7 @@
  * used instead (variant-fallback.ts). Kept apart from the engine so that the engine process can word
  * the notice without loading onnxruntime.
  */
+import { modelDisplayName } from '../../shared/model-name';
 
 /** The weights chosen were refused; the exact ones are used instead. */
 export interface VariantFallback {
@@ -16,6 +17,5 @@ export interface VariantFallback {
 
 /** One sentence for people: which weights were refused and what is used instead. */
 export function describeFallback(modelId: string, f: VariantFallback): string {
-  const name = modelId.split('/').pop()!.split('@')[0].split('+')[0];
-  return `the ${f.from} weights of ${name} failed their check on this computer, so its exact ${f.to} weights are used instead (${f.reason})`;
+  return `the ${f.from} weights of ${modelDisplayName(modelId)} failed their check on this computer, so its exact ${f.to} weights are used instead (${f.reason})`;
 }
