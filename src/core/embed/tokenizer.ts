@@ -31,7 +31,7 @@ export interface ModelTokenizer extends TokenCounter {
 }
 
 /** Read tokenizer.json (+ tokenizer_config.json if present) and build the tokenizer, with its pad id. */
-function buildTokenizer(modelDir: string): { tok: Tokenizer; padId: number } {
+export function buildTokenizer(modelDir: string): { tok: Tokenizer; padId: number } {
   const jsonPath = join(modelDir, 'tokenizer.json');
   const configPath = join(modelDir, 'tokenizer_config.json');
   let tokenizerJson: unknown;
