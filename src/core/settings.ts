@@ -14,6 +14,8 @@ export const DEFAULT_SETTINGS: Settings = {
   maxFileSizeMb: 50,
   locale: 'auto',
   theme: 'system',
+  reranker: null,
+  rerank: true,
 };
 
 export class SettingsFile {

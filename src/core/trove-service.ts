@@ -8,6 +8,7 @@ import type { IndexProgress } from '../shared/types';
 import type { Embedder, TokenCounter } from './embed/types';
 import type { IndexTotals } from './indexer/progress-meter';
 import type { VectorSetSummary } from './store/index-store';
+import type { RerankerChoice } from './search/rerank';
 
 export interface TroveServiceOptions {
   /** Folder for settings.json and (unless `dbPath` is given) the index database; created if missing. */
@@ -37,6 +38,12 @@ export interface TroveServiceOptions {
   backgroundLoadFrom?: number;
   /** A change of model under way, for `status()` (the host's model manager runs it; none by default). */
   modelSwitch?: () => IndexProgress['modelSwitch'];
+  /**
+   * The re-ranker (cross-encoder) installed under `name`, from the model library: null when there is
+   * none by that name; with `strict`, throws an error that says what is installed instead. None given:
+   * searches are never re-ranked.
+   */
+  reranker?: (name: string, strict?: boolean) => RerankerChoice | null;
 }
 
 /** The index as `status` reports it (service/index-report.ts). */

@@ -128,6 +128,7 @@ export const apiSchemas = {
       sort: z.enum(['relevance', 'date']).optional(),
       mode: z.enum(['hybrid', 'meaning', 'words']).optional(),
       exact: z.boolean().optional(),
+      rerank: z.boolean().optional(),
     }),
   ]),
   similarTo: z.tuple([
@@ -148,6 +149,8 @@ export const apiSchemas = {
       maxFileSizeMb: z.number().min(0.001).max(4096).optional(),
       locale: z.enum(['auto', 'en', 'zh']).optional(),
       theme: z.enum(['system', 'light', 'dark']).optional(),
+      reranker: z.string().min(1).max(200).nullable().optional(),
+      rerank: z.boolean().optional(),
     }),
   ]),
   modelInfo: z.tuple([]),

@@ -29,6 +29,10 @@ export interface CatalogueModel {
   similarity: 'cosine' | 'dot';
   /** SPDX licence of the weights. */
   licence: string;
+  /** A cross-encoder (re-ranker) rather than a sentence-embedding model (default "embedding"). */
+  kind?: 'embedding' | 'reranker';
+  /** What it is for, for people (shown in Settings → Models). */
+  purpose?: string;
   /** Prompts by role, when the repository's sentence-transformers config does not carry them. */
   prompts?: Readonly<Record<string, string>>;
   /** Ships with Trove (never downloaded, never removed). */
@@ -62,6 +66,13 @@ export interface ModelDownload {
 
 /** A model in the manager: catalogued, installed, or both. */
 export interface ModelEntry {
+  /**
+   * "embedding": a sentence-embedding model (bi-encoder) that indexes and searches; "reranker": a
+   * cross-encoder that re-orders a search's best passages (Settings.reranker), never indexes.
+   */
+  kind: 'embedding' | 'reranker';
+  /** What the model is for, in people's words (a re-ranker's training data and use); null when unknown. */
+  purpose: string | null;
   /** Short name (catalogue name, or the folder name of a model added from a folder). */
   name: string;
   /** Name shown to people. */

@@ -16,6 +16,8 @@ export const settingsFileSchema = z.looseObject({
   maxFileSizeMb: z.number().positive().optional(),
   locale: z.enum(['auto', 'en', 'zh']).optional(),
   theme: z.enum(['system', 'light', 'dark']).optional(),
+  reranker: z.string().min(1).nullable().optional(),
+  rerank: z.boolean().optional(),
 });
 
 /** models.json in the data folder: the model manager's choices. */

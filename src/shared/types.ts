@@ -38,6 +38,21 @@ export interface SearchQuery {
   mode?: SearchMode;
   /** Search the text exactly as typed, without spelling correction ("search instead for …"). */
   exact?: boolean;
+  /**
+   * Re-order the best passages with the chosen re-ranker (a cross-encoder, Settings.reranker): true or
+   * false for this search; unset, Settings.rerank decides. Without a chosen re-ranker nothing is re-ranked.
+   */
+  rerank?: boolean;
+}
+
+/** How a search's results were re-ranked. */
+export interface RerankInfo {
+  /** The re-ranker's model name (Settings → Models). */
+  model: string;
+  /** Its name for people. */
+  label: string;
+  /** Passages the re-ranker read (the best of the first stage). */
+  passages: number;
 }
 
 /** Search for files like one already indexed ("Similar files"). */
@@ -132,6 +147,13 @@ export interface SearchResponse {
    * English-only model): the script's name and, when one is available, a model id that reads it.
    */
   unsupportedScript: { script: string; suggestedModel: string | null } | null;
+  /** Set when a re-ranker re-ordered the results (the UI says "Re-ranked by …"); null when not. */
+  reranked: RerankInfo | null;
+  /**
+   * Re-ranking was asked for but could not be done (the re-ranker's folder is damaged or gone): why. The
+   * results are then in first-stage order; null otherwise.
+   */
+  rerankProblem: string | null;
 }
 
 /** What the indexer is doing, sent as a progress event and returned by `status()`. */
@@ -242,6 +264,13 @@ export interface Settings {
   locale: 'auto' | 'en' | 'zh';
   /** Colour scheme: follow the OS, or a fixed one. */
   theme: 'system' | 'light' | 'dark';
+  /**
+   * The re-ranker (a cross-encoder model's name in Settings → Models) that re-orders search results;
+   * null: none chosen, results are in first-stage (hybrid) order.
+   */
+  reranker: string | null;
+  /** Re-rank searches with the chosen re-ranker (a search can still say otherwise: SearchQuery.rerank). */
+  rerank: boolean;
 }
 
 /** The embedding model in use. */

@@ -7,6 +7,7 @@
  */
 import { childPort } from '../core/process/child-port';
 import { DEFAULT_BATCH_SIZE, longestFirst, type EmbeddingEngine } from '../core/embed/engine';
+import { CrossEncoderEngine } from '../core/embed/cross-encoder';
 import { openEngineWithFallback } from '../core/embed/variant-fallback';
 import type { WorkerRequest, WorkerResponse } from '../core/embed/protocol';
 
@@ -26,6 +27,18 @@ interface BulkJob {
 }
 
 let engine: EmbeddingEngine | null = null;
+let threads: number | undefined;
+/** The re-ranker last asked for; another folder replaces it (one cross-encoder in memory at a time). */
+let crossEncoder: CrossEncoderEngine | null = null;
+
+function reranker(dir: string): CrossEncoderEngine {
+  if (crossEncoder?.model.dir !== dir) {
+    void crossEncoder?.close();
+    crossEncoder = null;
+    crossEncoder = CrossEncoderEngine.create(dir, threads);
+  }
+  return crossEncoder;
+}
 const urgent: WorkerRequest[] = [];
 const bulk: BulkJob[] = [];
 let pumping = false;
@@ -35,6 +48,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
     case 'init':
       try {
         // Quantised weights are loaded and checked now: refused, the exact ones are used (variant-fallback.ts).
+        threads = msg.threads;
         const opened = await openEngineWithFallback({ modelDir: msg.modelDir, variant: msg.variant, threads: msg.threads });
         engine = opened.engine;
         port.send({
@@ -52,6 +66,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
       return;
     case 'shutdown':
       await engine?.close();
+      await crossEncoder?.close();
       process.exit(0);
       return;
     default:
@@ -61,6 +76,8 @@ async function handle(msg: WorkerRequest): Promise<void> {
     if (!engine) throw new Error('embedding process not initialised');
     if (msg.type === 'encode') {
       port.send({ type: 'result', id: msg.id, vectors: await engine.encode(msg.texts, { batchSize: msg.batchSize, role: msg.role, tokenIds: msg.tokenIds }) });
+    } else if (msg.type === 'score') {
+      port.send({ type: 'done', id: msg.id, value: await reranker(msg.modelDir).score(msg.query, msg.passages) });
     } else if (msg.type === 'warmup') {
       await engine.warmup();
       port.send({ type: 'done', id: msg.id });

@@ -3,7 +3,7 @@
  * top of the supervisor every Trove process uses (core/process/supervisor.ts: start, request ids,
  * restart after a crash with the in-flight requests resent, and a timed shutdown).
  */
-import { entryScript, nodeChildLauncher as nodeProcessLauncher } from '../process/process-handle';
+import { entryScript, nodeChildLauncher as nodeProcessLauncher } from '../process/node-child';
 import { ProcessCrashedError, type Incoming } from '../process/supervised-process';
 import { Supervisor } from '../process/supervisor';
 import { defaultModelDir, type ModelVariant } from './model-files';
@@ -148,6 +148,12 @@ export class EmbedderProcess implements Embedder {
       parts.push(onProgress ? part.then((v) => (onProgress(slice.length), v)) : part);
     }
     return (await Promise.all(parts)).flat() as Float32Array[];
+  }
+
+  /** Re-ranker scores (Embedder.scorePairs), served before queued indexing work like a search's query. */
+  async scorePairs(modelDir: string, query: string, passages: string[]): Promise<Float32Array> {
+    if (passages.length === 0) return new Float32Array(0);
+    return (await this.request({ type: 'score', id: this.supervisor.newId(), modelDir, query, passages })) as Float32Array;
   }
 
   /** Load the weights now instead of on the first encode. */

@@ -20,6 +20,8 @@ export type WorkerRequest =
       tokenIds?: Array<number[] | undefined>;
     }
   | { type: 'warmup'; id: number }
+  /** Re-rank: one score per passage for the query, by the cross-encoder in `modelDir` (answered with 'done', value a Float32Array). */
+  | { type: 'score'; id: number; modelDir: string; query: string; passages: string[] }
   | { type: 'stats'; id: number }
   /** Drop an encode request: its caller no longer wants the vectors. */
   | { type: 'cancel'; id: number }

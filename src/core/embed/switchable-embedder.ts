@@ -49,6 +49,13 @@ export class SwitchableEmbedder implements Embedder {
     countedIds: (text) => this.counter.countedIds?.(text),
   };
 
+  /** Re-ranker scores from where the current model runs (Embedder.scorePairs). */
+  scorePairs(modelDir: string, query: string, passages: string[]): Promise<Float32Array> {
+    const model = this.current;
+    if (!model.scorePairs) return Promise.reject(new Error('this embedder cannot run a re-ranker'));
+    return model.scorePairs(modelDir, query, passages);
+  }
+
   /** Calls still running per embedder: the previous one is closed only once its calls are answered. */
   private readonly running = new Map<Embedder, { calls: number; idle: Array<() => void> }>();
 

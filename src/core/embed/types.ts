@@ -30,6 +30,12 @@ export interface Embedder {
    * asks before reading any file, so an unusable model fails once, not once per file.
    */
   warmup?(): Promise<void>;
+  /**
+   * Re-ranking: one relevance score per passage for `query`, by the cross-encoder (re-ranker) in
+   * `modelDir`, as sentence-transformers' CrossEncoder.predict gives it. It runs where the embedding
+   * model runs (its own process), loaded on first use and kept while the same folder is asked for.
+   */
+  scorePairs?(modelDir: string, query: string, passages: string[]): Promise<Float32Array>;
   /** Release the model (and its process, if any). */
   close(): Promise<void>;
 }

@@ -60,6 +60,8 @@ export function describeModel({ name, entry, inst, current, currentVariant, down
     }
   }
   return {
+    kind: entry?.kind ?? 'embedding',
+    purpose: entry?.purpose ?? null,
     name,
     label,
     id,

@@ -19,10 +19,23 @@ import { keywordQuery } from './keyword-query';
 import { noMatchBelow } from './no-match';
 import { parseQuery } from './query-syntax';
 import { unsupportedScript } from './query-script';
+import { RERANK_BLEND, RERANK_DEPTH, rerankCandidates, type RerankerChoice, type RerankOptions } from './rerank';
 import { similarFiles } from './similar-files';
 import { Speller } from './spelling';
 
 export { DEFAULT_ALPHA, type Fusion } from './fusion';
+export type { RerankerChoice } from './rerank';
+
+/** Where a search finds its re-ranker: the one chosen (Settings.reranker), and whether searches use it by default. */
+export interface RerankSettings {
+  choice(): RerankerChoice | null;
+  byDefault(): boolean;
+}
+
+/** A re-ranking a search will do: with which model, how deep, and how its score blends with the first stage's. */
+interface RerankPlan extends RerankOptions {
+  choice: RerankerChoice;
+}
 
 /** Above the no-match line by this much, the typed query is a strong match and is not corrected. */
 const STRONG_MARGIN = 0.15;
@@ -33,12 +46,15 @@ export class FileSearch {
   private readonly speller: Speller;
   /** For evaluation (`eval beir --fusion-table`): the fusion every search uses. */
   fusion: Fusion = { kind: 'convex', alpha: DEFAULT_ALPHA };
+  /** For evaluation (`eval beir --reranker`): how deep re-ranking reads and how its score blends in. */
+  rerankOptions: RerankOptions = { depth: RERANK_DEPTH, blend: RERANK_BLEND };
 
   /** `indexedTypes`: the file types the index may hold (settings), for refusing a filter on a type it never holds. */
   constructor(
     private readonly corpus: Corpus,
     private readonly embedder: Embedder,
     private readonly indexedTypes: () => string[],
+    private readonly rerankSettings: RerankSettings = { choice: () => null, byDefault: () => false },
   ) {
     this.speller = new Speller(corpus.keywords, () => corpus.changes);
   }
@@ -67,14 +83,16 @@ export class FileSearch {
     const t0 = performance.now();
     const mode = query.mode ?? 'hybrid';
     const text = query.text.trim();
-    const typed = await this.answer(text, query, folders);
+    const choice = this.rerankSettings.choice();
+    const plan: RerankPlan | null = choice && (query.rerank ?? this.rerankSettings.byDefault()) && mode !== 'words' ? { choice, ...this.rerankOptions } : null;
+    const typed = await this.answer(text, query, folders, plan);
     // A query whose typed words already found close passages is not second-guessed (nor searched twice).
     const cutoff = noMatchBelow(this.embedder.modelId);
     const strong = typed.quality === 'good' && bestSimilarity(typed) >= cutoff + STRONG_MARGIN;
     const corrected = query.exact || mode === 'meaning' || strong ? null : this.speller.correct(text, parseQuery(text).units);
     let response = typed;
     if (corrected) {
-      const fixed = await this.answer(corrected, query, folders);
+      const fixed = await this.answer(corrected, query, folders, plan);
       const better = (typed.quality === 'none' && fixed.quality === 'good') || bestSimilarity(fixed) >= bestSimilarity(typed) + CORRECTION_GAIN;
       if (better) response = { ...fixed, correction: { original: text, corrected } };
     }
@@ -82,7 +100,7 @@ export class FileSearch {
   }
 
   /** One query as given, without spelling correction. */
-  private async answer(text: string, query: SearchQuery, folders: FolderRow[]): Promise<SearchResponse> {
+  private async answer(text: string, query: SearchQuery, folders: FolderRow[], plan: RerankPlan | null): Promise<SearchResponse> {
     const { corpus } = this;
     const k = query.k ?? 10;
     const mode = query.mode ?? 'hybrid';
@@ -96,7 +114,22 @@ export class FileSearch {
     const keywords = keywordQuery(parsed, corpus);
     const words = mode !== 'meaning' && keywords.match ? corpus.keywords.passages(keywords.match, DEPTH, accept).filter((h) => searchable(h.fileId)) : [];
     const similarities = vector && ((ids: number[]) => corpus.similarities(vector, ids));
-    const candidates = fuse(dense, words, similarities, this.fusion, false, keywords.bm25Bound);
+    let candidates = fuse(dense, words, similarities, this.fusion, false, keywords.bm25Bound);
+    // Re-ranking changes the order only: which files are good matches is still the first stage's call
+    // (below), so a re-ranker can never turn "No good matches" into a confident list, or the reverse.
+    let reranked: SearchResponse['reranked'] = null;
+    let rerankProblem: string | null = null;
+    if (plan && candidates.length > 1 && this.embedder.scorePairs) {
+      const texts = corpus.passages(candidates.slice(0, plan.depth).map((c) => c.chunkId));
+      const score = (q: string, passages: string[]) => this.embedder.scorePairs!(plan.choice.dir, q, passages);
+      try {
+        const r = await rerankCandidates(parsed.meaningText || text, candidates, (id) => texts.get(id)?.text ?? '', score, plan);
+        candidates = r.candidates;
+        reranked = { model: plan.choice.name, label: plan.choice.label, passages: r.passages };
+      } catch (err) {
+        rerankProblem = `The re-ranker ${plan.choice.label} could not run, so results are in their first order: ${(err as Error).message}`;
+      }
+    }
     const named = mode !== 'meaning' ? namedFiles(corpus, parsed, text, k).filter(searchable) : [];
 
     const { groups, chunks, tokensOf } = groupByFile(corpus, candidates, named);
@@ -124,6 +157,8 @@ export class FileSearch {
       correction: null,
       quality,
       unsupportedScript: unsupportedScript(parsed.meaningText, this.embedder.modelId),
+      reranked,
+      rerankProblem,
     };
   }
 

@@ -42,6 +42,8 @@ export function similarFiles(corpus: Corpus, modelId: string, indexedTypes: stri
     correction: null,
     quality,
     unsupportedScript: null,
+    reranked: null,
+    rerankProblem: null,
   };
 }
 

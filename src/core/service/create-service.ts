@@ -38,7 +38,15 @@ export async function createTroveEngine(options: TroveServiceOptions): Promise<T
   // A big index whose vector file is out of date (a crash) is read back from SQLite between other work:
   // searches answer from what is loaded, and the status line says so (ProgressReporter).
   const corpus = Corpus.openFile(options.dbPath ?? join(options.dataDir, 'index.sqlite'), { modelId: embedder.modelId, dimension: embedder.dimension, pipelineVersion: PIPELINE_VERSION }, { backgroundFrom: options.backgroundLoadFrom ?? BACKGROUND_LOAD_FROM });
-  const fileSearch = new FileSearch(corpus, embedder, () => settings.get().fileTypes);
+  // The chosen re-ranker, looked up each search: removed or damaged since it was chosen, searches say so.
+  const rerankSettings = {
+    choice: () => {
+      const name = settings.get().reranker;
+      return name ? (options.reranker?.(name) ?? null) : null;
+    },
+    byDefault: () => settings.get().rerank,
+  };
+  const fileSearch = new FileSearch(corpus, embedder, () => settings.get().fileTypes, rerankSettings);
   const progress = new ProgressReporter();
   const extractors = new ExtractorRegistry();
   const indexer = new Indexer({
@@ -75,6 +83,12 @@ export async function createTroveEngine(options: TroveServiceOptions): Promise<T
     getSettings: async () => settings.get(),
     async setSettings(patch: Partial<Settings>) {
       const before = settings.get();
+      // A re-ranker is chosen by name: one that is not installed (or is not a re-ranker) is refused here,
+      // with what is installed, instead of failing every search after.
+      if (patch.reranker) {
+        if (!options.reranker) throw new Error('re-rankers are not available here (no model library)');
+        options.reranker(patch.reranker, true);
+      }
       const after = settings.update(patch);
       const rescan = ['ignorePatterns', 'fileTypes', 'maxFileSizeMb'] as const;
       if (rescan.some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))) void folders.rescanAll();

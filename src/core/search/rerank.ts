@@ -1,0 +1,61 @@
+/**
+ * Retrieve and re-rank: the best passages of the first stage (meaning and words, fused) are read
+ * again by a cross-encoder, which sees the query and each passage together and scores how well the
+ * passage answers it — a page *about* the thing above pages that merely *mention* it. Only the first
+ * `depth` passages are re-scored (a cross-encoder reads every pair anew, so its cost grows with depth);
+ * they are ordered by a blend of the two stages and stay ahead of the rest, which keep their order.
+ *
+ * Depth and blend were chosen on SciFact's train claims (`eval beir --reranker … --qrels train`) and
+ * the depth against the time budget (`npm run bench:rerank`); the figures are in the README.
+ */
+import type { Candidate } from './fusion';
+
+/** Passages re-scored per search (see the module comment). */
+export const RERANK_DEPTH = 30;
+/** Weight of the re-ranker's score against the first stage's, both scaled 0–1 over the re-scored passages. */
+export const RERANK_BLEND = 0.7;
+
+/** The re-ranker a search uses: its name and label for people, its folder for the embedding process. */
+export interface RerankerChoice {
+  name: string;
+  label: string;
+  dir: string;
+}
+
+export interface RerankOptions {
+  depth: number;
+  blend: number;
+}
+
+/** Scores of `passages` for `query` by the re-ranker (Embedder.scorePairs bound to its folder). */
+export type PairScores = (query: string, passages: string[]) => Promise<Float32Array>;
+
+/**
+ * `candidates` (best first) with the first `depth` re-ordered by the re-ranker. `textOf` gives a
+ * passage's text. Returns the new order and how many passages were re-scored.
+ */
+export async function rerankCandidates(
+  query: string,
+  candidates: Candidate[],
+  textOf: (chunkId: number) => string,
+  score: PairScores,
+  { depth, blend }: RerankOptions,
+): Promise<{ candidates: Candidate[]; passages: number }> {
+  const head = candidates.slice(0, depth);
+  if (head.length === 0) return { candidates, passages: 0 };
+  const scores = await score(query, head.map((c) => textOf(c.chunkId)));
+  const scaled = (values: ArrayLike<number>) => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      lo = Math.min(lo, values[i]);
+      hi = Math.max(hi, values[i]);
+    }
+    return Array.from(values, (v) => (hi > lo ? (v - lo) / (hi - lo) : 1));
+  };
+  const model = scaled(scores);
+  const first = scaled(head.map((c) => c.score));
+  const order = head.map((c, i) => ({ c, s: blend * model[i] + (1 - blend) * first[i], i }));
+  order.sort((a, b) => b.s - a.s || a.i - b.i);
+  return { candidates: [...order.map((o) => o.c), ...candidates.slice(depth)], passages: head.length };
+}
