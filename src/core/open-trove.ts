@@ -10,7 +10,8 @@ import type { WorkerLauncher } from './embed/protocol';
 import { loadTokenCounter } from './embed/tokenizer';
 import { createModelsApi } from './models/models-api';
 import { ModelLibrary } from './models/model-library';
-import { defaultValidator } from './models/model-validator';
+import { defaultValidator, rerankerValidator } from './models/model-validator';
+import { defaultDataDir } from './questions/app-data-dir';
 import { createQuestionService } from './questions/question-service';
 import { createQuestionsApi } from './questions/questions-api';
 import type { TroveListener, TroveService } from './trove-service';
@@ -29,6 +30,11 @@ export interface OpenTroveOptions {
   variant?: string;
   /** Where the shipped models are (default: the project's resources/models). */
   shippedModelsDir?: string;
+  /**
+   * The data folder whose models/ and models.json the model manager keeps (default: `dataDir`; with
+   * `dbPath`, the CLI's own data folder — see modelsHome below).
+   */
+  modelsDataDir?: string;
   /** How to start the embedding process (default: a Node child process). */
   launch?: WorkerLauncher;
   /** The index database file, watching, reconciling at start: see TroveServiceOptions (the CLI sets them). */
@@ -40,8 +46,25 @@ export interface OpenTroveOptions {
 /** What a host serves: every method of the UI's API (TroveAppApi), events, and close(). */
 export type TroveAppService = TroveService & QuestionsApi & ModelsApi;
 
+/**
+ * Where the model manager lives. An engine opened on an index file of its own (`dbPath`: the CLI's
+ * --db, with settings.json beside the index) has no data folder of its own for models: the re-ranker
+ * its settings name was installed by `trove models get|add` into the CLI's data folder
+ * (TROVE_DATA_DIR, else the app's), so that is where it is looked up. The CLI gives the embedding
+ * model as a folder (modelDir), so only the re-ranker is found this way.
+ */
+function modelsHome(options: OpenTroveOptions): string {
+  return options.modelsDataDir ?? (options.dbPath ? defaultDataDir() : options.dataDir);
+}
+
 export async function openTrove(options: OpenTroveOptions): Promise<TroveAppService> {
-  const library = new ModelLibrary({ dataDir: options.dataDir, shippedDir: options.shippedModelsDir });
+  const library = new ModelLibrary({
+    dataDir: modelsHome(options),
+    shippedDir: options.shippedModelsDir,
+    // Proven in an embedding process started the way this process starts its helpers.
+    validate: (dir) => defaultValidator(dir, options.launch),
+    validateReranker: (dir) => rerankerValidator(dir, options.launch),
+  });
   const modelDir = options.modelDir ?? library.currentDir();
   const variant = options.modelDir ? options.variant : (options.variant ?? library.currentVariant());
   const [model, counter] = await Promise.all([
@@ -62,6 +85,9 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
       embedder,
       tokenCounter: embedder.tokenCounter,
       modelSwitch: () => modelSwitch(),
+      // Settings.reranker names a re-ranker of the model manager: looked up at each search, so one
+      // removed or damaged since it was chosen is noticed there.
+      reranker: (name, strict) => library.reranker(name, strict),
     });
     let questions;
     try {
@@ -81,10 +107,20 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
     });
     void settled;
     modelSwitch = switchSummary;
+    // Removing the chosen re-ranker also un-chooses it: searches go back to the first stage's order
+    // instead of naming a re-ranker that is gone.
+    const removeModel: typeof modelsApi.removeModel = async (name) => {
+      const chosen = (await service.getSettings()).reranker;
+      const chosenName = chosen ? library.reranker(chosen)?.name : undefined;
+      const overview = await modelsApi.removeModel(name);
+      if (chosen && (chosen === name || chosenName === name)) await service.setSettings({ reranker: null });
+      return overview;
+    };
     const app: TroveAppService = {
       ...service,
       ...createQuestionsApi(questions, (p) => imports.emit('importProgress', p)),
       ...modelsApi,
+      removeModel,
       on<E extends EventName>(event: E, listener: TroveListener<E>): () => void {
         if (event !== 'importProgress') return service.on(event, listener);
         imports.on(event, listener);

@@ -1,8 +1,9 @@
 /**
- * The downloader against a hub on 127.0.0.1 started here, serving the real shipped model folder in the
- * Hugging Face URL layout: HEAD on an LFS file answers 302 with X-Linked-Etag (sha256) and
- * X-Linked-Size, GET redirects to a storage URL that honours Range. Faults are switched per test:
- * a 404, a connection dropped mid-file, a body with the wrong bytes, a slow server.
+ * The downloader against a hub on 127.0.0.1 started here, serving the real shipped model folder (and
+ * the tiny cross-encoder fixture, as a re-ranker's repository) in the Hugging Face URL layout: HEAD on
+ * an LFS file answers 302 with X-Linked-Etag (sha256) and X-Linked-Size, GET redirects to a storage
+ * URL that honours Range. Faults are switched per test: a 404, a connection dropped mid-file, a body
+ * with the wrong bytes, a slow server.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -12,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
-import { defaultModelDir } from '../../../src/core/embed/model-files';
+import { defaultModelDir, shippedModelsDir } from '../../../src/core/embed/model-files';
 import { downloadFromHub, DownloadError, type DownloadProgress } from '../../../src/core/models/hub-download';
 import { ModelLibrary } from '../../../src/core/models/model-library';
 import type { CatalogueModel } from '../../../src/shared/models';
@@ -22,6 +23,16 @@ const REPO = 'sentence-transformers/all-MiniLM-L6-v2';
 const REV = 'c9745ed1d9f207416be6d2e6f8de32d1f16199bf';
 const FILES = ['modules.json', 'config_sentence_transformers.json', 'sentence_bert_config.json', '1_Pooling/config.json', 'config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'onnx/model.onnx'];
 const LFS = new Set(['onnx/model.onnx', 'tokenizer.json']);
+/** A re-ranker's repository as the hub holds one: config, tokenizer and ONNX graph, no manifest. */
+const CE_REPO = 'trove/tiny-cross-encoder';
+const CE_REV = '0123456789abcdef0123456789abcdef01234567';
+const CE_FILES = ['config.json', 'config_sentence_transformers.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
+const TINY = join(shippedModelsDir(), 'test-fixtures', 'tiny-cross-encoder');
+/** What the hub serves: each repository's one revision, its folder here and its files. */
+const REPOS: Record<string, { rev: string; dir: string; files: string[] }> = {
+  [REPO]: { rev: REV, dir: model, files: FILES },
+  [CE_REPO]: { rev: CE_REV, dir: TINY, files: CE_FILES },
+};
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 const graphBytes = statSync(join(model, 'onnx', 'model.onnx')).size;
 
@@ -38,14 +49,15 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
   const resolve = url.pathname.match(/^\/(.+?\/.+?)\/resolve\/([^/]+)\/(.+)$/);
   if (resolve) {
     const [, repo, rev, file] = resolve.map(decodeURIComponent);
-    const path = join(model, file);
-    if (repo !== REPO || rev !== REV || !FILES.includes(file) || !existsSync(path)) {
+    const served = REPOS[repo];
+    const path = join(served?.dir ?? model, file);
+    if (!served || rev !== served.rev || !served.files.includes(file) || !existsSync(path)) {
       res.writeHead(404, { 'X-Error-Code': 'EntryNotFound' }).end('Entry not found');
       return;
     }
     if (LFS.has(file)) {
       // As the hub: the sha256 of the LFS object on the resolve response, then a redirect to storage.
-      res.writeHead(302, { Location: `/lfs/${file}`, 'X-Linked-Etag': `"${sha(path)}"`, 'X-Linked-Size': String(statSync(path).size), ETag: '"0123456789abcdef0123456789abcdef01234567"' }).end();
+      res.writeHead(302, { Location: `/lfs/${encodeURIComponent(repo)}/${file}`, 'X-Linked-Etag': `"${sha(path)}"`, 'X-Linked-Size': String(statSync(path).size), ETag: '"0123456789abcdef0123456789abcdef01234567"' }).end();
       return;
     }
     const body = readFileSync(path);
@@ -53,13 +65,13 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
     res.end(req.method === 'HEAD' ? undefined : body);
     return;
   }
-  const lfs = url.pathname.match(/^\/lfs\/(.+)$/);
-  if (!lfs) {
+  const lfs = url.pathname.match(/^\/lfs\/([^/]+)\/(.+)$/);
+  if (!lfs || !REPOS[decodeURIComponent(lfs[1])]) {
     res.writeHead(404).end();
     return;
   }
-  const file = decodeURIComponent(lfs[1]);
-  let body = readFileSync(join(model, file));
+  const file = decodeURIComponent(lfs[2]);
+  let body = readFileSync(join(REPOS[decodeURIComponent(lfs[1])].dir, file));
   if (fault === 'wrong-body' && file === 'onnx/model.onnx') {
     body = Buffer.from(body);
     body[body.length >> 1] ^= 0xff;
@@ -229,5 +241,45 @@ test('the model manager downloads from the configured endpoint, verifies, instal
   const manifest = JSON.parse(readFileSync(join(work, 'models', 'minilm-from-hub', 'manifest.json'), 'utf8')) as { files: Record<string, { sha256: string }> };
   assert.equal(manifest.files['onnx/model.onnx'].sha256, sha(join(model, 'onnx', 'model.onnx')));
   assert.throws(() => library.remove('minilm-from-hub'), /is the model in use/);
+  cleanup();
+});
+
+test('a re-ranker downloads as one: its manifest says cross-encoder, it is listed as a re-ranker with what it is for, found for searches, refused as the model in use', async () => {
+  const entry: CatalogueModel = {
+    name: 'tiny-reranker',
+    label: 'tiny re-ranker (from the hub)',
+    kind: 'reranker',
+    purpose: 'Re-orders search results (test fixture).',
+    repo: CE_REPO,
+    revision: CE_REV,
+    files: CE_FILES,
+    bytes: statSync(join(TINY, 'onnx', 'model.onnx')).size,
+    languages: ['en'],
+    dimension: 1,
+    similarity: 'cosine',
+    licence: 'Apache-2.0',
+  };
+  const library = new ModelLibrary({ dataDir: work, catalogue: [entry] });
+  library.setEndpoint(endpoint);
+  assert.throws(() => library.reranker('tiny-reranker', true), /re-ranker tiny-reranker is not downloaded yet \(no re-ranker is installed; download it in Settings → Models or with `trove models get tiny-reranker`\)/);
+  // Through the background download the UI uses, proven by scoring a pair in a real embedding process.
+  library.startDownload('tiny-reranker');
+  await library.whenDownloaded('tiny-reranker');
+  const listed = library.overview().models.find((m) => m.name === 'tiny-reranker')!;
+  assert.equal(listed.download, null, JSON.stringify(listed.download));
+  assert.deepEqual(
+    [listed.kind, listed.installed, listed.id, listed.label, listed.purpose, listed.languages, listed.licence, listed.source, listed.current],
+    ['reranker', true, CE_REPO, 'tiny re-ranker (from the hub)', 'Re-orders search results (test fixture).', ['en'], 'Apache-2.0', 'hub', false],
+  );
+  const dir = join(work, 'models', 'tiny-reranker');
+  assert.equal(listed.bytes, CE_FILES.reduce((n, f) => n + statSync(join(dir, f)).size, 0));
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { kind: string; files: Record<string, { sha256: string }> };
+  assert.equal(manifest.kind, 'cross-encoder');
+  assert.equal(manifest.files['onnx/model.onnx'].sha256, sha(join(TINY, 'onnx', 'model.onnx')));
+  assert.deepEqual(library.reranker('tiny-reranker'), { name: 'tiny-reranker', label: 'tiny re-ranker (from the hub)', dir });
+  assert.deepEqual(library.reranker(CE_REPO)?.name, 'tiny-reranker', 'found by its repository too');
+  // It cannot embed: choosing it as the model in use is refused, saying what it is for.
+  assert.throws(() => library.use('tiny-reranker'), /tiny-reranker is a re-ranker \(a cross-encoder\).*cannot index files/);
+  assert.equal(library.currentName(), 'all-MiniLM-L6-v2');
   cleanup();
 });
