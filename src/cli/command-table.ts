@@ -96,6 +96,8 @@ export const COMMANDS = {
       sort: { type: 'string', value: '<order>', about: 'relevance (default) or date (newest first)' },
       mode: { type: 'string', value: '<mode>', about: 'hybrid (default), meaning (vectors only) or words (keywords only)' },
       exact: { type: 'boolean', about: 'search the words as typed, without spelling correction' },
+      rerank: { type: 'boolean', about: "re-order the best results with the index's re-ranker (default: its setting; `models rerank <name> --db`)" },
+      'no-rerank': { type: 'boolean', about: 'keep the first order (meaning and words fused) for this search' },
       json: JSON_OUT,
       model: MODEL,
     },
@@ -212,9 +214,9 @@ export const COMMANDS = {
     example: 'npm run trove -- similarity "my vpn keeps disconnecting" "the VPN connection drops"',
   },
   models: {
-    summary: 'the model manager: list, get, use, remove, add a model, or set the download endpoint',
+    summary: 'the model manager: list, get, use, remove, add a model, choose a re-ranker, or set the download endpoint',
     subcommands: {
-      list: { about: 'the catalogue and installed models, * marking the CLI default; with --db, the model each index uses', flags: ['db', 'json'] },
+      list: { about: 'the catalogue and installed models, * marking the CLI default, and the re-rankers; with --db, the model and re-ranker each index uses', flags: ['db', 'json'] },
       get: { about: 'download a catalogued model from the hub (resumes; Ctrl+C keeps what arrived)', args: ['<name>'], flags: ['endpoint'] },
       use: {
         about:
@@ -226,19 +228,21 @@ export const COMMANDS = {
       prune: { about: 'drop the vectors kept in the index for models not in use (or for that one)', args: ['[<model id>]'], required: ['db'], flags: ['db'] },
       add: { about: 'check a sentence-transformers ONNX folder and add it', args: ['<folder>'], flags: ['name'] },
       endpoint: { about: 'show or set the hub (e.g. https://hf-mirror.com)', args: ['[<url>]'] },
+      rerank: { about: "re-order that index's search results with this re-ranker (none or --off: stop); no name: show the one it uses", args: ['[<name|none>]'], required: ['db'], flags: ['db', 'off'] },
     },
     flags: {
       db: {
         type: 'string',
         multiple: true,
         value: '<file>',
-        about: 'use: move this index only; list: say which model each index uses (repeatable); remove: drop its vectors there; prune: the index',
+        about: 'use: move this index only; list: say which model each index uses (repeatable); remove: drop its vectors there; prune, rerank: the index',
       },
       default: { type: 'boolean', about: 'use with --db: also make the model the CLI default (without --db, use always sets the default)' },
       batch: { type: 'string', value: '<n>', about: 'use with --db: passages embedded per batch (default 64)' },
       json: { type: 'boolean', about: 'list: print JSON (with --db: an "indexes" field)' },
       endpoint: { type: 'string', value: '<url>', about: 'get: download from this hub (a mirror), and keep it for later downloads' },
       name: { type: 'string', value: '<name>', about: 'add: the name to install it under (default: the folder\'s)' },
+      off: { type: 'boolean', about: 'rerank: stop re-ranking that index (as `rerank none`)' },
     },
     example: 'npm run trove -- models use all-MiniLM-L6-v2@exact --db ~/.trove/index.sqlite',
   },

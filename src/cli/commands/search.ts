@@ -1,11 +1,15 @@
 /**
  * `search "<query>" --db <file>`: search an index built by `index` or `watch` (its flags are in
  * command-table.ts). Every argument is part of the query, and `--` ends the options (`search -- --no-ff`).
+ * The index's re-ranker (`models rerank <name> --db <file>`) re-orders the best results unless
+ * `--no-rerank`; `--rerank` asks for it even when the index's setting is off, and fails when it cannot.
  */
 import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { SettingsFile } from '../../core/settings';
 import type { SearchFilters, SearchResponse } from '../../shared/types';
 import { UsageError, type Command } from '../command';
+import { modelLibrary } from '../model-choice';
 import { openCliService, requireDb } from './index';
 
 /** A date as typed (YYYY-MM-DD, local midnight, or any ISO time) → ms since epoch. */
@@ -50,6 +54,7 @@ export function printResponse(response: SearchResponse): void {
     const s = response.unsupportedScript;
     out(`The active model does not read ${s.script} script${s.suggestedModel ? `; ${s.suggestedModel} does (npm run trove -- models use ${s.suggestedModel})` : ''}.`);
   }
+  if (response.rerankProblem) out(response.rerankProblem);
   if (response.quality === 'none') out(`No good matches. Nearest files:`);
   for (const [i, hit] of response.hits.entries()) {
     const where = hit.best.location ? ` (${hit.best.location})` : '';
@@ -58,7 +63,28 @@ export function printResponse(response: SearchResponse): void {
     const words = hit.best.matchedTerms.length ? `  [${hit.best.matchedTerms.join(', ')}]` : '';
     out(`${i + 1}. ${hit.score.toFixed(3)}  ${hit.path}${where}${words}\n    ${snippet}`);
   }
-  out(`${response.hits.length} of ${response.totalFiles} files, ${response.passagesSearched} passages searched in ${response.tookMs} ms`);
+  const reranked = response.reranked ? `; re-ranked by ${response.reranked.label} (its best ${response.reranked.passages} passages read again)` : '';
+  out(`${response.hits.length} of ${response.totalFiles} files, ${response.passagesSearched} passages searched in ${response.tookMs} ms${reranked}`);
+}
+
+/**
+ * --rerank / --no-rerank as the API's `rerank` (undefined: the index's setting). Asked for, the
+ * index must have a re-ranker that is installed: said before the engine starts, not after.
+ */
+export function rerankFromFlags(flags: Map<string, string>, db: string, mode: string): boolean | undefined {
+  if (flags.has('rerank') && flags.has('no-rerank')) throw new UsageError('give --rerank or --no-rerank, not both');
+  if (flags.has('no-rerank')) return false;
+  if (flags.has('rerank') && mode === 'words') throw new UsageError('--rerank re-orders hybrid and meaning searches; --mode words keeps the order of the words found');
+  const { reranker: chosen, rerank: byDefault } = new SettingsFile(dirname(resolve(db))).get();
+  if (!flags.has('rerank')) {
+    // Re-ranked by default with a re-ranker removed since: the first order, said once.
+    if (chosen && byDefault && mode !== 'words' && !modelLibrary().reranker(chosen)) process.stderr.write(`note: the re-ranker ${chosen} chosen for this index is not installed; results are in their first order\n`);
+    return undefined;
+  }
+  if (!chosen) throw new Error(`index ${resolve(db)} has no re-ranker: choose one with \`trove models rerank <name> --db ${db}\` (\`trove models list\` lists them)`);
+  // Refused with what is installed instead, as choosing it would be.
+  modelLibrary().reranker(chosen, true);
+  return true;
 }
 
 const searchCommand: Command = async ({ positional, flags, lists }) => {
@@ -70,11 +96,17 @@ const searchCommand: Command = async ({ positional, flags, lists }) => {
   const mode = flags.get('mode') ?? 'hybrid';
   if (mode !== 'hybrid' && mode !== 'meaning' && mode !== 'words') throw new UsageError('--mode must be hybrid, meaning or words');
   const filters = filtersFromFlags(flags, lists);
+  const rerank = rerankFromFlags(flags, requireDb(flags), mode);
   const service = await openCliService(requireDb(flags), { reconcileOnStart: false, flags });
   try {
-    const response = await service.search({ text, k, filters, sort, mode, exact: flags.has('exact') });
+    const response = await service.search({ text, k, filters, sort, mode, exact: flags.has('exact'), ...(rerank === undefined ? {} : { rerank }) });
     if (flags.has('json')) process.stdout.write(JSON.stringify(response) + '\n');
     else printResponse(response);
+    // Asked for by name and not done: the results are in their first order, and the exit code says so.
+    if (rerank && response.rerankProblem) {
+      process.stderr.write(`trove: ${response.rerankProblem}\n`);
+      return 1;
+    }
     return 0;
   } finally {
     await service.close();
