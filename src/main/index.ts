@@ -1,17 +1,18 @@
 /**
  * Electron main: lifecycle and wiring only. The engine (store, index, search, question banks,
- * watchers; the model in a child of it) runs in a utility process, so a big folder or bank never
- * freezes the window; main keeps the window, dialogs and shell, and relays the page's typed calls and
- * the engine's events (./ipc). eslint.config.js keeps the engine out of this folder.
+ * watchers) runs in a utility process, so a big folder or bank never freezes the window; the model and
+ * the document readers run in utility processes main starts when the engine asks, each connected to
+ * the engine by a MessagePort (./utility-fork, ./helper-broker). Main keeps the window, dialogs and
+ * shell, and relays the page's typed calls and the engine's events (./ipc). Nothing here forks: the
+ * app's RunAsNode fuse is off. eslint.config.js keeps the engine and child_process out of this folder.
  */
 import { app, BrowserWindow, dialog } from 'electron';
 import { startEngine, type EngineClient } from '../core/host/engine-client';
-import type { FromEngine, ToEngine } from '../core/host/engine-protocol';
 import { forwardEvents, registerIpc } from './ipc';
-import { dataDir, engineEntry, shippedModelsDir } from './paths';
+import { dataDir, shippedModelsDir } from './paths';
 import { isOwnPage } from './handlers';
 import { hardenSessions, registerAppScheme } from './security';
-import { utilityLauncher } from './utility-fork';
+import { engineLauncher } from './utility-fork';
 import { rendererUrl } from './app-protocol';
 import { createMainWindow } from './window';
 
@@ -35,8 +36,8 @@ async function run(): Promise<void> {
   hardenSessions();
 
   const service: Promise<EngineClient> = startEngine({
-    init: { dataDir: dataDir(), shippedModelsDir: shippedModelsDir() },
-    launch: utilityLauncher<ToEngine, FromEngine>(engineEntry(), 'Trove index'),
+    init: { dataDir: dataDir(), shippedModelsDir: shippedModelsDir(), helpers: 'from-parent' },
+    launch: engineLauncher(),
     onCrash: reportCrash,
   });
   // Calls made before the engine is up wait for it; if it cannot start, each call reports why.

@@ -1,28 +1,20 @@
 /**
- * Runs a process entry as an Electron utility process (a Node process Electron manages, without
- * needing a separate Node binary on the user's machine). Fits core's ProcessLauncher, so the
- * supervisor (core/process/supervisor.ts) restarts it after a crash exactly as it does a Node child
- * process in the tests.
+ * Electron's part of starting Trove's processes: every one is a utility process (a Node process
+ * Electron manages, without a separate Node binary and without fork(): the installed app's RunAsNode
+ * fuse is off). The engine is started here; the helpers it asks for (the embedding, the document
+ * readers) are started by its broker and connected to it by a MessageChannelMain (./engine-launcher.ts,
+ * ./helper-broker.ts). Type-checked against electron.d.ts; not run here (no Electron binary).
  */
-import { utilityProcess } from 'electron';
+import { MessageChannelMain, utilityProcess, type MessagePortMain } from 'electron';
+import type { FromEngine, ToEngine } from '../core/host/engine-protocol';
 import type { ProcessLauncher } from '../core/process/process-handle';
+import { brokeredEngineLauncher } from './engine-launcher';
+import { engineEntry, helperEntry } from './paths';
 
-export function utilityLauncher<Out, In>(entry: string, serviceName: string): ProcessLauncher<Out, In> {
-  return () => {
-    const child = utilityProcess.fork(entry, [], { serviceName, stdio: 'inherit' });
-    let alive = true;
-    child.once('exit', () => (alive = false));
-    return {
-      get pid() {
-        return child.pid;
-      },
-      // Messages sent before the process has spawned are queued by Electron.
-      send: (message) => {
-        if (alive) child.postMessage(message);
-      },
-      onMessage: (listener) => void child.on('message', (message: unknown) => listener(message as In)),
-      onExit: (listener) => void child.once('exit', (code) => listener(code, null)),
-      kill: () => void child.kill(),
-    };
-  };
+export function engineLauncher(serviceName = 'Trove index'): ProcessLauncher<ToEngine, FromEngine> {
+  return brokeredEngineLauncher<MessagePortMain>({
+    forkEngine: () => utilityProcess.fork(engineEntry(), [], { serviceName, stdio: 'inherit' }),
+    forkHelper: (name, options) => utilityProcess.fork(helperEntry(name), [], options),
+    channel: () => new MessageChannelMain(),
+  });
 }

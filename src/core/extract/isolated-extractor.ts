@@ -11,7 +11,8 @@
  * Children start on first use and let this process exit while idle, so a process that only ever
  * indexes text files, or has finished, is not kept alive by them.
  */
-import { entryScript, nodeChildLauncher } from '../process/process-handle';
+import { launcherFor } from '../process/helper-launchers';
+import { nodeChildLauncher } from '../process/node-child';
 import { EXIT_OVER_MEMORY } from '../process/memory-budget';
 import { ProcessCrashedError, type Incoming, type ProcessExit } from '../process/supervised-process';
 import { Supervisor } from '../process/supervisor';
@@ -260,13 +261,12 @@ export class IsolatedExtractor implements Extractor {
   }
 
   private newSlot(): Slot {
-    const script = this.workerScript ? { entry: this.workerScript, execArgv: [] } : entryScript('../../worker/extract-worker.ts', 'extract-worker.js', import.meta.url);
     let stderr = '';
-    const launch = nodeChildLauncher<WorkerRequest | ReaderControl, WorkerReply>(script, {
-      memoryMb: this.memoryMb,
-      quiet: true,
-      onStderr: (text) => (stderr = (stderr + text).slice(-4000)),
-    });
+    const options = { memoryMb: this.memoryMb, quiet: true, onStderr: (text: string) => (stderr = (stderr + text).slice(-4000)) };
+    // A reader as this process starts its helpers (in the app: a utility process Electron main starts).
+    const launch = this.workerScript
+      ? nodeChildLauncher<WorkerRequest | ReaderControl, WorkerReply>({ entry: this.workerScript, execArgv: [] }, options)
+      : launcherFor<WorkerRequest | ReaderControl, WorkerReply>('extract', options);
     const reader = Supervisor.lazy<WorkerRequest | ReaderControl, WorkerReply>({
       name: 'the document reader',
       launch: () => {

@@ -8,7 +8,8 @@
 import { EventEmitter } from 'node:events';
 import { apiMethods, type EventName, type TroveEvents } from '../../shared/api';
 import { eventNames } from '../../shared/channels';
-import { entryScript, nodeChildLauncher, type ProcessLauncher } from '../process/process-handle';
+import type { ProcessLauncher } from '../process/process-handle';
+import { isHelperAsk } from '../process/parent-helpers';
 import type { Incoming } from '../process/supervised-process';
 import { Supervisor } from '../process/supervisor';
 import { engineHostMethods, fromWire, type EngineApi, type EngineInit, type EngineMethod, type FromEngine, type HostedTrove, type ToEngine } from './engine-protocol';
@@ -17,7 +18,10 @@ export type EngineLauncher = ProcessLauncher<ToEngine, FromEngine>;
 
 export interface StartEngineOptions {
   init: EngineInit;
-  /** How to start the engine process (default: a Node child process running src/worker/engine-worker). */
+  /**
+   * How to start the engine process (default: as this process starts its helpers, core/process/helper-launchers:
+   * a Node child process running src/worker/engine-worker). Electron main gives a utility process.
+   */
   launch?: EngineLauncher;
   /** The engine process died and is being restarted; `why` is a sentence for the user. */
   onCrash?(why: string): void;
@@ -33,9 +37,14 @@ export interface EngineClient extends HostedTrove {
   readonly restarts: number;
 }
 
-/** The engine entry as a Node child: its source under tsx, or out/main/engine-worker.js when built. */
-export function nodeEngineLauncher(): EngineLauncher {
-  return nodeChildLauncher(entryScript('../../worker/engine-worker.ts', 'engine-worker.js', import.meta.url));
+/**
+ * The engine entry as this process starts helpers: a Node child, its source under tsx or
+ * out/main/engine-worker.js when built. Loaded only when no launcher is given, so Electron main, which
+ * gives its own, never loads the module that forks.
+ */
+export async function nodeEngineLauncher(): Promise<EngineLauncher> {
+  const { launcherFor } = await import('../process/helper-launchers');
+  return launcherFor('engine');
 }
 
 function read(message: FromEngine): Incoming {
@@ -52,13 +61,28 @@ function read(message: FromEngine): Incoming {
   }
 }
 
+/**
+ * Only Electron main starts helpers for the engine, and it answers the engine's asks before they get
+ * here: an engine told 'from-parent' by any other host hears at once that its helper could not start,
+ * rather than wait for it forever.
+ */
+function refusingHelpers(launch: EngineLauncher): EngineLauncher {
+  return () => {
+    const handle = launch();
+    handle.onMessage((m) => {
+      if (isHelperAsk(m) && m.type === 'start-helper') handle.send({ type: 'helper-exit', helper: m.helper, code: null });
+    });
+    return handle;
+  };
+}
+
 /** Start the engine process, wait until its engine is open, and return the client. */
 export async function startEngine(options: StartEngineOptions): Promise<EngineClient> {
   const events = new EventEmitter().setMaxListeners(0); // one listener per window or event-stream client
   let refresh = (): void => {};
   const supervisor = await Supervisor.start<ToEngine, FromEngine>({
     name: "Trove's index process",
-    launch: options.launch ?? nodeEngineLauncher(),
+    launch: refusingHelpers(options.launch ?? (await nodeEngineLauncher())),
     init: { type: 'init', init: options.init },
     shutdown: { type: 'shutdown' },
     read,

@@ -5,6 +5,7 @@
  */
 import type { EventName, TroveAppApi, TroveEvents } from '../../shared/api';
 import type { WireError } from '../../shared/channels';
+import type { HelperAsk, HelperNews } from '../process/parent-helpers';
 import type { IndexTotals } from '../indexer/progress-meter';
 import type { IndexReport } from '../trove-service';
 
@@ -24,6 +25,12 @@ export interface EngineInit {
   watch?: boolean;
   /** Compare stored folders with the disk at start (default true; the CLI's `search` and `status` only read). */
   reconcileOnStart?: boolean;
+  /**
+   * How the engine starts its helpers (the embedding, the document readers): 'node-children' (default:
+   * the CLI, the web host, tests) forks them; 'from-parent' (Electron main) asks its parent with
+   * HelperAsk messages and talks to each over the MessagePort the parent sends back, and never forks.
+   */
+  helpers?: 'node-children' | 'from-parent';
 }
 
 /**
@@ -56,17 +63,21 @@ export interface HostedTrove extends EngineApi {
   close(): Promise<void>;
 }
 
+/** Messages to the engine process; in the app, also Electron main's news of the helpers it started for the engine. */
 export type ToEngine =
   | { type: 'init'; init: EngineInit }
   | { type: 'call'; id: number; method: EngineMethod; args: unknown[] }
-  | { type: 'shutdown' };
+  | { type: 'shutdown' }
+  | HelperNews;
 
 export type FromEngine =
   | { type: 'ready' }
   | { type: 'init-failed'; message: string }
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; error: WireError }
-  | { type: 'event'; name: EventName; payload: unknown };
+  | { type: 'event'; name: EventName; payload: unknown }
+  /** In the app ('from-parent'): start or stop a helper. Electron main answers them; any other host refuses (engine-client.ts). */
+  | HelperAsk;
 
 /** An error as it crosses the process boundary: hosts branch on `name` (HTTP status, dialogs). */
 export function toWire(err: unknown): WireError {

@@ -1,6 +1,7 @@
 /**
  * A memory budget for a helper process, both ends. The parent starts the process with a small V8
- * heap and the budget in its environment (nodeChildLauncher's `memoryMb`); the process checks its
+ * heap and the budget in its environment (the helper's `memoryMb`: node-child.ts forks with it, Electron
+ * main passes it to utilityProcess.fork in src/main/helper-broker.ts); the process checks its
  * resident size often and leaves with EXIT_OVER_MEMORY when it is over, because typed arrays (PDF
  * streams, unzipped parts) live outside the V8 heap limit. Imports nothing, so the parent side can
  * read the exit code without loading what the process runs.

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { apiMethods } from '../../../src/shared/api';
 import type { IndexProgress } from '../../../src/shared/types';
 import { startEngine, type EngineClient } from '../../../src/core/host/engine-client';
-import { nodeChildLauncher } from '../../../src/core/process/process-handle';
+import { nodeChildLauncher } from '../../../src/core/process/node-child';
 import { scifactDocs, tempDir, waitFor, writeDocs } from '../indexing/helpers';
 
 describe('engine process', () => {

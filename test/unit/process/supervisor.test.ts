@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { nodeChildLauncher } from '../../../src/core/process/process-handle';
+import { nodeChildLauncher } from '../../../src/core/process/node-child';
 import { ProcessCrashedError, type Incoming } from '../../../src/core/process/supervised-process';
 import { Supervisor } from '../../../src/core/process/supervisor';
 
