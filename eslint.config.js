@@ -22,6 +22,12 @@
  * imports nothing of the processes around it (main, preload, renderer, web, cli, worker). process and
  * host keep the stricter rule below (main loads them). When two layers need one helper, move it down
  * (words/ came out of search/ for the store's keyword index; the path errors went to src/shared).
+ *
+ * Only one file in src forks: core/process/node-child.ts, the helpers as Node child processes for the
+ * CLI, the web host and the tests (src/cli's launcher script, not part of the app, spawns too). Code that
+ * runs in the app — Electron main, the worker entries, core/host — may not import it either: the app's
+ * engine asks Electron main for its helpers (core/process/parent-helpers.ts), and the installed app's
+ * RunAsNode fuse (build/electron-builder.yml) would refuse a fork anyway.
  */
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
@@ -35,6 +41,29 @@ const engineStaysOut = {
     "Electron main must not load the engine: it runs in the engine process (src/worker/engine-worker.ts). Call it through src/core/host's EngineClient; type-only imports are fine.",
   allowTypeImports: true,
 };
+/** child_process, in src: only core/process/node-child.ts (and the CLI's launcher) may import it. */
+const forkOnlyInNodeChild =
+  'Only src/core/process/node-child.ts may start a child process (the CLI, the web host and the tests start helpers there). Ask for a helper with launcherFor (core/process/helper-launchers.ts): in the app Electron main starts it as a utility process.';
+const childProcess = ['child_process', 'node:child_process'].map((name) => ({ name, message: forkOnlyInNodeChild }));
+// import('child_process') and require('child_process') fork just the same.
+const childProcessSyntax = [
+  { selector: 'ImportExpression[source.value=/^(node:)?child_process$/]', message: forkOnlyInNodeChild },
+  { selector: "CallExpression[callee.name='require'][arguments.0.value=/^(node:)?child_process$/]", message: forkOnlyInNodeChild },
+];
+/** Code that runs in the app may not reach the Node child launcher, even to not call it. */
+const noNodeChildren = {
+  regex: '(^|/)node-child$',
+  message:
+    'Code that runs in the app does not fork: start a helper with launcherFor (core/process/helper-launchers.ts), which in the app asks Electron main for a utility process.',
+};
+/** Where child_process may be imported in src. */
+const forkFree = ['src/core/process/node-child.ts', 'src/cli/**'];
+/** Electron main starts utility processes only (./utility-fork.ts): not even the launcher that could fork. */
+const mainStartsUtilityProcesses = {
+  regex: '(^|/)(node-child|helper-launchers)$',
+  message: 'Electron main starts processes only as utility processes (src/main/utility-fork.ts); the installed app cannot fork (RunAsNode fuse off).',
+};
+
 /** src/core's layers, bottom first (see the comment at the top). process and host have their own rule. */
 const coreLayers = [['text', 'words', 'vectors', 'sources'], ['embed', 'extract', 'store', 'watch'], ['chunk', 'corpus', 'eval', 'questions'], ['models'], ['search', 'indexer'], ['service']];
 const serviceLayer = coreLayers.findIndex((layer) => layer.includes('service'));
@@ -52,7 +81,7 @@ function coreLayerRules() {
         rules: {
           '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: climb, message }] }],
           // import('…') with a literal path climbs just the same (esquery's regex may hold no '/', hence \x2F).
-          'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=/${climb.replaceAll('/', '\\x2F')}/]`, message }],
+          'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=/${climb.replaceAll('/', '\\x2F')}/]`, message }, ...childProcessSyntax],
         },
       };
     }),
@@ -73,16 +102,30 @@ export default tseslint.config(
     },
   },
   {
+    // No child_process in src (electron stays restricted too: a rule set here replaces the one above).
+    files: ['src/**'],
+    ignores: forkFree,
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronOnlyAtTheEdge, ...childProcess], patterns: [{ group: ['electron/*'], message: electronOnlyAtTheEdge.message }] }],
+      'no-restricted-syntax': ['error', ...childProcessSyntax],
+    },
+  },
+  {
     files: ['src/main/**', 'src/preload/**'],
-    rules: { 'no-restricted-imports': 'off' },
+    rules: { 'no-restricted-imports': ['error', { paths: childProcess }] },
   },
   {
     // Main may use the host side of the engine (core/host, and core/process that it runs on); anything
     // else of core would run the engine's work (SQLite, vector scans, chunking) on the window's event loop.
     files: ['src/main/**'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+(src/)?core/(?!host/|process/)', ...engineStaysOut }] }],
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+(src/)?core/(?!host/|process/)', ...engineStaysOut }, mainStartsUtilityProcesses] }],
     },
+  },
+  {
+    // The worker entries run in the app: the engine gets its helpers from launcherFor, the helpers start none.
+    files: ['src/worker/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [noNodeChildren] }] },
   },
   // src/core's own layers: an import inside core may only go down.
   ...coreLayerRules(),
@@ -98,6 +141,13 @@ export default tseslint.config(
     files: ['src/core/host/**', 'src/core/process/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(?!host/|process/|\\.\\./shared/)', ...engineStaysOut }] }],
+    },
+  },
+  {
+    // ...and, loaded by main, it starts the engine as main says (launcherFor by default), never by fork itself.
+    files: ['src/core/host/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(?!host/|process/|\\.\\./shared/)', ...engineStaysOut }, noNodeChildren] }],
     },
   },
   {

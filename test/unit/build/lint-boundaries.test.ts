@@ -136,3 +136,54 @@ test('the source tree has no climbing import inside src/core', async () => {
   const broken = results.flatMap((r) => r.messages.filter((m) => m.ruleId === engineRule || m.ruleId === 'no-restricted-syntax').map((m) => `${r.filePath}:${m.line} ${m.message}`));
   assert.deepEqual(broken, []);
 });
+
+test('only core/process/node-child.ts may import child_process in src (and the CLI launcher); not main, workers, host or core', async () => {
+  const imports = [
+    "import { fork } from 'node:child_process';\nexport const f = fork;\n",
+    "import cp from 'child_process';\nexport const f = cp;\n",
+    "export const f = () => import('node:child_process');\n",
+    "export const f = () => require('child_process');\n",
+  ];
+  const ruleOf = (code: string) => (/import\(|require\(/.test(code) ? 'no-restricted-syntax' : 'no-restricted-imports');
+  for (const file of ['src/main/x.ts', 'src/preload/x.ts', 'src/worker/engine-worker.ts', 'src/worker/x.ts', 'src/core/host/x.ts', 'src/core/process/x.ts', 'src/core/embed/x.ts', 'src/core/x.ts', 'src/web/x.ts', 'src/shared/x.ts']) {
+    for (const code of imports) {
+      const messages = await restricted(code, file, ruleOf(code));
+      assert.ok(messages.length >= 1, `${file}: ${code}`);
+      assert.ok(messages.some((m) => /Only src\/core\/process\/node-child\.ts may start a child process|no Node built-ins/.test(m)), `${file}: ${messages}`);
+    }
+  }
+  for (const file of ['src/core/process/node-child.ts', 'src/cli/x.ts', 'test/x.test.ts', 'scripts/x.mjs']) {
+    for (const code of imports) assert.deepEqual(await restricted(code, file, ruleOf(code)), [], `${file}: ${code}`);
+  }
+  // electron stays at the edge in the files that may fork.
+  assert.equal((await restricted("import { app } from 'electron';\nexport const a = app;\n", 'src/core/process/node-child.ts')).length, 1);
+});
+
+test('code that runs in the app may not reach the Node child launcher; main not even launcherFor', async () => {
+  for (const [file, from] of [
+    ['src/main/x.ts', '../core/process/node-child'],
+    ['src/main/x.ts', '../core/process/helper-launchers'],
+    ['src/worker/x.ts', '../core/process/node-child'],
+    ['src/core/host/x.ts', '../process/node-child'],
+  ]) {
+    const messages = await restricted(`import { x } from '${from}';\nexport const y = x;\n`, file, engineRule);
+    assert.equal(messages.length, 1, `${file} ${from}`);
+    assert.match(messages[0], /does not fork|only as utility processes/);
+  }
+  for (const [file, from] of [
+    ['src/worker/x.ts', '../core/process/helper-launchers'],
+    ['src/core/host/x.ts', '../process/helper-launchers'],
+    ['src/core/process/x.ts', './node-child'],
+    ['src/main/x.ts', '../core/process/parent-helpers'],
+  ]) {
+    assert.deepEqual(await restricted(`import { x } from '${from}';\nexport const y = x;\n`, file, engineRule), [], `${file} ${from}`);
+  }
+});
+
+test('the source tree forks only in core/process/node-child.ts (and the CLI launcher)', async () => {
+  const results = await eslint.lintFiles(['src']);
+  const forks = results.flatMap((r) =>
+    r.messages.filter((m) => /child process|does not fork|only as utility processes/.test(m.message)).map((m) => `${r.filePath}:${m.line} ${m.message}`),
+  );
+  assert.deepEqual(forks, []);
+});
