@@ -8,14 +8,18 @@
  * package, packed and unpacked, with the total excluding Electron and the models (which ship beside
  * the app as resources/models). It also checks that every native library in the archive is unpacked:
  * dlopen() cannot read inside an asar, so a packed .node/.so/.dylib/.dll fails only on a user's machine.
- * Exits 1 if a native library is packed or the total exceeds --max MB.
+ * The stand-in binary carries the fuse wire of a real one, so electron-builder flips the config's
+ * electronFuses in it as it would in Electron's; the fuses are read back and printed.
+ * Exits 1 if a native library is packed, a configured fuse is not set in the packed binary, or the
+ * total exceeds --max MB.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -27,6 +31,10 @@ const platform = flag('platform', 'linux');
 const arch = flag('arch', 'x64');
 const maxMB = Number(flag('max', '200'));
 const asar = createRequire(import.meta.url)('@electron/asar');
+// electron-builder's own @electron/fuses (a dependency of its app-builder-lib), the one that flips the fuses.
+const fromBuilder = createRequire(createRequire(createRequire(import.meta.url).resolve('electron-builder')).resolve('app-builder-lib'));
+const fuses = fromBuilder('@electron/fuses');
+const { SENTINEL } = fromBuilder('@electron/fuses/dist/constants.js');
 
 if (!existsSync(join(root, 'out', 'main', 'index.js'))) {
   process.stderr.write('pack:size: no out/ build; run `npx electron-vite build` first (npm run pack:size does)\n');
@@ -35,10 +43,12 @@ if (!existsSync(join(root, 'out', 'main', 'index.js'))) {
 
 const work = mkdtempSync(join(tmpdir(), 'trove-pack-'));
 try {
-  // A stand-in Electron: electron-builder copies this folder and renames the binary.
+  // A stand-in Electron: electron-builder copies this folder, renames the binary and flips its fuses.
+  // It holds @electron/fuses's sentinel and a V1 wire of 8 fuses as Electron 45 ships them.
   const electronDist = join(work, 'electron');
   mkdirSync(join(electronDist, 'resources'), { recursive: true });
-  writeFileSync(join(electronDist, platform === 'win' ? 'electron.exe' : 'electron'), '#!/bin/sh\n');
+  const standIn = Buffer.concat([Buffer.from('#!/bin/sh\n'), Buffer.from(SENTINEL), Buffer.from([1, 8]), Buffer.from('10110001')]);
+  writeFileSync(join(electronDist, platform === 'win' ? 'electron.exe' : 'electron'), standIn);
   chmodSync(join(electronDist, 'electron'), 0o755);
   const output = join(work, 'release');
   const builder = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-builder.cmd' : 'electron-builder');
@@ -115,6 +125,24 @@ try {
     process.stdout.write('every native library (.node, .so, .dylib, .dll) is unpacked from the asar\n');
   }
   if (total > maxMB * 1e6) process.exitCode = 1;
+
+  // The fuses as electron-builder left them in the packed binary, against build/electron-builder.yml.
+  const appDir = join(output, unpackedDir);
+  const binary = readdirSync(appDir)
+    .map((name) => join(appDir, name))
+    .find((p) => statSync(p).isFile() && readFileSync(p).includes(SENTINEL));
+  const wire = await fuses.getCurrentFuseWire(binary);
+  const state = (i) => (wire[i] === 49 ? 'on' : wire[i] === 48 ? 'off' : 'unset');
+  const names = Object.keys(fuses.FuseV1Options).filter((k) => Number.isNaN(Number(k)));
+  process.stdout.write(`fuses: ${names.map((n) => `${n} ${state(fuses.FuseV1Options[n])}`).join(', ')}\n`);
+  const wanted = parse(readFileSync(join(root, 'build', 'electron-builder.yml'), 'utf8')).electronFuses ?? {};
+  const wrong = Object.entries(wanted)
+    .filter(([key, on]) => state(fuses.FuseV1Options[key[0].toUpperCase() + key.slice(1)]) !== (on ? 'on' : 'off'))
+    .map(([key]) => key);
+  if (wrong.length) {
+    process.stderr.write(`fuses not set in the packed binary as build/electron-builder.yml says: ${wrong.join(', ')}\n`);
+    process.exitCode = 1;
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

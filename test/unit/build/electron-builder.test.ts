@@ -3,11 +3,12 @@
  * model shipped beside the app, and native modules that can actually load once installed.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { validateBuilderConfig } from './electron-builder-internals';
+import { fusesWrittenBy, standInElectronBinary, validateBuilderConfig } from './electron-builder-internals';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const config = parse(readFileSync(join(root, 'build', 'electron-builder.yml'), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form YAML
@@ -70,4 +71,50 @@ test('an unsigned build still works: no certificate, identity or forced signing 
 test("the whole file matches electron-builder's schema (a misspelt option fails here, not at release time)", async () => {
   await validateBuilderConfig(config);
   await assert.rejects(validateBuilderConfig({ ...config, mac: { ...config.mac, icom: 'build/icon.png' } }), /configuration\.mac/);
+});
+
+/** The fuses Trove's installers ship with (issue 22): each one a promise the README makes. */
+const fuses = {
+  runAsNode: false,
+  enableCookieEncryption: true,
+  enableNodeOptionsEnvironmentVariable: false,
+  enableNodeCliInspectArguments: false,
+  enableEmbeddedAsarIntegrityValidation: true,
+  onlyLoadAppFromAsar: true,
+  grantFileProtocolExtraPrivileges: false,
+};
+
+test('sets every fuse: RunAsNode, NODE_OPTIONS and --inspect off, cookie encryption on, only the asar, asar integrity on', () => {
+  assert.ok(config.electronFuses, 'build/electron-builder.yml has electronFuses');
+  for (const [fuse, value] of Object.entries(fuses)) assert.equal(config.electronFuses[fuse], value, `electronFuses.${fuse}`);
+  assert.equal(config.asar, true, 'onlyLoadAppFromAsar and asar integrity need the app in an asar');
+});
+
+test("electron-builder's own code writes those fuses into the binary (a misspelt or missing fuse would stay as Electron ships it)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trove-fuses-'));
+  try {
+    const binary = join(dir, 'trove');
+    writeFileSync(binary, standInElectronBinary());
+    assert.deepEqual(await fusesWrittenBy(config.electronFuses, binary), {
+      RunAsNode: 'off',
+      EnableCookieEncryption: 'on',
+      EnableNodeOptionsEnvironmentVariable: 'off',
+      EnableNodeCliInspectArguments: 'off',
+      EnableEmbeddedAsarIntegrityValidation: 'on',
+      OnlyLoadAppFromAsar: 'on',
+      LoadBrowserProcessSpecificV8Snapshot: 'off',
+      GrantFileProtocolExtraPrivileges: 'off',
+    });
+    // The check can fail: Electron's own defaults, with no fuses configured, are not what Trove ships.
+    writeFileSync(binary, standInElectronBinary());
+    assert.equal((await fusesWrittenBy({}, binary)).RunAsNode, 'on');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('RunAsNode can be off because the app never forks: main starts the engine and its helpers as utility processes', () => {
+  const main = readFileSync(join(root, 'src', 'main', 'index.ts'), 'utf8');
+  assert.match(main, /helpers: 'from-parent'/, 'the engine is told to ask main for its helpers');
+  assert.match(main, /launch: engineLauncher\(\)/, 'the engine itself is a utility process');
 });
