@@ -1,6 +1,7 @@
 /**
  * Three builds: the Electron main process (plus the engine, which runs as an Electron utility process,
- * and the embedding and document-reading workers it forks: more main-process entries), the sandboxed
+ * and the embedding and document-reading workers main starts for it as utility processes too; the CLI
+ * and web host run the same entries as Node children: more main-process entries), the sandboxed
  * preload, and the Svelte UI.
  * `out/renderer` is also what the web host serves.
  */
@@ -19,10 +20,10 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve('src/main/index.ts'),
-          // The engine runs as a utility process; it forks the embedding worker and the document reader beside it.
+          // Each runs as a utility process in the app (main starts the helpers when the engine asks, src/main/helper-broker.ts).
           'engine-worker': resolve('src/worker/engine-worker.ts'),
           'embed-worker': resolve('src/worker/embed-worker.ts'),
-          // Documents are read in a forked child (core/extract/isolated-extractor.ts looks for it next to index.js).
+          // Documents are read in their own process (core/extract/isolated-extractor.ts looks for it next to index.js).
           'extract-worker': resolve('src/worker/extract-worker.ts'),
         },
         output: { entryFileNames: '[name].js' },
