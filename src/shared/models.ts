@@ -195,21 +195,25 @@ export interface ModelsApi {
    * answering; then the running engine changes over in place. Vectors of every model are kept, so
    * choosing a model whose vectors are complete changes over at once. A kill midway resumes at the
    * next start, without embedding again what was done. A model that fails to load is refused with the
-   * reason and the current one keeps working.
+   * reason and the current one keeps working. A re-ranker (kind "reranker") is refused: it cannot
+   * index; it is chosen with setSettings({ reranker: name }) instead.
    */
   useModel(name: string): Promise<ModelsOverview>;
   /** Stop a change of model under way: the current model stays; what was embedded is kept for the next try. */
   cancelModelSwitch(): Promise<ModelsOverview>;
   /**
    * Delete a downloaded or added model (not the shipped one, not the one in use), with its vectors in
-   * the index and the question banks.
+   * the index and the question banks. Removing the chosen re-ranker also un-chooses it (Settings.reranker
+   * becomes null), so searches go back to the first stage's order.
    */
   removeModel(name: string): Promise<ModelsOverview>;
   /** Drop the index's and banks' vectors of a model not in use (a model id from `index`), keeping the model installed. */
   dropModelVectors(modelId: string): Promise<ModelsOverview>;
   /**
    * Check a sentence-transformers folder exported to ONNX (modules.json, pooling, tokenizer, graph) and
-   * copy it into Trove's models. Refusals name the file at fault; the current model keeps working.
+   * copy it into Trove's models. A CrossEncoder folder (config.json with one label, tokenizer, graph) is
+   * added as a re-ranker, proven by scoring a pair. Refusals name the file at fault; the current model
+   * keeps working.
    */
   addModelFolder(path: string): Promise<ModelsOverview>;
   /** Change the hub endpoint downloads use (an https or http URL, e.g. a mirror). */

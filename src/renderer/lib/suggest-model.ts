@@ -12,7 +12,8 @@ const MULTILINGUAL_ORDER = ['multilingual-e5-small-q4', 'multilingual-e5-small',
 export function suggestModel(languages: FileLanguages, overview: ModelsOverview): ModelEntry | null {
   const byName = new Map(overview.models.map((m) => [m.name, m]));
   if (languages === 'en') return overview.models.find((m) => m.current && m.languages.includes('en')) ?? byName.get('all-MiniLM-L6-v2') ?? null;
-  const multilingual = overview.models.filter((m) => m.languages.includes('multilingual'));
+  // Re-rankers cannot index: only models that embed are suggested.
+  const multilingual = overview.models.filter((m) => m.kind !== 'reranker' && m.languages.includes('multilingual'));
   const ranked = [...multilingual].sort((a, b) => rank(a) - rank(b));
   return ranked.find((m) => m.installed) ?? ranked.find((m) => m.downloadable) ?? null;
 }

@@ -88,6 +88,12 @@ export async function togglePause(): Promise<void> {
   if (progress) app.progress = progress;
 }
 
+/** The settings again from the engine (after it changed one itself, e.g. un-choosing a removed re-ranker). */
+export async function refreshSettings(): Promise<void> {
+  const settings = await attempt(() => host.api.getSettings());
+  if (settings) applySettings(settings);
+}
+
 export async function saveSettings(patch: Partial<Settings>): Promise<boolean> {
   // Theme and language apply at once; the engine's answer confirms them.
   if (patch.locale) prefs.locale = patch.locale;

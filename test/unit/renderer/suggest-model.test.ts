@@ -18,6 +18,10 @@ test('suggestions from the real catalogue, with and without a multilingual model
     assert.equal(suggestModel('other', bare)?.name, 'multilingual-e5-small');
     const withQ4 = { ...bare, models: bare.models.map((m) => (m.name === 'paraphrase-multilingual-MiniLM-L12-v2' ? { ...m, installed: true } : m)) };
     assert.equal(suggestModel('zh', withQ4)?.name, 'paraphrase-multilingual-MiniLM-L12-v2', 'an installed multilingual model beats a download');
+    // A re-ranker reads many languages too, installed even, but cannot index: never the suggestion.
+    const reranker = { ...bare.models.find((m) => m.name === 'bge-reranker-base')!, name: 'mmarco-reranker', languages: ['multilingual'], installed: true };
+    assert.equal(reranker.kind, 'reranker');
+    assert.equal(suggestModel('zh', { ...bare, models: [reranker, ...bare.models] })?.name, 'multilingual-e5-small');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
