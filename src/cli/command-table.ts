@@ -226,7 +226,7 @@ export const COMMANDS = {
       },
       remove: { about: 'delete a downloaded or added model (with --db: and its vectors in that index)', args: ['<name>'], flags: ['db'] },
       prune: { about: 'drop the vectors kept in the index for models not in use (or for that one)', args: ['[<model id>]'], required: ['db'], flags: ['db'] },
-      add: { about: 'check a sentence-transformers ONNX folder and add it', args: ['<folder>'], flags: ['name'] },
+      add: { about: 'check a sentence-transformers ONNX folder (a model, or a CrossEncoder re-ranker) and add it', args: ['<folder>'], flags: ['name'] },
       endpoint: { about: 'show or set the hub (e.g. https://hf-mirror.com)', args: ['[<url>]'] },
       rerank: { about: "re-order that index's search results with this re-ranker (none or --off: stop); no name: show the one it uses", args: ['[<name|none>]'], required: ['db'], flags: ['db', 'off'] },
     },
