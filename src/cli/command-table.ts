@@ -194,8 +194,8 @@ export const COMMANDS = {
     summary: 'measure the model: STS-B Spearman, or nDCG@10 on a BEIR folder through the whole pipeline',
     shared: ['model'],
     subcommands: {
-      sts: { about: 'Spearman of STS-B (7 tab-separated fields, score 5th) or sentence1<TAB>sentence2<TAB>score', args: ['<file.tsv|csv>'] },
-      beir: { about: 'nDCG@10 (×100) of a BEIR folder: hybrid, meaning and words', args: ['<scifact folder>'], flags: ['keep', 'mode', 'docs', 'fusion-table', 'cutoff'] },
+      sts: { about: 'Spearman of STS-B (7 tab-separated fields, score 5th) or sentence1<TAB>sentence2<TAB>score', args: ['<file.tsv|csv>'], flags: ['reranker'] },
+      beir: { about: 'nDCG@10 (×100) of a BEIR folder: hybrid, meaning and words', args: ['<scifact folder>'], flags: ['keep', 'mode', 'docs', 'fusion-table', 'cutoff', 'qrels', 'reranker', 'rerank-table', 'candidates', 'queries'] },
     },
     flags: {
       model: MODEL,
@@ -204,6 +204,11 @@ export const COMMANDS = {
       docs: { type: 'string', value: '<n>', about: 'beir: every judged document and others up to n (a smaller corpus, a higher nDCG)' },
       'fusion-table': { type: 'boolean', about: 'beir: one line per way of fusing meaning and words' },
       cutoff: { type: 'string', value: '<sts file>', about: 'beir: the share of answerable and off-topic queries below each "No good matches" line' },
+      queries: { type: 'string', value: '<n>', about: 'beir: only the first n judged queries (the whole corpus is still searched)' },
+      'rerank-table': { type: 'boolean', about: 'beir, with --reranker: one line per re-ranking depth and blend' },
+      candidates: { type: 'string', value: '<file.jsonl>', about: 'beir: write each judged query\'s first 30 files (hybrid), for mining a re-ranker\'s hard negatives' },
+      reranker: { type: 'string', value: '<name|folder>', about: 'sts: score each pair with this cross-encoder instead of the model\'s cosine; beir: re-rank the hybrid results with it' },
+      qrels: { type: 'string', value: '<split>', about: 'beir: the judged queries of this split, test (default; for reporting) or train (for choosing weights)' },
     },
     example: 'npm run trove -- eval beir ../shared/eval/scifact',
   },

@@ -5,7 +5,10 @@
  * CLI default, chosen with `trove models use <model>`. TROVE_MODEL_DIR still overrides all but
  * `--model`, for tests and development.
  */
+import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { isCrossEncoderFolder, readCrossEncoder } from '../core/embed/cross-encoder-model';
+import { UsageError } from './command';
 import { readSentenceModel } from '../core/embed/sentence-model';
 import { defaultDataDir } from '../core/questions/app-data-dir';
 import { ModelLibrary } from '../core/models/model-library';
@@ -34,6 +37,18 @@ export function chosenModel(flags?: Map<string, string>, library = modelLibrary(
     }
   }
   return { modelDir: library.currentDir(), variant: library.currentVariant() };
+}
+
+/**
+ * The re-ranker named by `--reranker <name|folder>`: a cross-encoder folder, or an installed model's
+ * name; undefined without the flag. Refused when it is not a cross-encoder, with the reason.
+ */
+export function chosenReranker(flags?: Map<string, string>, library = modelLibrary()): { dir: string; id: string } | undefined {
+  const named = flags?.get('reranker');
+  if (!named) return undefined;
+  const dir = existsSync(named) ? resolve(named) : library.resolve(named);
+  if (!isCrossEncoderFolder(dir)) throw new UsageError(`--reranker ${named}: ${dir} is not a cross-encoder (re-ranker) folder`);
+  return { dir, id: readCrossEncoder(dir).id };
 }
 
 /** Which model commands on an index use when given no --model, for `models list --db`. */

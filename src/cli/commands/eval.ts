@@ -1,7 +1,7 @@
 import { EmbedderProcess } from '../../core/embed/embedder-process';
-import { evalSts, readSts } from '../../core/eval/sts';
+import { evalSts, evalStsReranker, readSts } from '../../core/eval/sts';
 import type { Command } from '../command';
-import { chosenModel } from '../model-choice';
+import { chosenModel, chosenReranker } from '../model-choice';
 
 /** `eval sts <file>` and `eval beir <folder>`: print one JSON line of figures. */
 const evalCommand: Command = async (line) => {
@@ -15,8 +15,10 @@ const evalCommand: Command = async (line) => {
   if (file.skipped.length > 5) process.stderr.write(`… and ${file.skipped.length - 5} more skipped lines\n`);
   const embedder = await EmbedderProcess.start(chosenModel(flags));
   try {
-    const result = await evalSts(embedder, file.pairs);
-    process.stdout.write(JSON.stringify({ model: embedder.modelId, layout: file.layout, ...result, skipped: file.skipped.length }) + '\n');
+    const reranker = chosenReranker(flags);
+    const result = reranker ? await evalStsReranker(embedder, reranker.dir, file.pairs) : await evalSts(embedder, file.pairs);
+    const model = reranker ? reranker.id : embedder.modelId;
+    process.stdout.write(JSON.stringify({ model, layout: file.layout, ...result, skipped: file.skipped.length }) + '\n');
     return 0;
   } finally {
     await embedder.close();

@@ -90,6 +90,18 @@ export function spearman(x: number[], y: number[]): number {
 }
 
 /**
+ * Spearman (×100) of a cross-encoder's scores against the gold scores: each pair read together by the
+ * re-ranker in `rerankerDir` (Embedder.scorePairs), as sentence-transformers' CrossEncoder evaluator does.
+ */
+export async function evalStsReranker(embedder: Embedder, rerankerDir: string, pairs: StsPair[]): Promise<{ spearman: number; pairs: number }> {
+  if (!embedder.scorePairs) throw new Error('this embedder cannot run a re-ranker');
+  const scores: number[] = [];
+  // Pairs sharing a first sentence go together: one call each (STS-B has few such repeats).
+  for (const p of pairs) scores.push((await embedder.scorePairs(rerankerDir, p.a, [p.b]))[0]);
+  return { spearman: Number((spearman(scores, pairs.map((p) => p.score)) * 100).toFixed(2)), pairs: pairs.length };
+}
+
+/**
  * Spearman (×100) of the model's similarity against the gold scores, as MTEB computes it. Both sides are
  * encoded as queries: for a symmetric task MTEB gives e5 its "query: " prompt on both sides.
  */
