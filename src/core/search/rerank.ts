@@ -57,5 +57,10 @@ export async function rerankCandidates(
   const first = scaled(head.map((c) => c.score));
   const order = head.map((c, i) => ({ c, s: blend * model[i] + (1 - blend) * first[i], i }));
   order.sort((a, b) => b.s - a.s || a.i - b.i);
-  return { candidates: [...order.map((o) => o.c), ...candidates.slice(depth)], passages: head.length };
+  // The score shown with a result follows the new order, within the range the re-scored passages had
+  // (so it stays on the first stage's scale and above every passage that was not re-scored).
+  const top = head[0].score;
+  const floor = head.at(-1)!.score;
+  const rescored = order.map((o) => ({ ...o.c, score: floor + o.s * (top - floor) }));
+  return { candidates: [...rescored, ...candidates.slice(depth)], passages: head.length };
 }
