@@ -13,7 +13,7 @@ import type { FolderRow, IndexedFileRow, StoredChunk, VectorSetSummary } from '.
 import type { WordIndex } from '../store/word-index';
 
 /** The keyword index, read only (its rows are written with the passages they index). */
-export type KeywordIndex = Pick<WordIndex, 'passages' | 'passagesWithStem' | 'filesContaining' | 'filesNamed' | 'passagesWith' | 'vocabulary'>;
+export type KeywordIndex = Pick<WordIndex, 'passages' | 'passagesWithStem' | 'filesWithStem' | 'filesContaining' | 'filesNamed' | 'passagesWith' | 'vocabulary'>;
 
 /** What a file looked like on disk when seen: by a scan (size and time) or by reading it (its content hash). */
 export type SeenFile = { size: number; mtimeMs: number } | { contentHash: string };

@@ -5,7 +5,25 @@
  */
 import type { Corpus } from '../corpus/corpus';
 import type { ParsedQuery } from './query-syntax';
-import { ftsPhrase } from '../words/words';
+import { rankingPhrase } from '../words/words';
+
+/**
+ * Words alone (no query vector, so no cosine to judge by): from this share of the best possible
+ * keyword score (KeywordQuery.bm25Bound) a file is a good match. Without it, "good" by words meant a
+ * passage holding every typed word, stop words included, which a claim of a dozen words almost never
+ * has: words-only search listed three greyed files for most such questions. Chosen like the cosine
+ * line (no-match.ts), on SciFact's 809 training claims against 500 STS-B dev sentences (`eval beir
+ * --cutoff ../shared/eval/stsb/sts-dev.csv --qrels train`, the `words_line` rows): the highest line
+ * that flags at most 2 % of answerable claims. 0.10 flags 0.1 % / 1.8 % of off-topic sentences,
+ * 0.15 flags 2.0 % / 24.0 %, 0.20 flags 7.3 % / 58.6 %. A hybrid search keeps the cosine line:
+ * by words, off-topic sentences are too often partly matched.
+ */
+export const WORDS_LINE = 0.15;
+
+/** Whether a keyword score (raw bm25; null: not found by words) reaches WORDS_LINE of the best possible. */
+export function strongWords(words: number | null, bm25Bound: number): boolean {
+  return words !== null && bm25Bound > 0 && words >= WORDS_LINE * bm25Bound;
+}
 
 /** Lucene's English stop words (EnglishAnalyzer.ENGLISH_STOP_WORDS_SET). */
 const STOP_WORDS = new Set(
@@ -27,7 +45,9 @@ export interface KeywordQuery {
   bm25Bound: number;
 }
 
-export function keywordQuery(parsed: ParsedQuery, corpus: Pick<Corpus, 'size' | 'keywords'>): KeywordQuery {
+type Keywords = Pick<Corpus, 'size' | 'keywords' | 'counts'>;
+
+export function keywordQuery(parsed: ParsedQuery, corpus: Keywords): KeywordQuery {
   // A pasted page of text: its first distinct words are plenty for bm25 (FTS5 evaluates every OR branch).
   // Stop words ("the", "of") match nearly every passage and weigh almost nothing in bm25: they are
   // left out of the keyword query unless the query is nothing but stop words ("to be or not to be").
@@ -35,9 +55,11 @@ export function keywordQuery(parsed: ParsedQuery, corpus: Pick<Corpus, 'size' | 
   const keywordWords = content.length ? content : parsed.words;
   const distinct = [...new Map([...keywordWords, ...parsed.phrases].map((w) => [w.tokens.join(' '), w])).values()].slice(0, MAX_KEYWORDS);
   const positives = withoutCommonWords(distinct, parsed.phrases, corpus);
+  // Asked of the ranking tables by stems and CJK bigrams; two words with one stem are asked once.
+  const phrases = [...new Set(positives.map((w) => rankingPhrase(w.text)).filter((p) => p !== null))];
   return {
-    match: positives.length ? positives.map((w) => ftsPhrase(w.tokens)).join(' OR ') : null,
-    bm25Bound: bestPossibleBm25(positives, corpus),
+    match: phrases.length ? phrases.join(' OR ') : null,
+    bm25Bound: bestPossibleBm25(phrases, corpus),
   };
 }
 
@@ -48,7 +70,7 @@ export function keywordQuery(parsed: ParsedQuery, corpus: Pick<Corpus, 'size' | 
  * the rule forced on the SciFact subset, nDCG@10: none 78.58, 5 % 78.72, 2 % 78.43; bench:index at
  * 100,620 passages, hybrid / meaning p50: none 2.85×, 5 % 1.65×, 2 % 1.40×.
  */
-function withoutCommonWords(words: Word[], phrases: Word[], corpus: Pick<Corpus, 'size' | 'keywords'>): Word[] {
+function withoutCommonWords(words: Word[], phrases: Word[], corpus: Keywords): Word[] {
   const n = corpus.size;
   // A small index ranks every match in a few milliseconds: keep every word there.
   if (n < PRUNE_FROM) return words;
@@ -58,20 +80,27 @@ function withoutCommonWords(words: Word[], phrases: Word[], corpus: Pick<Corpus,
 }
 
 /**
- * An upper bound of FTS5's bm25 for a passage holding every one of these words:
- * Σ idf·(k1 + 1), with FTS5's idf = ln((N − n + 0.5)/(n + 0.5)) (at least 1e-6) and k1 = 1.2. A
- * phrase counts with its rarest word's count.
+ * An upper bound of the keyword score (word-index.ts: the better of a file's whole-text bm25 and its
+ * best passage's) for a file holding every one of these ranking phrases: Σ idf·(k1 + 1), with FTS5's
+ * idf = ln((N − n + 0.5)/(n + 0.5)) (at least 1e-6) and k1 = 1.2, counted in files and in passages,
+ * whichever is higher (in a few long files a passage's idf is far above its file's).
  */
-function bestPossibleBm25(words: Word[], corpus: Pick<Corpus, 'size' | 'keywords'>): number {
-  const n = corpus.size;
-  let sum = 0;
-  for (const w of words) {
-    // Counted on the stems, as bm25 ranks them ("mutations" counts every passage with "mutation").
-    // A word no passage holds counts too, at the idf it would have: a passage matching only the
+function bestPossibleBm25(phrases: string[], corpus: Keywords): number {
+  const bound = (n: number, df: (phrase: string) => number) => {
+    let sum = 0;
+    // Counted on the stems, as bm25 ranks them ("mutations" counts every file with "mutation").
+    // A word nothing holds counts too, at the idf it would have: a passage matching only the
     // query's common words ("一个", "down") is a weak keyword match when its key word is nowhere
     // (斑马 "zebra" asked in Chinese of a folder that says it only in English).
-    const df = Math.min(...w.tokens.map((t) => corpus.keywords.passagesWithStem(ftsPhrase([t]))));
-    sum += Math.max(1e-6, Math.log((n - df + 0.5) / (df + 0.5))) * 2.2;
-  }
-  return sum;
+    for (const phrase of phrases) {
+      const holding = df(phrase);
+      sum += Math.max(1e-6, Math.log((n - holding + 0.5) / (holding + 0.5))) * 2.2;
+    }
+    return sum;
+  };
+  const { keywords } = corpus;
+  return Math.max(
+    bound(corpus.counts().files, (p) => keywords.filesWithStem(p)),
+    bound(corpus.size, (p) => keywords.passagesWithStem(p)),
+  );
 }

@@ -15,7 +15,7 @@ import { acceptedFiles, namedFiles } from './file-filters';
 import { groupByFile, type FileGroup } from './file-groups';
 import { DEFAULT_ALPHA, DEPTH, fuse, type Fusion } from './fusion';
 import { bestSimilarity, matchedTerms, toHits, WEAK_FILES } from './hits';
-import { keywordQuery } from './keyword-query';
+import { keywordQuery, strongWords } from './keyword-query';
 import { noMatchBelow } from './no-match';
 import { parseQuery } from './query-syntax';
 import { unsupportedScript } from './query-script';
@@ -140,11 +140,14 @@ export class FileSearch {
       named.includes(g.fileId) ||
       parsed.phrases.length > 0 ||
       (g.passages[0].similarity ?? -Infinity) >= cutoff ||
+      (g.passages[0].similarity === null && strongWords(g.passages[0].words, keywords.bm25Bound)) ||
       // Only passages the keyword index returned can hold every word (the others need no tokenising).
       (allWords > 0 && g.passages.some((p) => p.words !== null && matched(p.chunkId).length >= allWords));
     const goodGroups = groups.filter(good);
     const quality = goodGroups.length > 0 || groups.length === 0 ? 'good' : 'none';
-    let shown = quality === 'good' ? goodGroups : groups.slice(0, WEAK_FILES);
+    // An answerable query also lists the files its words match strongly, whatever their similarity.
+    const listed = groups.filter((g) => good(g) || g.passages.some((p) => strongWords(p.words, keywords.bm25Bound)));
+    let shown = quality === 'good' ? listed : groups.slice(0, WEAK_FILES);
     const files = corpus.files(shown.map((g) => g.fileId));
     if (query.sort === 'date') shown = [...shown].sort((a, b) => (files.get(b.fileId)?.mtimeMs ?? 0) - (files.get(a.fileId)?.mtimeMs ?? 0));
     const hits = toHits(shown.slice(0, k), files, chunks, folders, matched, text);
@@ -153,7 +156,7 @@ export class FileSearch {
       hits,
       tookMs: 0,
       passagesSearched: corpus.size,
-      totalFiles: quality === 'good' ? goodGroups.length : hits.length,
+      totalFiles: quality === 'good' ? listed.length : hits.length,
       correction: null,
       quality,
       unsupportedScript: unsupportedScript(parsed.meaningText, this.embedder.modelId),

@@ -41,6 +41,7 @@ export class FileWrites {
         insertVector.run(chunkId, embeddingSetId, Buffer.from(c.vector.buffer, c.vector.byteOffset, c.vector.byteLength));
         return chunkId;
       });
+      this.words.addFileText(fileId, chunks);
       return { fileId, chunkIds, replaced };
     })();
   }
@@ -67,6 +68,7 @@ export class FileWrites {
         copyVectors.run(chunkId, c.id);
         return { chunkId, vector: vectorOf.get(chunkId, setId) as Buffer };
       });
+      this.words.addFileText(fileId, chunks);
       return { fileId, rows, replaced };
     })();
   }

@@ -7,6 +7,9 @@ import { after, describe, test } from 'node:test';
 import { migrate, migrations, type Migration } from '../../../../src/core/store/migrations';
 import { IndexStore } from '../../../../src/core/store/index-store';
 import { openDatabase } from '../../../../src/core/store/open-database';
+import { keywordQuery } from '../../../../src/core/search/keyword-query';
+import { parseQuery } from '../../../../src/core/search/query-syntax';
+import { rankingPhrase } from '../../../../src/core/words/words';
 
 const dir = mkdtempSync(join(tmpdir(), 'trove-migrations-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -78,13 +81,14 @@ describe('store migrations', () => {
     v2.close();
 
     const store = new IndexStore(f);
+    // Ranking phrases are stems since migration 6 (rankingPhrase), whichever stemmer made them.
     const found = (match: string) => store.words.passages(match, 10, null).length;
-    assert.equal(found('"mutations" OR "regulates"'), 1, 'inflected forms find the passage by their stems');
-    assert.equal(store.words.passagesWithStem('"mutations"'), 1);
+    assert.equal(found(`${rankingPhrase('mutations')} OR ${rankingPhrase('regulates')}`), 1, 'inflected forms find the passage by their stems');
+    assert.equal(store.words.filesWithStem(rankingPhrase('mutations')!), 1);
     assert.equal(store.words.filesContaining('"mutations"').size, 0, 'a required word or phrase must occur as typed');
     assert.equal(store.words.filesContaining('"mutation"').size, 1);
     store.writes.deleteFile('/f/a.txt');
-    assert.equal(found('"mutation"'), 0, 'deleting the file deletes its stems');
+    assert.equal(found(rankingPhrase('mutation')!), 0, 'deleting the file deletes its stems');
     store.close();
   });
 
@@ -145,7 +149,7 @@ describe('store migrations', () => {
 
     const store = new IndexStore(f);
     const { db } = store;
-    assert.equal(db.pragma('user_version', { simple: true }), 5);
+    assert.equal(db.pragma('user_version', { simple: true }), migrations.at(-1)!.version);
     // The rows a version-4 index held are untouched, and each set starts at change 0.
     assert.equal(db.prepare('SELECT COUNT(*) FROM vectors').pluck().get(), 4);
     assert.deepEqual(db.prepare('SELECT * FROM index_changes').all(), []);
@@ -187,6 +191,60 @@ describe('store migrations', () => {
     // Each bump finds its set's counter by key: every write pays a lookup, never a scan of the counters.
     const plan = db.prepare('EXPLAIN QUERY PLAN UPDATE index_changes SET version = version + 1 WHERE embedding_set_id = ?').all(1) as { detail: string }[];
     assert.match(plan.map((p) => p.detail).join(' '), /SEARCH index_changes USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    store.close();
+  });
+
+  test('migration 6 ranks a version-5 index by Snowball stems and by whole files, rebuilt from its stored passages: nothing re-embedded', () => {
+    const f = file();
+    const v5 = new Database(f);
+    migrate(v5, migrations.slice(0, 5));
+    v5.prepare("INSERT INTO folders (path, added_at) VALUES ('/f', 0)").run();
+    v5.prepare("INSERT INTO embedding_sets (model_id, dimension, pipeline_version) VALUES ('m', 2, 1)").run();
+    const addFile = v5.prepare("INSERT INTO files (folder_id, path, size, mtime_ms, content_hash, state, embedding_set_id, updated_at) VALUES (1, ?, 3, 1, 'h', 'indexed', 1, 0)");
+    const addChunk = v5.prepare('INSERT INTO chunks (file_id, seq, start, end, text) VALUES (?, ?, ?, ?, ?)');
+    const addWords = v5.prepare('INSERT INTO chunk_words (rowid, text) VALUES (?, ?)');
+    const addStems = v5.prepare('INSERT INTO chunk_stems (rowid, text) VALUES (?, ?)');
+    const store5 = (fileId: number | bigint, seq: number, start: number, text: string) => {
+      const id = addChunk.run(fileId, seq, start, start + text.length, text).lastInsertRowid;
+      addWords.run(id, text); // as a version-5 Trove wrote them (English text: indexText changes nothing)
+      addStems.run(id, text);
+    };
+    // An abstract cut in two overlapping passages: "bone" stands in one, "fractures" in the other.
+    const abstract = 'Low bone mass was found in older women. Patients were followed. Fewer fractures were seen in the treated group.';
+    const second = abstract.indexOf('Patients');
+    const a = addFile.run('/f/abstract.txt').lastInsertRowid;
+    store5(a, 0, 0, abstract.slice(0, abstract.indexOf(' Fewer')));
+    store5(a, 1, second, abstract.slice(second));
+    // A short file holding one of the two words, and others holding neither or "bone" only.
+    store5(addFile.run('/f/wrist.txt').lastInsertRowid, 0, 0, 'Wrist fractures are common in cold winters on icy roads.');
+    const others = ['Bone marrow cells were counted in every sample taken from the patients.', 'The weather was cold.', 'Sleep was measured at home.', 'Children were asked about school.', 'Blood pressure fell.'];
+    others.forEach((text, i) => store5(addFile.run(`/f/other-${i}.txt`).lastInsertRowid, 0, 0, text));
+    v5.prepare('INSERT INTO vectors (chunk_id, embedding_set_id, vector) SELECT id, 1, ? FROM chunks').run(Buffer.from(new Float32Array([0.6, 0.8]).buffer));
+    const vectorsBefore = v5.prepare('SELECT chunk_id, vector FROM vectors ORDER BY chunk_id').all();
+    v5.close();
+
+    const store = new IndexStore(f);
+    assert.equal(store.db.pragma('user_version', { simple: true }), 6);
+    assert.deepEqual(store.db.prepare('SELECT chunk_id, vector FROM vectors ORDER BY chunk_id').all(), vectorsBefore, 'every vector kept as it was: nothing re-embedded');
+    const path = (fileId: number) => store.files.byIds([fileId]).get(fileId)!.path;
+    const corpus = { size: 8, keywords: store.words, counts: () => ({ files: 7, chunks: 8, problems: 0 }) };
+    const query = keywordQuery(parseQuery('bone and fractures'), corpus);
+    assert.equal(query.match, '"bone" OR "fractur"', 'stop words left out, Snowball stems asked');
+    const byPassage = store.db.prepare('SELECT c.file_id FROM chunk_stems s JOIN chunks c ON c.id = s.rowid WHERE chunk_stems MATCH ? ORDER BY s.rank').pluck().all(query.match) as number[];
+    assert.equal(path(byPassage[0]), '/f/wrist.txt', 'by its best passage alone, the abstract holds one word and loses to the short file');
+    const hits = store.words.passages(query.match!, 10, null);
+    assert.equal(path(hits[0].fileId), '/f/abstract.txt', 'by its whole text, which holds both words, the abstract ranks first');
+    assert.equal(hits.filter((h) => path(h.fileId) === '/f/abstract.txt').length, 2, 'both of its passages carry the file\'s score');
+    assert.equal(store.words.filesContaining('"fractures"').size, 2, 'the exact words (chunk_words) are untouched');
+
+    // New files are written to both ranking tables; deleting a file deletes its rows there.
+    store.writes.writeIndexedFile({ folderId: 1, path: '/f/new.txt', size: 1, mtimeMs: 1, contentHash: 'n' }, 1, [
+      { start: 0, end: 20, location: null, text: 'Osteoporotic spines.', vector: new Float32Array([1, 0]) },
+    ]);
+    assert.equal(store.words.filesWithStem(rankingPhrase('spine')!), 1, 'a file indexed after the migration is ranked by its whole text too');
+    store.writes.deleteFile('/f/abstract.txt');
+    assert.equal(store.words.filesWithStem('"low"'), 0);
+    assert.deepEqual(store.words.passages('"low"', 10, null), []);
     store.close();
   });
 
