@@ -196,11 +196,12 @@ export const COMMANDS = {
     subcommands: {
       sts: { about: 'Spearman of STS-B (7 tab-separated fields, score 5th) or sentence1<TAB>sentence2<TAB>score', args: ['<file.tsv|csv>'], flags: ['reranker'] },
       beir: { about: 'nDCG@10 (×100) of a BEIR folder: hybrid, meaning and words', args: ['<scifact folder>'], flags: ['keep', 'mode', 'docs', 'fusion-table', 'cutoff', 'qrels', 'reranker', 'rerank-table', 'candidates', 'queries'] },
+      cjk: { about: 'Chinese retrieval check: each sentence with a gold-5 partner in a pairs file (stsb-zh/test.tsv) searches for it', args: ['<pairs.tsv>'], flags: ['keep', 'mode', 'gold'] },
     },
     flags: {
       model: MODEL,
-      keep: { type: 'string', value: '<dir>', about: 'beir: build the index in <dir> and keep it (default: a temporary folder, removed)' },
-      mode: { type: 'string', value: '<mode>', about: 'beir: only this search mode, hybrid, meaning or words' },
+      keep: { type: 'string', value: '<dir>', about: 'beir, cjk: build the index in <dir> and keep it (default: a temporary folder, removed)' },
+      mode: { type: 'string', value: '<mode>', about: 'beir, cjk: only this search mode, hybrid, meaning or words' },
       docs: { type: 'string', value: '<n>', about: 'beir: every judged document and others up to n (a smaller corpus, a higher nDCG)' },
       'fusion-table': { type: 'boolean', about: 'beir: one line per way of fusing meaning and words' },
       cutoff: { type: 'string', value: '<sts file>', about: 'beir: the share of answerable and off-topic queries below each "No good matches" line' },
@@ -208,6 +209,7 @@ export const COMMANDS = {
       'rerank-table': { type: 'boolean', about: 'beir, with --reranker: one line per re-ranking depth and blend' },
       candidates: { type: 'string', value: '<file.jsonl>', about: 'beir: write each judged query\'s first 30 files (hybrid), for mining a re-ranker\'s hard negatives' },
       reranker: { type: 'string', value: '<name|folder>', about: 'sts: score each pair with this cross-encoder instead of the model\'s cosine; beir: re-rank the hybrid results with it' },
+      gold: { type: 'string', value: '<score>', about: 'cjk: a partner scored this or more is a query\'s answer (default 5, the same meaning)' },
       qrels: { type: 'string', value: '<split>', about: 'beir: the judged queries of this split, test (default; for reporting) or train (for choosing weights)' },
     },
     example: 'npm run trove -- eval beir ../shared/eval/scifact',

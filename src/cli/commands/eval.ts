@@ -3,11 +3,15 @@ import { evalSts, evalStsReranker, readSts } from '../../core/eval/sts';
 import type { Command } from '../command';
 import { chosenModel, chosenReranker } from '../model-choice';
 
-/** `eval sts <file>` and `eval beir <folder>`: print one JSON line of figures. */
+/** `eval sts <file>`, `eval beir <folder>` and `eval cjk <pairs>`: print one JSON line of figures. */
 const evalCommand: Command = async (line) => {
   if (line.sub === 'beir') {
     const { evalBeir } = await import('./eval-beir');
     return evalBeir(line);
+  }
+  if (line.sub === 'cjk') {
+    const { evalCjk } = await import('./eval-cjk');
+    return evalCjk(line);
   }
   const { positional, flags } = line;
   const file = readSts(positional[0]);

@@ -15,7 +15,9 @@ export interface BeirDoc {
 export interface BeirData {
   docs: BeirDoc[];
   queries: Map<string, string>;
-  /** query id → (doc id → relevance) for the test split. */
+  /** The judgements' split: test (for reporting) or train (for choosing weights, cut-offs, depths). */
+  split: string;
+  /** query id → (doc id → relevance) for that split. */
   qrels: Map<string, Map<string, number>>;
 }
 
@@ -41,7 +43,7 @@ export function readBeir(dir: string, split = 'test'): BeirData {
     if (!qrels.has(qid)) qrels.set(qid, new Map());
     qrels.get(qid)!.set(did, Number(score));
   }
-  return { docs, queries, qrels };
+  return { docs, queries, split, qrels };
 }
 
 /** The file a document is written to: title, a blank line, the text (as the issue specifies). */

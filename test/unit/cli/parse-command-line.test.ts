@@ -45,7 +45,7 @@ describe('unknown and misspelt flags', () => {
 
   test('an unknown sub-command is refused with the nearest one; none at all lists them', () => {
     assert.equal(refused('models', 'lst'), 'unknown command "lst" for models (did you mean list?)');
-    assert.match(refused('eval', '--model', 'x'), /^eval needs a command: sts, beir$/);
+    assert.match(refused('eval', '--model', 'x'), /^eval needs a command: sts, beir, cjk$/);
   });
 });
 
