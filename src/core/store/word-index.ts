@@ -39,6 +39,9 @@ export function fileTextOf(passages: FilePassages): string {
   return out;
 }
 
+/** Passages of a file found by its whole text alone that stand for it (see passages()). */
+const PASSAGES_OF_MISSING = 8;
+
 /** A passage's own bm25 weighs this much beside its file's in WordHit.score (only orders a file's passages). */
 const OWN = 1e-6;
 
@@ -50,6 +53,7 @@ export class WordIndex {
   private readonly deleteFile: Database.Statement<[number]>;
   private rankedStmt: Database.Statement | null = null;
   private rankedFilesStmt: Database.Statement | null = null;
+  private firstPassagesStmt: Database.Statement | null = null;
   private stemCountStmt: Database.Statement | null = null;
   private fileCountStmt: Database.Statement | null = null;
 
@@ -79,9 +83,9 @@ export class WordIndex {
   }
 
   /**
-   * Passages for an FTS5 query over the ranking words (rankingPhrase: stems and CJK bigrams), best
-   * first: the best `limit` passages by their own bm25 and, for the best `limit` files by the whole
-   * file's bm25, their best passages; each scored as WordHit.score says. Optionally only in files
+   * Passages for an FTS5 query over the ranking words (rankingPhrase: stems), best first: the best
+   * `limit` passages by their own bm25 and, for the best `limit` files by the whole file's bm25 that
+   * have none among them, their first passages; each scored as WordHit.score says. Optionally only in files
    * `within` (ids). A malformed query is the caller's bug (queries are built from quoted phrases), so
    * it throws.
    */
@@ -92,10 +96,19 @@ export class WordIndex {
     const hits = new Map<number, WordHit>();
     const add = (p: WordHit) => hits.set(p.chunkId, { ...p, score: Math.max(p.score, fileScore.get(p.fileId) ?? 0) + OWN * p.score });
     own.forEach(add);
-    // A file ranked by its whole text whose passages are not among the best passages: its best ones.
+    // A file ranked by its whole text none of whose passages is among the best passages (its words
+    // are spread out): its first passages carry its score, and meaning picks among them in a hybrid
+    // search. Ranking its passages by their own bm25 instead cost a second full FTS5 query (12 ms
+    // against 6 per SciFact claim, 48 against 13 at 100,000 passages), for the same nDCG.
     const seen = new Set(own.map((p) => p.fileId));
-    const missing = files.filter((f) => !seen.has(f.fileId)).map((f) => f.fileId);
-    if (missing.length) this.bestPassages(match, 4 * missing.length, new Set(missing)).forEach(add);
+    const missing = files.filter((f) => !seen.has(f.fileId));
+    if (missing.length) {
+      this.firstPassagesStmt ??= this.db.prepare(
+        `SELECT id AS chunkId, file_id AS fileId, 0 AS score FROM chunks
+         WHERE file_id IN (SELECT value FROM json_each(?)) AND seq < ${PASSAGES_OF_MISSING} ORDER BY file_id, seq`,
+      );
+      (this.firstPassagesStmt.all(JSON.stringify(missing.map((f) => f.fileId))) as WordHit[]).forEach(add);
+    }
     return [...hits.values()].sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
   }
 
