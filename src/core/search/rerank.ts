@@ -5,15 +5,19 @@
  * `depth` passages are re-scored (a cross-encoder reads every pair anew, so its cost grows with depth);
  * they are ordered by a blend of the two stages and stay ahead of the rest, which keep their order.
  *
- * Depth and blend were chosen on SciFact's train claims (`eval beir --reranker … --qrels train`) and
- * the depth against the time budget (`npm run bench:rerank`); the figures are in the README.
+ * The depth is the deepest that keeps a re-ranked search within 250 ms (p50) on a 2-core CPU:
+ * `npm run bench:rerank` (2026-12-08, AMD EPYC with AVX-512 VNNI, idle, a MiniLM-L6 cross-encoder of 128
+ * tokens): p50 184 ms at 10 passages, 352 ms at 20, 518 ms at 30. The blend is NOT yet chosen by
+ * measurement: no relevance re-ranker could be downloaded here and the one trained here on SciFact's
+ * train claims learned nothing (README), so `eval beir --reranker … --qrels train --rerank-table` has
+ * had nothing to choose with; until it has, both stages weigh the same.
  */
 import type { Candidate } from './fusion';
 
 /** Passages re-scored per search (see the module comment). */
-export const RERANK_DEPTH = 30;
-/** Weight of the re-ranker's score against the first stage's, both scaled 0–1 over the re-scored passages. */
-export const RERANK_BLEND = 0.7;
+export const RERANK_DEPTH = 10;
+/** Weight of the re-ranker's score against the first stage's, both scaled 0–1 over the re-scored passages (not yet measured). */
+export const RERANK_BLEND = 0.5;
 
 /** The re-ranker a search uses: its name and label for people, its folder for the embedding process. */
 export interface RerankerChoice {
