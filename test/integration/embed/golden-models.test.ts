@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { isCrossEncoderFolder } from '../../../src/core/embed/cross-encoder-model';
 import { EmbeddingEngine } from '../../../src/core/embed/engine';
 import { shippedModelsDir } from '../../../src/core/embed/model-files';
 import { cosSim, dot } from '../../../src/core/embed/similarity';
@@ -67,5 +68,10 @@ test('there is a golden fixture for every model shipped besides all-MiniLM-L6-v2
   const folders = (dir: string) => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
   // test-fixtures/ is not a model: it holds the models kept for tests, each of which needs its fixture too.
   const shipped = [...folders(shippedModelsDir()).filter((n) => n !== 'all-MiniLM-L6-v2' && n !== 'test-fixtures'), ...folders(join(shippedModelsDir(), 'test-fixtures'))];
-  for (const name of shipped) assert.ok(names.includes(name), `no test/fixtures/golden/${name}/embeddings.json`);
+  for (const name of shipped) {
+    // A re-ranker's fixture is its scores (test/integration/embed/cross-encoder.test.ts checks them).
+    const dir = [join(shippedModelsDir(), name), join(shippedModelsDir(), 'test-fixtures', name)].find((d) => existsSync(d))!;
+    if (isCrossEncoderFolder(dir)) assert.ok(existsSync(join(import.meta.dirname, '../../fixtures/golden', name, 'scores.json')), `no test/fixtures/golden/${name}/scores.json`);
+    else assert.ok(names.includes(name), `no test/fixtures/golden/${name}/embeddings.json`);
+  }
 });

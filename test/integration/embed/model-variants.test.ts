@@ -95,10 +95,13 @@ test('int8 agrees with sentence-transformers fp32 on the golden texts and STS-B;
     assert.ok(exact.min >= 0.95, `vs sentence-transformers fp32: worst ${exact.min} for ${JSON.stringify(exact.worst.slice(0, 60))}`);
     assert.ok(exact.mean >= 0.985, `vs sentence-transformers fp32: mean ${exact.mean}`);
     assert.ok(exact.mean < 0.99999, 'the int8 graph is really another set of weights than fp32');
-    // The graph computes exact integer sums on every kernel (the test above), so python onnxruntime on
-    // whatever CPU made the fixture and this CPU differ only by fp32 rounding around the MatMuls.
+    // The fixture is python onnxruntime's on an AVX2 CPU. No kernel saturates (the test above), yet
+    // CPUs still differ a little: on an AVX-512 VNNI EPYC (2026-12-08) python onnxruntime and Trove
+    // gave the same vectors, both 0.99466 from the AVX2 fixture at worst (one text of 208 below 0.999,
+    // mean 0.99990). So: close to python's on any CPU, and the mean says the graph is the same one.
     const same = compare(int8Golden.texts, got, int8Golden.vectors);
-    assert.ok(same.min >= 0.999, `vs python onnxruntime int8: worst ${same.min} for ${JSON.stringify(same.worst.slice(0, 60))}`);
+    assert.ok(same.min >= 0.99, `vs python onnxruntime int8: worst ${same.min} for ${JSON.stringify(same.worst.slice(0, 60))}`);
+    assert.ok(same.mean >= 0.9995, `vs python onnxruntime int8: mean ${same.mean}`);
 
     // STS-B test: int8 within 0.5 of fp32 (python: 81.79 vs 82.03).
     const { pairs } = readSts(join(evalDir, 'stsb', 'sts-test.csv'));
