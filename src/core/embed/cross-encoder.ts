@@ -8,7 +8,7 @@
 import * as ort from 'onnxruntime-node';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { longestFirst, MAX_BATCH_TOKENS } from './engine';
+import { longestFirst, MAX_BATCH_TOKENS, openModelSession } from './engine';
 import { readCrossEncoder, type CrossEncoderModel } from './cross-encoder-model';
 import { ModelFileError, verifyFiles } from './model-files';
 import { loadPairTokenizer, type PairEncoding, type PairTokenizer } from './pair-tokens';
@@ -51,24 +51,7 @@ export class CrossEncoderEngine {
       const graph = join(dir, onnxFile);
       verifyFiles(dir, manifest, [onnxFile]);
       const tokenizer = loadPairTokenizer(dir, maxSeqLength, manifest);
-      let session: ort.InferenceSession;
-      try {
-        session = await ort.InferenceSession.create(graph, {
-          intraOpNumThreads: this.threads,
-          interOpNumThreads: 1,
-          graphOptimizationLevel: 'all',
-          executionMode: 'sequential',
-          extra: { session: { intra_op: { allow_spinning: '0' } } },
-        });
-      } catch (err) {
-        throw new ModelFileError(`the re-ranker graph fails to load: ${graph} (${(err as Error).message.split('\n')[0]})`, graph);
-      }
-      for (const name of ['input_ids', 'attention_mask']) {
-        if (!session.inputNames.includes(name)) {
-          await session.release();
-          throw new ModelFileError(`the re-ranker graph ${graph} has no "${name}" input (has: ${session.inputNames.join(', ')})`, graph);
-        }
-      }
+      const session = await openModelSession(graph, this.threads, 're-ranker');
       const output = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0];
       return { session, tokenizer, wantsTokenTypes: session.inputNames.includes('token_type_ids'), output };
     })();

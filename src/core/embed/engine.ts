@@ -106,27 +106,8 @@ export class EmbeddingEngine implements Embedder {
       const graph = join(dir, onnxFile);
       verifyFiles(dir, manifest, [onnxFile]);
       const tokenizer = await loadTokenizer(dir);
-      let session: ort.InferenceSession;
-      try {
-        session = await ort.InferenceSession.create(graph, {
-          intraOpNumThreads: this.threads,
-          interOpNumThreads: 1,
-          graphOptimizationLevel: 'all',
-          executionMode: 'sequential',
-          // Idle intra-op threads sleep instead of spinning: on a machine busy with other work (a
-          // desktop app indexing in the background) spinning threads burn the cores others need.
-          extra: { session: { intra_op: { allow_spinning: '0' } } },
-        });
-      } catch (err) {
-        throw new ModelFileError(`the model graph fails to load: ${graph} (${(err as Error).message.split('\n')[0]})`, graph);
-      }
+      const session = await openModelSession(graph, this.threads, 'model');
       const output = ['last_hidden_state', 'token_embeddings'].find((n) => session.outputNames.includes(n)) ?? session.outputNames[0];
-      for (const name of ['input_ids', 'attention_mask']) {
-        if (!session.inputNames.includes(name)) {
-          await session.release();
-          throw new ModelFileError(`the model graph ${graph} has no "${name}" input (has: ${session.inputNames.join(', ')})`, graph);
-        }
-      }
       const loaded: Loaded = { session, tokenizer, wantsTokenTypes: session.inputNames.includes('token_type_ids'), output };
       if (!this.skipCheck) {
         const own = manifest?.variantChecks?.[this.variant];
@@ -262,6 +243,34 @@ export class EmbeddingEngine implements Embedder {
     this.loading = null;
     if (loading) await (await loading.catch(() => null))?.session.release();
   }
+}
+
+/**
+ * An onnxruntime session on a transformer graph (the bi-encoder's, or a re-ranker's: `what` names it in
+ * messages), refused with the file named when it does not load or lacks input_ids / attention_mask.
+ */
+export async function openModelSession(graph: string, threads: number, what: string): Promise<ort.InferenceSession> {
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(graph, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+      // Idle intra-op threads sleep instead of spinning: on a machine busy with other work (a
+      // desktop app indexing in the background) spinning threads burn the cores others need.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    });
+  } catch (err) {
+    throw new ModelFileError(`the ${what} graph fails to load: ${graph} (${(err as Error).message.split('\n')[0]})`, graph);
+  }
+  for (const name of ['input_ids', 'attention_mask']) {
+    if (!session.inputNames.includes(name)) {
+      await session.release();
+      throw new ModelFileError(`the ${what} graph ${graph} has no "${name}" input (has: ${session.inputNames.join(', ')})`, graph);
+    }
+  }
+  return session;
 }
 
 /**
