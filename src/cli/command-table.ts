@@ -59,6 +59,12 @@ const MODEL: FlagSpec = {
   about:
     "embed with this model; @exact: its fp32 weights, @int8: its int8 ones (default: the index's own, chosen with `models use <model> --db`, else the CLI default, chosen with `models use <model>`)",
 };
+const DEVICE: FlagSpec = {
+  type: 'string',
+  value: 'cpu|auto|gpu',
+  about:
+    "where the model runs: cpu, auto (the graphics processor when one works: CUDA, DirectML or CoreML) or gpu (also WebGPU); one that fails to load or to pass the model's check falls back to the CPU with a note (default: the index's setting, else cpu)",
+};
 const JSON_OUT: FlagSpec = { type: 'boolean', about: 'print the whole response as JSON' };
 const K: FlagSpec = { type: 'string', value: '<n>', about: 'how many files to list, 1–100 (default 10)' };
 /** The search filters, taken by search and similar alike. */
@@ -75,14 +81,14 @@ export const COMMANDS = {
     summary: 'index a folder once and print a JSON summary',
     args: ['<folder>'],
     required: ['db'],
-    flags: { db: DB, yes: { type: 'boolean', about: 'index a whole drive or home folder (otherwise refused, with an estimate)' }, model: MODEL },
+    flags: { db: DB, yes: { type: 'boolean', about: 'index a whole drive or home folder (otherwise refused, with an estimate)' }, model: MODEL, device: DEVICE },
     example: 'npm run trove -- index ~/Documents --db ~/.trove/index.sqlite',
   },
   watch: {
     summary: 'index a folder, then keep the index in step with it until Ctrl+C',
     args: ['<folder>'],
     required: ['db'],
-    flags: { db: DB, yes: { type: 'boolean', about: 'watch a whole drive or home folder' }, model: MODEL },
+    flags: { db: DB, yes: { type: 'boolean', about: 'watch a whole drive or home folder' }, model: MODEL, device: DEVICE },
     example: 'npm run trove -- watch ~/notes --db ~/.trove/index.sqlite',
   },
   search: {
@@ -100,6 +106,7 @@ export const COMMANDS = {
       'no-rerank': { type: 'boolean', about: 'keep the first order (meaning and words fused) for this search' },
       json: JSON_OUT,
       model: MODEL,
+      device: DEVICE,
     },
     moreUsage: ['search --db <file> -- "<query starting with ->"'],
     dashDash: 'ends the options: search -- --no-ff',
@@ -116,6 +123,7 @@ export const COMMANDS = {
       ...FILTERS,
       json: JSON_OUT,
       model: MODEL,
+      device: DEVICE,
     },
     example: 'npm run trove -- similar ~/notes/vpn.md --db ~/.trove/index.sqlite',
   },
@@ -126,6 +134,7 @@ export const COMMANDS = {
       db: DB,
       data: { type: 'string', value: '<dir>', about: 'where question banks live, for their models (default $TROVE_DATA_DIR, else the app data folder)' },
       model: MODEL,
+      device: DEVICE,
     },
     example: 'npm run trove -- status --db ~/.trove/index.sqlite',
   },
@@ -137,6 +146,7 @@ export const COMMANDS = {
       data: { type: 'string', value: '<dir>', about: 'settings and the index (default ~/.trove)' },
       renderer: { type: 'string', value: '<dir>', about: 'the built UI (default out/renderer; npm run serve builds it)' },
       model: MODEL,
+      device: DEVICE,
     },
     example: 'npm run serve -- --folder ~/Documents --port 8080',
   },
@@ -172,6 +182,7 @@ export const COMMANDS = {
       data: { type: 'string', value: '<dir>', about: 'where banks live (default $TROVE_DATA_DIR, else the app data folder)' },
       json: { type: 'boolean', about: 'print results as JSON' },
       model: MODEL,
+      device: DEVICE,
       bank: BANK,
       'question-col': { type: 'string', value: '<col>', about: 'import: the question column, a header name or 0-based index' },
       'answer-col': { type: 'string', value: '<col>', about: 'import: the answer column' },
@@ -200,6 +211,7 @@ export const COMMANDS = {
     },
     flags: {
       model: MODEL,
+      device: DEVICE,
       keep: { type: 'string', value: '<dir>', about: 'beir, cjk: build the index in <dir> and keep it (default: a temporary folder, removed)' },
       mode: { type: 'string', value: '<mode>', about: 'beir, cjk: only this search mode, hybrid, meaning or words' },
       docs: { type: 'string', value: '<n>', about: 'beir: every judged document and others up to n (a smaller corpus, a higher nDCG)' },
@@ -217,7 +229,7 @@ export const COMMANDS = {
   similarity: {
     summary: 'cosine similarity of two texts',
     args: ['"<text a>"', '"<text b>"'],
-    flags: { model: MODEL },
+    flags: { model: MODEL, device: DEVICE },
     example: 'npm run trove -- similarity "my vpn keeps disconnecting" "the VPN connection drops"',
   },
   models: {
@@ -255,7 +267,7 @@ export const COMMANDS = {
   },
   encode: {
     summary: 'one text per line on stdin, one JSON vector per line on stdout',
-    flags: { model: MODEL },
+    flags: { model: MODEL, device: DEVICE },
     moreUsage: ['encode < texts.txt'],
     example: 'printf "first text\\nsecond text\\n" | npm run trove -- encode',
   },

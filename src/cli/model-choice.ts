@@ -13,13 +13,27 @@ import { readSentenceModel } from '../core/embed/sentence-model';
 import { defaultDataDir } from '../core/questions/app-data-dir';
 import { ModelLibrary } from '../core/models/model-library';
 import { readIndexModel } from './index-model';
+import type { Device } from '../shared/types';
 
 export function modelLibrary(): ModelLibrary {
   return new ModelLibrary({ dataDir: defaultDataDir() });
 }
 
-/** The model folder and variant for this command (variant undefined: the manifest's default). */
-export function chosenModel(flags?: Map<string, string>, library = modelLibrary()): { modelDir: string; variant?: string } {
+/** `--device cpu|auto|gpu` (Settings.device); undefined without the flag. */
+export function chosenDevice(flags?: Map<string, string>): Device | undefined {
+  const d = flags?.get('device');
+  if (d === undefined) return undefined;
+  if (d !== 'cpu' && d !== 'auto' && d !== 'gpu') throw new UsageError(`--device must be cpu, auto or gpu, not "${d}"`);
+  return d;
+}
+
+/** The model folder, variant (undefined: the manifest's default) and device (--device) for this command. */
+export function chosenModel(flags?: Map<string, string>, library = modelLibrary()): { modelDir: string; variant?: string; device?: Device } {
+  const device = chosenDevice(flags);
+  return { ...chosenModelFolder(flags, library), ...(device ? { device } : {}) };
+}
+
+function chosenModelFolder(flags: Map<string, string> | undefined, library: ModelLibrary): { modelDir: string; variant?: string } {
   const named = flags?.get('model');
   if (named) {
     const { dir, variant } = library.resolveChoice(named);

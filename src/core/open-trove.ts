@@ -17,7 +17,10 @@ import { createQuestionsApi } from './questions/questions-api';
 import type { TroveListener, TroveService } from './trove-service';
 import { createTroveEngine } from './service/create-service';
 import { SwitchableEmbedder } from './embed/switchable-embedder';
+import type { TokenCounter } from './embed/types';
 import type { EventName } from '../shared/api';
+import type { Device } from '../shared/types';
+import { SettingsFile } from './settings';
 import type { ModelsApi } from '../shared/models';
 import type { QuestionsApi } from '../shared/questions-api';
 
@@ -35,6 +38,8 @@ export interface OpenTroveOptions {
    * `dbPath`, the CLI's own data folder — see modelsHome below).
    */
   modelsDataDir?: string;
+  /** Where the model runs for this run (the CLI's --device); default: the data folder's Settings.device, which the API can change. */
+  device?: Device;
   /** How to start the embedding process (default: a Node child process). */
   launch?: WorkerLauncher;
   /** The index database file, watching, reconciling at start: see TroveServiceOptions (the CLI sets them). */
@@ -67,8 +72,10 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
   });
   const modelDir = options.modelDir ?? library.currentDir();
   const variant = options.modelDir ? options.variant : (options.variant ?? library.currentVariant());
+  // CPU or GPU (Settings.device): every embedding process this engine starts is started with it.
+  let device: Device = options.device ?? new SettingsFile(options.dataDir).get().device;
   const [model, counter] = await Promise.all([
-    EmbedderProcess.start({ modelDir, variant, launch: options.launch }),
+    EmbedderProcess.start({ modelDir, variant, device, launch: options.launch }),
     loadTokenCounter(modelDir),
   ]);
   // One embedder for search, indexing and the banks, whose model a change of model swaps in place.
@@ -100,7 +107,7 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
     const imports = new EventEmitter().setMaxListeners(0);
     const { settled, stop, switchSummary, ...modelsApi } = createModelsApi(library, {
       validate: (dir) => defaultValidator(dir, options.launch),
-      startEmbedder: (dir, v) => EmbedderProcess.start({ modelDir: dir, variant: v, launch: options.launch }),
+      startEmbedder: (dir, v) => EmbedderProcess.start({ modelDir: dir, variant: v, device, launch: options.launch }),
       live: { engine: embedder, corpus, banks: questions.modelSwitch, tokenCounter: loadTokenCounter, onChanged: announceIndexChanged },
       // A model given by the host (or TROVE_MODEL_DIR) is not replaced by a change left from an earlier run.
       resume: !options.modelDir && !process.env.TROVE_MODEL_DIR,
@@ -116,8 +123,19 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
       if (chosen && (chosen === name || chosenName === name)) await service.setSettings({ reranker: null });
       return overview;
     };
+    // A change of device starts the model's process again on it and swaps it in: the same model and
+    // weights, whose vectors passed the same check there, so nothing is embedded again.
+    const setSettings: typeof service.setSettings = async (patch) => {
+      const after = await service.setSettings(patch);
+      if (!options.device && after.device !== device) {
+        device = after.device;
+        await restartOn(embedder, device, options.launch, loadTokenCounter);
+      }
+      return after;
+    };
     const app: TroveAppService = {
       ...service,
+      setSettings,
       ...createQuestionsApi(questions, (p) => imports.emit('importProgress', p)),
       ...modelsApi,
       removeModel,
@@ -139,4 +157,22 @@ export async function openTrove(options: OpenTroveOptions): Promise<TroveAppServ
     await embedder.close();
     throw err;
   }
+}
+
+/**
+ * The running model on `device`: a new embedding process for the same folder and weights, swapped in
+ * once it is ready; the old one is closed when the calls it is answering are done.
+ */
+async function restartOn(embedder: SwitchableEmbedder, device: Device, launch: WorkerLauncher | undefined, counterFor: (dir: string) => Promise<TokenCounter>): Promise<void> {
+  const running = embedder.model;
+  if (!(running instanceof EmbedderProcess)) return;
+  const { modelDir, variant } = running.startedWith;
+  const next = await EmbedderProcess.start({ modelDir, variant, device, launch });
+  // The weights load at start on a GPU (and say where they run); on the CPU they load on first use, as at start.
+  if (next.modelId !== running.modelId) {
+    await next.close();
+    throw new Error(`the model could not be started again on ${device}: it gave ${next.modelId}, not ${running.modelId}`);
+  }
+  const previous = embedder.swap(next, await counterFor(modelDir));
+  void embedder.drained(previous).then(() => previous.close());
 }

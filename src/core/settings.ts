@@ -16,6 +16,7 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   reranker: null,
   rerank: true,
+  device: 'cpu',
 };
 
 export class SettingsFile {

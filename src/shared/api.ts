@@ -151,6 +151,7 @@ export const apiSchemas = {
       theme: z.enum(['system', 'light', 'dark']).optional(),
       reranker: z.string().min(1).max(200).nullable().optional(),
       rerank: z.boolean().optional(),
+      device: z.enum(['cpu', 'auto', 'gpu']).optional(),
     }),
   ]),
   modelInfo: z.tuple([]),

@@ -18,6 +18,7 @@ export const settingsFileSchema = z.looseObject({
   theme: z.enum(['system', 'light', 'dark']).optional(),
   reranker: z.string().min(1).nullable().optional(),
   rerank: z.boolean().optional(),
+  device: z.enum(['cpu', 'auto', 'gpu']).optional(),
 });
 
 /** models.json in the data folder: the model manager's choices. */

@@ -271,6 +271,28 @@ export interface Settings {
   reranker: string | null;
   /** Re-rank searches with the chosen re-ranker (a search can still say otherwise: SearchQuery.rerank). */
   rerank: boolean;
+  /**
+   * Where the embedding model runs: 'cpu' (the default), 'auto' ("Use the graphics processor when
+   * available": the GPU provider onnxruntime supports on this OS, else the CPU) or 'gpu' (also the
+   * experimental WebGPU provider). A GPU that fails to load or to pass the model's check is never
+   * used: the CPU is, with a notice (ModelInfo.device).
+   */
+  device: Device;
+}
+
+/** Where the embedding model may run (Settings.device). */
+export type Device = 'cpu' | 'auto' | 'gpu';
+
+/** Where the embedding model runs now. */
+export interface DeviceInUse {
+  /** The setting it was started with. */
+  setting: Device;
+  /** onnxruntime's execution provider in use: "cpu", "cuda", "dml", "coreml" or "webgpu". */
+  provider: string;
+  /** Why the graphics processor asked for is not used (the CPU is instead); null when it is, or the CPU was asked for. */
+  notice: string | null;
+  /** Each GPU provider tried and passed over: did not load, or its vectors failed the model's check. */
+  failures: Array<{ provider: string; stage: 'load' | 'check'; message: string }>;
 }
 
 /** The embedding model in use. */
@@ -290,6 +312,8 @@ export interface ModelInfo {
    * instead: which, and why. null when the chosen weights are in use.
    */
   fallback: { from: string; to: string; reason: string } | null;
+  /** Where the model runs (CPU or a GPU provider) and, when a GPU was asked for but is not used, why. */
+  device: DeviceInUse;
 }
 
 /** What adding a folder would take, counted before it is added (the UI shows it before a broad folder). */

@@ -49,8 +49,11 @@ async function handle(msg: WorkerRequest): Promise<void> {
       try {
         // Quantised weights are loaded and checked now: refused, the exact ones are used (variant-fallback.ts).
         threads = msg.threads;
-        const opened = await openEngineWithFallback({ modelDir: msg.modelDir, variant: msg.variant, threads: msg.threads });
+        const opened = await openEngineWithFallback({ modelDir: msg.modelDir, variant: msg.variant, threads: msg.threads, device: msg.device });
         engine = opened.engine;
+        // A GPU asked for is tried now, so that the first message already says where the model runs.
+        // A refusal here is the model's own (not the GPU's: device.ts falls back); the first use reports it.
+        if (engine.device.setting !== 'cpu') await engine.warmup().catch(() => undefined);
         port.send({
           type: 'ready',
           modelId: engine.modelId,
@@ -59,6 +62,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
           variant: engine.variant,
           similarity: engine.similarity,
           fallback: opened.fallback,
+          device: engine.device,
         });
       } catch (err) {
         port.send({ type: 'init-failed', message: (err as Error).message });

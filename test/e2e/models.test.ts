@@ -109,6 +109,43 @@ describe('Models in a browser', { timeout: 10 * 60_000 }, () => {
     }
   });
 
+  test('"Use the graphics processor when available" where none can be used: the CPU runs the model, Settings and the status line say why, the index stays', async () => {
+    const app = await startApp(browser);
+    try {
+      const { page } = app;
+      writeAbstracts(app.docs, 6);
+      await addFolderThroughUi(page, app.docs);
+      await waitForIndexed(page, 6);
+      await page.getByTestId('nav-settings').click();
+      const where = page.getByTestId('settings-device');
+      assert.equal(await where.getAttribute('data-provider'), 'cpu');
+      assert.match(await where.innerText(), /^CPU/);
+      const toggle = page.getByTestId('device-toggle');
+      assert.equal(await toggle.isChecked(), false, 'the CPU by default');
+      await toggle.check();
+      // The model's process is started again on the setting; on this machine no GPU provider loads.
+      await page.waitForFunction(() => (document.querySelector('[data-testid="device-toggle"]') as HTMLInputElement | null)?.disabled === false);
+      const provider = await where.getAttribute('data-provider');
+      if (provider === 'cpu') {
+        const notice = page.getByTestId('settings-device-notice');
+        await notice.waitFor();
+        assert.match(await notice.innerText(), /^The graphics processor could not be used, so the model runs on the CPU:\s+graphics processor \(CUDA\): did not load \(.*Failed to load shared library\)/);
+        await page.getByTestId('device-fallback').filter({ hasText: 'Embedding on the CPU: the graphics processor could not be used' }).waitFor();
+        await screenshot(page, 'device-fallback');
+      }
+      await waitForIndexed(page, 6);
+      // Kept: a reload shows the setting on; turned off, the notice goes.
+      await page.reload();
+      await page.getByTestId('nav-settings').click();
+      assert.equal(await page.getByTestId('device-toggle').isChecked(), true);
+      await page.getByTestId('device-toggle').uncheck();
+      await page.getByTestId('settings-device-notice').waitFor({ state: 'detached' });
+      assert.equal(await page.getByTestId('settings-device').getAttribute('data-provider'), 'cpu');
+    } finally {
+      await app.close();
+    }
+  });
+
   test('a model whose every variant is refused: one alert in the status line, no file read, nothing listed as a problem', async () => {
     const model = modelCopy((m) => {
       wrongInt8(m);

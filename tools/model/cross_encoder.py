@@ -145,15 +145,16 @@ def spearman_on(ce, rows) -> float:
     return float(spearmanr([g for g, _, _ in rows], scores).correlation) * 100
 
 
-def fit(ce, examples, *, epochs: int, batch: int, lr: float, warmup: float, seed: int, pos_weight: float | None = None):
+def fit(ce, examples, *, epochs: int, batch: int, lr: float, warmup: float, seed: int, pos_weight: float | None = None,
+        freeze: bool = True):
     """One training run (binary cross-entropy on 0–1 labels, as CrossEncoder's default for one label).
 
-    The word-embedding matrix (half of MiniLM's weights) stays frozen: on a 2-core CPU its dense
-    gradient and optimiser step cost much of each step, and a few thousand pairs would barely move it."""
+    With `freeze` the word-embedding matrix (half of MiniLM's weights) stays frozen: on a 2-core CPU its
+    dense gradient and optimiser step cost much of each step, and a few thousand pairs barely move it."""
     for module in ce.modules():
         emb = getattr(getattr(module, "embeddings", None), "word_embeddings", None)
         if emb is not None:
-            emb.weight.requires_grad_(False)
+            emb.weight.requires_grad_(not freeze)
     from datasets import Dataset
     from sentence_transformers.cross_encoder import CrossEncoderTrainer, CrossEncoderTrainingArguments
     from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
@@ -181,7 +182,8 @@ def cmd_stsb(args):
     ce = CrossEncoder(str(minilm_source()), num_labels=1, max_length=args.max_length, device="cpu")
     # One epoch at a time (each with its own warm-up and decay), STS-B dev after each; the best epoch is kept.
     for epoch in range(1, args.epochs + 1):
-        fit(ce, examples, epochs=1, batch=args.batch, lr=args.lr, warmup=0.1 if epoch == 1 else 0.0, seed=args.seed + epoch)
+        fit(ce, examples, epochs=1, batch=args.batch, lr=args.lr, warmup=0.1 if epoch == 1 else 0.0, seed=args.seed + epoch,
+            freeze=not args.unfreeze)
         d = spearman_on(ce, dev)
         print(f"epoch {epoch}: STS-B dev Spearman {d:.2f} ({time.time() - t0:.0f} s so far)", flush=True)
         if best is None or d > best[0]:
@@ -236,7 +238,7 @@ def cmd_scifact(args):
     # Positives are about one pair in five: weighted up, so predicting the base rate for every pair (a
     # first run did, scoring everything 0.21) no longer minimises the loss.
     fit(ce, examples, epochs=args.epochs, batch=args.batch, lr=args.lr, warmup=0.1, seed=args.seed,
-        pos_weight=(len(examples) - positives) / positives)
+        pos_weight=(len(examples) - positives) / positives, freeze=not args.unfreeze)
     print(f"trained in {time.time() - t0:.0f} s")
     # A quick look before exporting: is the relevant abstract first among its claim's first-stage files?
     held = [q for q in list(qrels)[:60] if q in queries and q in mined]
@@ -290,6 +292,7 @@ def main():
     s.add_argument("--lr", type=float, default=4e-5)
     s.add_argument("--max-length", type=int, default=128)
     s.add_argument("--seed", type=int, default=12)
+    s.add_argument("--unfreeze", action="store_true", help="train the word embeddings too (slower steps)")
     s.add_argument("--out")
     s.set_defaults(run=cmd_stsb)
     f = sub.add_parser("scifact")
@@ -302,6 +305,7 @@ def main():
     f.add_argument("--lr", type=float, default=8e-5)
     f.add_argument("--max-length", type=int, default=256)
     f.add_argument("--seed", type=int, default=12)
+    f.add_argument("--unfreeze", action="store_true", help="train the word embeddings too (slower steps)")
     f.add_argument("--out")
     f.set_defaults(run=cmd_scifact)
     t = sub.add_parser("tiny")

@@ -1,11 +1,11 @@
+import { startEmbedder } from '../start-embedder';
 import { createInterface } from 'node:readline';
-import { EmbedderProcess } from '../../core/embed/embedder-process';
 import type { Command } from '../command';
 import { chosenModel } from '../model-choice';
 
 /** `encode`: one text per line on stdin → one JSON vector per line on stdout, in order. */
 const encode: Command = async ({ flags }) => {
-  const embedder = await EmbedderProcess.start(chosenModel(flags));
+  const embedder = await startEmbedder(chosenModel(flags));
   try {
     let batch: string[] = [];
     const flush = async () => {

@@ -17,10 +17,10 @@
  * The temporary folder (about 100 MB for SciFact) is removed at the end, on Ctrl+C or SIGTERM, and,
  * when a run was killed outright, by the next run: its name carries the owner's pid.
  */
+import { startEmbedder } from '../start-embedder';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbedderProcess } from '../../core/embed/embedder-process';
 import { loadTokenCounter } from '../../core/embed/tokenizer';
 import { docFileText, ndcgAtK, queryKinds, readBeir } from '../../core/eval/beir';
 import { readSts } from '../../core/eval/sts';
@@ -104,7 +104,7 @@ type Report =
 type BeirData = ReturnType<typeof readBeir>;
 
 async function run(data: BeirData, work: string, docsDir: string, model: { modelDir: string; variant?: string }, report: Report): Promise<number> {
-  const [embedder, tokenCounter] = await Promise.all([EmbedderProcess.start(model), loadTokenCounter(model.modelDir)]);
+  const [embedder, tokenCounter] = await Promise.all([startEmbedder(model), loadTokenCounter(model.modelDir)]);
   const ranker = report.kind === 'rerank' ? { name: report.reranker.id, label: report.reranker.id, dir: report.reranker.dir } : null;
   const { service, fileSearch: search } = await createTroveEngine({
     dataDir: join(work, 'data'),

@@ -7,10 +7,10 @@
  * The English default model cannot read Chinese, so with it the words carry the search: the check
  * measures the keyword index's handling of Chinese words.
  */
+import { startEmbedder } from '../start-embedder';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbedderProcess } from '../../core/embed/embedder-process';
 import { loadTokenCounter } from '../../core/embed/tokenizer';
 import { ndcgAtK } from '../../core/eval/beir';
 import { pairRetrieval, type PairRetrieval } from '../../core/eval/pair-retrieval';
@@ -38,7 +38,7 @@ export async function evalCjk({ positional, flags }: CommandLine): Promise<numbe
     mkdirSync(docsDir, { recursive: true });
     for (const [id, text] of check.docs) writeFileSync(join(docsDir, `${id}.txt`), text);
     const model = chosenModel(flags);
-    const [embedder, tokenCounter] = await Promise.all([EmbedderProcess.start(model), loadTokenCounter(model.modelDir)]);
+    const [embedder, tokenCounter] = await Promise.all([startEmbedder(model), loadTokenCounter(model.modelDir)]);
     const { service } = await createTroveEngine({ dataDir: join(work, 'data'), embedder, tokenCounter, watch: false });
     try {
       const lines = progressLines();

@@ -1,4 +1,4 @@
-import { EmbedderProcess } from '../../core/embed/embedder-process';
+import { startEmbedder } from '../start-embedder';
 import { evalSts, evalStsReranker, readSts } from '../../core/eval/sts';
 import type { Command } from '../command';
 import { chosenModel, chosenReranker } from '../model-choice';
@@ -17,7 +17,7 @@ const evalCommand: Command = async (line) => {
   const file = readSts(positional[0]);
   for (const s of file.skipped.slice(0, 5)) process.stderr.write(`skipped line ${s.line}: ${s.reason}\n`);
   if (file.skipped.length > 5) process.stderr.write(`… and ${file.skipped.length - 5} more skipped lines\n`);
-  const embedder = await EmbedderProcess.start(chosenModel(flags));
+  const embedder = await startEmbedder(chosenModel(flags));
   try {
     const reranker = chosenReranker(flags);
     const result = reranker ? await evalStsReranker(embedder, reranker.dir, file.pairs) : await evalSts(embedder, file.pairs);

@@ -20,13 +20,13 @@ export async function openCliService(
   options: { watch?: boolean; reconcileOnStart?: boolean; flags?: Map<string, string>; closeTimeoutMs?: number } = {},
 ): Promise<EngineClient> {
   const dbPath = resolve(db);
-  const { modelDir, variant } = chosenModel(options.flags);
+  const { modelDir, variant, device } = chosenModel(options.flags);
   const client = await startEngine({
-    init: { dataDir: dirname(dbPath), dbPath, modelDir, variant, watch: options.watch ?? false, reconcileOnStart: options.reconcileOnStart ?? true },
+    init: { dataDir: dirname(dbPath), dbPath, modelDir, variant, device, watch: options.watch ?? false, reconcileOnStart: options.reconcileOnStart ?? true },
     closeTimeoutMs: options.closeTimeoutMs,
     onCrash: (why) => process.stderr.write(`${why}; restarting it\n`),
   });
-  // The chosen weights were refused on this CPU and fp32 is used: said once, before any progress line.
+  // The chosen weights were refused on this CPU and fp32 is used, or the GPU asked for could not be: said once, before any progress line.
   const { modelNotice } = await client.status();
   if (modelNotice) process.stderr.write(`note: ${modelNotice}\n`);
   return client;

@@ -3,11 +3,11 @@
  * (their arguments and flags in command-table.ts): question banks from the command line, the same
  * service the app uses.
  */
+import { startEmbedder } from '../start-embedder';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SAME_THRESHOLD, type ColumnChoice, type ImportFormat, type QuestionService } from '../../shared/questions';
-import { EmbedderProcess } from '../../core/embed/embedder-process';
 import { readSts } from '../../core/eval/sts';
 import { chooseSameThreshold } from '../../core/eval/same-threshold';
 import { defaultDataDir } from '../../core/questions/app-data-dir';
@@ -27,7 +27,7 @@ function num(flags: Map<string, string>, name: string, fallback: number): number
 }
 
 async function withService<T>(dataDir: string, fn: (s: QuestionService) => Promise<T>): Promise<T> {
-  const embedder = await EmbedderProcess.start(chosenModel(modelFlags));
+  const embedder = await startEmbedder(chosenModel(modelFlags));
   const service = createQuestionService({ dataDir, embedder });
   try {
     return await fn(service);
@@ -66,7 +66,7 @@ async function evalSts(file: string): Promise<number> {
 
 /** The cut-off from labelled pairs: one line per candidate on stderr, the choice as JSON on stdout. */
 async function calibrate(file: string): Promise<number> {
-  const embedder = await EmbedderProcess.start(chosenModel(modelFlags));
+  const embedder = await startEmbedder(chosenModel(modelFlags));
   try {
     const choice = await chooseSameThreshold(embedder, readSts(file).pairs);
     const f = (v: number) => v.toFixed(3);

@@ -10,11 +10,14 @@ import { defaultModelDir, type ModelVariant } from './model-files';
 import type { ModelSummary, WorkerLauncher, WorkerRequest, WorkerResponse } from './protocol';
 import type { EncodeOptions, Embedder, SimilarityFunction } from './types';
 import type { VariantFallback } from './fallback-notice';
+import type { Device, DeviceInUse } from '../../shared/types';
 
 export interface EmbedderProcessOptions {
   modelDir?: string;
   variant?: ModelVariant;
   threads?: number;
+  /** Where the model runs: 'cpu' (default), or a GPU when one loads and passes the model's check. */
+  device?: Device;
   /** How to start the process (default: a Node child process running src/worker/embed-worker). */
   launch?: WorkerLauncher;
   /** Texts per message to the process; a larger call is split so memory and messages stay bounded. */
@@ -45,6 +48,8 @@ export class EmbedderProcess implements Embedder {
   similarity: SimilarityFunction = 'cosine';
   /** Set when the weights asked for were refused and the exact ones are used instead. */
   fallback: VariantFallback | null = null;
+  /** Where the model runs, as the process said when it started. */
+  device: DeviceInUse = { setting: 'cpu', provider: 'cpu', notice: null, failures: [] };
   private supervisor!: Supervisor<WorkerRequest, WorkerResponse>;
 
   private constructor(private readonly options: EmbedderProcessOptions) {}
@@ -59,7 +64,7 @@ export class EmbedderProcess implements Embedder {
     p.supervisor = await Supervisor.start<WorkerRequest, WorkerResponse>({
       name: 'the embedding process',
       launch: options.launch ?? nodeChildLauncher(),
-      init: { type: 'init', modelDir: options.modelDir ?? defaultModelDir(), variant: options.variant, threads: options.threads },
+      init: { type: 'init', modelDir: options.modelDir ?? defaultModelDir(), variant: options.variant, threads: options.threads, device: options.device },
       shutdown: { type: 'shutdown' },
       read,
       onReady: (msg) => p.describe(msg as ModelSummary),
@@ -67,6 +72,11 @@ export class EmbedderProcess implements Embedder {
       maxAttempts: options.maxAttempts ?? 2,
     });
     return p;
+  }
+
+  /** The model folder and weights this process was started with (for starting it again elsewhere, e.g. on another device). */
+  get startedWith(): { modelDir: string; variant?: ModelVariant } {
+    return { modelDir: this.options.modelDir ?? defaultModelDir(), variant: this.options.variant };
   }
 
   /** OS pid of the current embedding process. */
@@ -86,6 +96,7 @@ export class EmbedderProcess implements Embedder {
     this.variant = s.variant;
     this.similarity = s.similarity;
     this.fallback = s.fallback ?? null;
+    this.device = s.device ?? { setting: this.options.device ?? 'cpu', provider: 'cpu', notice: null, failures: [] };
   }
 
   /** Resolves when the process is up and has read the model's manifest. */

@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defaultModelDir, ModelFileError, verifyFiles, type ModelVariant } from './model-files';
 import { checkModel, PUBLISHED_CHECKS } from './model-check';
+import { gpuProviders, openOnDevice, type Device, type DeviceInUse } from './device';
 import { pool } from './pooling';
 import { promptFor, readSentenceModel, type SentenceModel } from './sentence-model';
 import { dot } from './similarity';
@@ -32,6 +33,10 @@ export interface EngineOptions {
    * vectors, as sentence-transformers makes them (golden fixtures, the model's own checks).
    */
   languageBalance?: boolean;
+  /** Where to run: 'cpu' (default), or a graphics processor when one loads and passes the check (device.ts). */
+  device?: Device;
+  /** The providers tried before the CPU (default: gpuProviders(device) for this OS). */
+  providers?: string[];
 }
 
 export const DEFAULT_BATCH_SIZE = 32;
@@ -69,6 +74,8 @@ export class EmbeddingEngine implements Embedder {
   readonly variant: ModelVariant;
   readonly similarity: SimilarityFunction;
   readonly stats: EngineStats = { texts: 0, tokenized: 0, tokens: 0, tokenizeMs: 0, modelMs: 0 };
+  /** Where the model runs; known once loaded (the CPU until then). */
+  device: DeviceInUse;
   private loading: Promise<Loaded> | null = null;
 
   private constructor(
@@ -78,7 +85,10 @@ export class EmbeddingEngine implements Embedder {
     private readonly skipCheck: boolean,
     /** Per-language centring for multilingual models that ship means (see language-balance.ts). */
     private readonly balance: LanguageBalance | null,
+    private readonly providers: string[],
+    setting: Device,
   ) {
+    this.device = { setting, provider: 'cpu', notice: null, failures: [] };
     // Balanced vectors are not the raw ones: their own id, so they never share an index.
     this.modelId = balance ? `${model.id}+${balance.tag}` : model.id;
     this.dimension = model.dimension;
@@ -92,7 +102,12 @@ export class EmbeddingEngine implements Embedder {
     const model = readSentenceModel(options.modelDir ?? defaultModelDir(), options.variant);
     const balance = options.languageBalance === false ? null : LanguageBalance.read(model.dir, model.dimension);
     if (balance) verifyFiles(model.dir, model.manifest, [LANGUAGE_MEANS_FILE]);
-    return new EmbeddingEngine(model, options.threads ?? availableParallelism(), options.skipCheck ?? false, balance);
+    const device = options.device ?? 'cpu';
+    const providers = options.providers ?? gpuProviders(device);
+    // A GPU provider that is not installed is expected, and said once in the notice (device.ts), not
+    // also as onnxruntime's own error lines on stderr. Its log level is read when its environment starts.
+    if (providers.length) ort.env.logLevel = 'fatal';
+    return new EmbeddingEngine(model, options.threads ?? availableParallelism(), options.skipCheck ?? false, balance, providers, device);
   }
 
   /** Load the tokenizer and weights now (verifying sha256 and the fixed pairs) instead of on the first encode. */
@@ -106,25 +121,33 @@ export class EmbeddingEngine implements Embedder {
       const graph = join(dir, onnxFile);
       verifyFiles(dir, manifest, [onnxFile]);
       const tokenizer = await loadTokenizer(dir);
-      const session = await openModelSession(graph, this.threads, 'model');
-      const output = ['last_hidden_state', 'token_embeddings'].find((n) => session.outputNames.includes(n)) ?? session.outputNames[0];
-      const loaded: Loaded = { session, tokenizer, wantsTokenTypes: session.inputNames.includes('token_type_ids'), output };
-      if (!this.skipCheck) {
-        const own = manifest?.variantChecks?.[this.variant];
-        const checks = own?.checks ?? manifest?.checks ?? PUBLISHED_CHECKS[this.model.baseId] ?? [];
-        const sim = this.similarity === 'dot' ? dot : cosineOf;
-        await checkModel((texts) => this.run(loaded, texts.map((t) => tokenizer.ids(t)), DEFAULT_BATCH_SIZE, 0), {
-          file: graph,
-          similarity: sim,
-          checks,
-          tolerance: own?.tolerance ?? manifest?.checksTolerance ?? 0.02,
-        }).catch(async (err: unknown) => {
-          await session.release();
-          throw err;
-        });
-        Object.assign(this.stats, { texts: 0, tokenized: 0, tokens: 0, tokenizeMs: 0, modelMs: 0 });
-      }
-      return loaded;
+      const wrap = (session: ort.InferenceSession): Loaded => ({
+        session,
+        tokenizer,
+        wantsTokenTypes: session.inputNames.includes('token_type_ids'),
+        output: ['last_hidden_state', 'token_embeddings'].find((n) => session.outputNames.includes(n)) ?? session.outputNames[0],
+      });
+      const own = manifest?.variantChecks?.[this.variant];
+      const checks = own?.checks ?? manifest?.checks ?? PUBLISHED_CHECKS[this.model.baseId] ?? [];
+      const sim = this.similarity === 'dot' ? dot : cosineOf;
+      // The CPU, or a GPU provider whose vectors pass the same fixed pairs (device.ts): never an index of mixed vectors.
+      const opened = await openOnDevice(this.device.setting, {
+        providers: this.providers,
+        open: async (provider) => wrap(await openModelSession(graph, this.threads, 'model', provider)),
+        check: async (loaded) => {
+          if (this.skipCheck) return;
+          await checkModel((texts) => this.run(loaded, texts.map((t) => tokenizer.ids(t)), DEFAULT_BATCH_SIZE, 0), {
+            file: graph,
+            similarity: sim,
+            checks,
+            tolerance: own?.tolerance ?? manifest?.checksTolerance ?? 0.02,
+          });
+          Object.assign(this.stats, { texts: 0, tokenized: 0, tokens: 0, tokenizeMs: 0, modelMs: 0 });
+        },
+        release: (loaded) => loaded.session.release(),
+      });
+      this.device = opened.device;
+      return opened.session;
     })();
     // A failed load (damaged file) must not be cached forever: the next call retries and fails the same way.
     this.loading.catch(() => (this.loading = null));
@@ -249,10 +272,15 @@ export class EmbeddingEngine implements Embedder {
  * An onnxruntime session on a transformer graph (the bi-encoder's, or a re-ranker's: `what` names it in
  * messages), refused with the file named when it does not load or lacks input_ids / attention_mask.
  */
-export async function openModelSession(graph: string, threads: number, what: string): Promise<ort.InferenceSession> {
+export async function openModelSession(graph: string, threads: number, what: string, provider = 'cpu'): Promise<ort.InferenceSession> {
   let session: ort.InferenceSession;
+  const gpu = provider !== 'cpu';
   try {
     session = await ort.InferenceSession.create(graph, {
+      // A GPU provider runs what it supports; the CPU the rest of the graph.
+      executionProviders: gpu ? [provider, 'cpu'] : ['cpu'],
+      // A provider that is not installed is expected (device.ts says so once): not onnxruntime's error log too.
+      ...(gpu ? { logSeverityLevel: 4 as const } : {}),
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
@@ -262,7 +290,10 @@ export async function openModelSession(graph: string, threads: number, what: str
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
   } catch (err) {
-    throw new ModelFileError(`the ${what} graph fails to load: ${graph} (${(err as Error).message.split('\n')[0]})`, graph);
+    const reason = (err as Error).message.split('\n')[0];
+    // On a GPU provider the provider is what failed, not the file: device.ts falls back to the CPU.
+    if (gpu) throw new Error(reason);
+    throw new ModelFileError(`the ${what} graph fails to load: ${graph} (${reason})`, graph);
   }
   for (const name of ['input_ids', 'attention_mask']) {
     if (!session.inputNames.includes(name)) {

@@ -6,9 +6,10 @@ import type { ProcessHandle, ProcessLauncher } from '../process/process-handle';
 import type { ModelVariant } from './model-files';
 import type { VariantFallback } from './fallback-notice';
 import type { EncodePriority, EncodeRole, SimilarityFunction } from './types';
+import type { Device, DeviceInUse } from '../../shared/types';
 
 export type WorkerRequest =
-  | { type: 'init'; modelDir: string; variant?: ModelVariant; threads?: number }
+  | { type: 'init'; modelDir: string; variant?: ModelVariant; threads?: number; device?: Device }
   | {
       type: 'encode';
       id: number;
@@ -35,6 +36,8 @@ export interface ModelSummary {
   similarity: SimilarityFunction;
   /** The weights asked for were refused on load and the exact ones are used instead; null when not. */
   fallback: VariantFallback | null;
+  /** Where the model runs (known at start when a GPU was asked for: the weights are loaded then). */
+  device: DeviceInUse;
 }
 
 export type WorkerResponse =

@@ -6,12 +6,18 @@
  */
 import type { EncodeOptions, Embedder, TokenCounter } from './types';
 import type { VariantFallback } from './fallback-notice';
+import type { DeviceInUse } from '../../shared/types';
 
 export class SwitchableEmbedder implements Embedder {
   constructor(
     private current: Embedder,
     private counter: TokenCounter,
   ) {}
+
+  /** The embedder calls go to now. */
+  get model(): Embedder {
+    return this.current;
+  }
 
   get modelId(): string {
     return this.current.modelId;
@@ -37,6 +43,11 @@ export class SwitchableEmbedder implements Embedder {
   /** Set when the current model's chosen weights were refused and its exact ones are used instead. */
   get fallback(): VariantFallback | null {
     return (this.current as { fallback?: VariantFallback | null }).fallback ?? null;
+  }
+
+  /** Where the current model runs (CPU, or a GPU provider) and why a GPU asked for is not used. */
+  get device(): DeviceInUse {
+    return (this.current as { device?: DeviceInUse }).device ?? { setting: 'cpu', provider: 'cpu', notice: null, failures: [] };
   }
 
   warmup(): Promise<void> {

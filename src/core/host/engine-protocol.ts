@@ -8,6 +8,7 @@ import type { WireError } from '../../shared/channels';
 import type { HelperAsk, HelperNews } from '../process/parent-helpers';
 import type { IndexTotals } from '../indexer/progress-meter';
 import type { IndexReport } from '../trove-service';
+import type { Device } from '../../shared/types';
 
 /** How the engine process opens the engine: the serialisable part of core's OpenTroveOptions. */
 export interface EngineInit {
@@ -17,6 +18,8 @@ export interface EngineInit {
   modelDir?: string;
   /** Its weights variant, with `modelDir`. */
   variant?: string;
+  /** Where the model runs, for this run only (the CLI's --device); default: Settings.device. */
+  device?: Device;
   /** Where the shipped models are (default: the project's resources/models). */
   shippedModelsDir?: string;
   /** The index database file (default `<dataDir>/index.sqlite`): the CLI's `--db`. */

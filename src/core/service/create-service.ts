@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventName, TroveEvents } from '../../shared/api';
-import type { ModelInfo, Settings } from '../../shared/types';
+import type { DeviceInUse, ModelInfo, Settings } from '../../shared/types';
 import { Corpus } from '../corpus/corpus';
 import { ExtractorRegistry } from '../extract/extractors';
 import { Indexer } from '../indexer/indexer';
@@ -68,7 +68,9 @@ export async function createTroveEngine(options: TroveServiceOptions): Promise<T
   });
   const modelNotice = () => {
     const fallback = (embedder as { fallback?: VariantFallback | null }).fallback;
-    return fallback ? describeFallback(embedder.modelId, fallback) : null;
+    const device = (embedder as { device?: DeviceInUse }).device;
+    const notices = [fallback ? describeFallback(embedder.modelId, fallback) : null, device?.notice ?? null].filter(Boolean);
+    return notices.length ? notices.join('; ') : null;
   };
   progress.attach({ corpus, indexer, folders, events, modelSwitch: options.modelSwitch, modelNotice });
   progress.changed(); // a load or graph build under way from the start is reported from the start
@@ -102,6 +104,7 @@ export async function createTroveEngine(options: TroveServiceOptions): Promise<T
       maxSeqLength: embedder.maxSeqLength,
       ready: true,
       fallback: (embedder as { fallback?: ModelInfo['fallback'] }).fallback ?? null,
+      device: (embedder as { device?: DeviceInUse }).device ?? { setting: 'cpu', provider: 'cpu', notice: null, failures: [] },
     }),
     on<E extends EventName>(event: E, listener: TroveListener<E>) {
       const l = listener as (p: TroveEvents[E]) => void;

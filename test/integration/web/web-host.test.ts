@@ -116,6 +116,7 @@ describe('web host', () => {
       ['preview', ['relative/path.txt', 0, 10], /path must be absolute/],
       ['addFolder', ['/tmp', 'extra'], /addFolder: /],
       ['setSettings', [{ theme: 'purple' }], /setSettings: argument 0\.theme/],
+      ['setSettings', [{ device: 'tpu' }], /setSettings: argument 0\.device/],
       ['status', '{not json', /not valid JSON/],
       ['status', { not: 'a list' }, /arguments must be a list/],
     ];
