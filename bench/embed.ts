@@ -6,7 +6,8 @@
  *   (b) the floor: bare onnxruntime-node session.run on the same pre-tokenised, sorted, padded batches,
  *   (c) sentence-transformers on CPU with its defaults (when the tooling venv exists; else skipped),
  * then a/b, a/c and the embedding process's peak RSS.
- * Options: --n <texts> (default 2000), --rounds <r> (interleaved runs of the default and fp32, default 3; medians compared), --python <path> (default $TROVE_PYTHON or ../.venv-trove/bin/python).
+ * Options: --n <texts> (default 2000), --rounds <r> (interleaved runs of the default and fp32, default 3; medians compared), --python <path> (default $TROVE_PYTHON or ../.venv-trove/bin/python),
+ * --spin-too (Trove also with onnxruntime's threads spinning the other way than the default, in the same rounds).
  *
  * With `--model <name|folder>[@variant]` (repeat it, or separate names by commas) it instead compares
  * models or variants of one (`--model all-MiniLM-L6-v2@exact,all-MiniLM-L6-v2@int8`): each embeds the
@@ -22,12 +23,12 @@ import * as ort from 'onnxruntime-node';
 import { cpuFeatures } from '../scripts/cpu-features.mjs';
 import { parseFlags } from '../src/cli/command';
 import { EmbedderProcess } from '../src/core/embed/embedder-process';
-import { DEFAULT_BATCH_SIZE, EmbeddingEngine, MAX_BATCH_TOKENS } from '../src/core/embed/engine';
+import { DEFAULT_BATCH_SIZE, EmbeddingEngine, MAX_BATCH_TOKENS, SPIN } from '../src/core/embed/engine';
 import { defaultModelDir, readManifest } from '../src/core/embed/model-files';
 import { ModelLibrary } from '../src/core/models/model-library';
 import { defaultDataDir } from '../src/core/questions/app-data-dir';
 
-const { flags } = parseFlags(process.argv.slice(2));
+const { flags } = parseFlags(process.argv.slice(2), ['spin-too']);
 const n = Number(flags.get('n') ?? 2000);
 const argv = process.argv.slice(2);
 const modelNames = argv.flatMap((a, i) => (a === '--model' ? (argv[i + 1] ?? '').split(',') : a.startsWith('--model=') ? a.slice(8).split(',') : [])).filter(Boolean);
@@ -127,8 +128,8 @@ interface TroveRun {
 }
 
 // (a) Trove through its process boundary, from raw strings (tokenising included).
-async function trove(variant: string): Promise<TroveRun> {
-  const proc = await EmbedderProcess.start({ variant });
+async function trove(variant: string, spin?: boolean): Promise<TroveRun> {
+  const proc = await EmbedderProcess.start({ variant, spin });
   await proc.encode(texts.slice(0, 64)); // warm-up: model load
   const before = await proc.stats();
   const t0 = performance.now();
@@ -163,7 +164,9 @@ console.log(`load at start: ${load()}`);
 // Every path of every variant once per round, interleaved (floor, Trove; default weights, fp32), so a busy
 // moment on a shared machine falls on all of them; the medians of --rounds rounds are compared.
 const rounds = Math.max(1, Number(flags.get('rounds') ?? 3));
-const runs = new Map(variants.map((v) => [v, { floor: [] as number[], trove: [] as TroveRun[] }]));
+const runs = new Map(variants.map((v) => [v, { floor: [] as number[], trove: [] as TroveRun[], spun: [] as TroveRun[] }]));
+// --spin-too: Trove again with onnxruntime's threads spinning between operators (EngineOptions.spin), beside the default.
+const spinToo = flags.has('spin-too');
 const tps = (s: number) => (texts.length / s).toFixed(1);
 for (let r = 0; r < rounds; r++) {
   const parts: string[] = [];
@@ -171,7 +174,8 @@ for (let r = 0; r < rounds; r++) {
     const m = runs.get(v)!;
     m.floor.push(await floor(v));
     m.trove.push(await trove(v));
-    parts.push(`${v} Trove ${tps(m.trove.at(-1)!.seconds)} / floor ${tps(m.floor.at(-1)!)} texts/s`);
+    if (spinToo) m.spun.push(await trove(v, !SPIN));
+    parts.push(`${v} Trove ${tps(m.trove.at(-1)!.seconds)}${spinToo ? ` (spin ${!SPIN ? 'on' : 'off'}: ${tps(m.spun.at(-1)!.seconds)})` : ''} / floor ${tps(m.floor.at(-1)!)} texts/s`);
   }
   console.log(`round ${r + 1}: ${parts.join('; ')}; load ${load()}`);
 }
@@ -195,6 +199,10 @@ for (const v of variants) {
   // The ratio per round (each Trove run against the floor run beside it), then the median.
   const ratios = m.trove.map((t, i) => m.floor[i] / t.seconds);
   console.log(`a/b ${v} = ${medianOf(ratios).toFixed(3)}  (rounds: ${ratios.map((x) => x.toFixed(3)).join(', ')}; goal ≥ 0.9)`);
+  if (spinToo) {
+    const spun = m.spun.map((t, i) => m.floor[i] / t.seconds);
+    console.log(`a/b ${v}, spin ${!SPIN ? 'on' : 'off'} = ${medianOf(spun).toFixed(3)}  (rounds: ${spun.map((x) => x.toFixed(3)).join(', ')})`);
+  }
 }
 for (const v of variants) {
   // Where Trove's time goes, from the embedding process's own counters (median run).

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:index [-- --docs N] [--queries 1000] [--passages 100000] [--from <eval beir --keep dir>]`: index the SciFact abstracts as files with the
+ * `npm run bench:index [-- --docs N] [--queries 1000] [--passages 100000] [--from <eval beir --keep dir>] [--spin on|off]`: index the SciFact abstracts as files with the
  * real pipeline and print the figures issues 3 and 9 ask for (hybrid search at 100k passages included). Figures, not pass/fail: compare runs on the same machine.
  */
 import Database from 'better-sqlite3';
@@ -51,7 +51,9 @@ const row = (k: string, v: string) => {
   process.stderr.write(`${k}: ${v}\n`);
 };
 
-const embedder = await EmbedderProcess.start();
+// --spin on|off: onnxruntime's threads spinning between operators or sleeping (EngineOptions.spin; default the engine's).
+const spin = flags.has('spin') ? flags.get('spin') === 'on' : undefined;
+const embedder = await EmbedderProcess.start({ spin });
 const counter: TokenCounter = await loadTokenCounter();
 const open = (watch: boolean) => createTroveEngine({ dataDir, embedder, tokenCounter: counter, watch, debounceMs: 100 });
 

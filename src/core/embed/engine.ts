@@ -37,7 +37,16 @@ export interface EngineOptions {
   device?: Device;
   /** The providers tried before the CPU (default: gpuProviders(device) for this OS). */
   providers?: string[];
+  /** onnxruntime's intra-op threads spin between operators instead of sleeping (see openModelSession; default SPIN). */
+  spin?: boolean;
 }
+
+/**
+ * Whether the intra-op threads spin-wait between a model call's operators. Sleeping costs a wake-up per
+ * parallel operator (hundreds per call); spinning only happens while a call runs (onnxruntime's threads
+ * block soon after it ends), so an idle app burns nothing either way.
+ */
+export const SPIN = false;
 
 export const DEFAULT_BATCH_SIZE = 32;
 /**
@@ -87,6 +96,7 @@ export class EmbeddingEngine implements Embedder {
     private readonly balance: LanguageBalance | null,
     private readonly providers: string[],
     setting: Device,
+    private readonly spin: boolean,
   ) {
     this.device = { setting, provider: 'cpu', notice: null, failures: [] };
     // Balanced vectors are not the raw ones: their own id, so they never share an index.
@@ -107,7 +117,7 @@ export class EmbeddingEngine implements Embedder {
     // A GPU provider that is not installed is expected, and said once in the notice (device.ts), not
     // also as onnxruntime's own error lines on stderr. Its log level is read when its environment starts.
     if (providers.length) ort.env.logLevel = 'fatal';
-    return new EmbeddingEngine(model, options.threads ?? availableParallelism(), options.skipCheck ?? false, balance, providers, device);
+    return new EmbeddingEngine(model, options.threads ?? availableParallelism(), options.skipCheck ?? false, balance, providers, device, options.spin ?? SPIN);
   }
 
   /** Load the tokenizer and weights now (verifying sha256 and the fixed pairs) instead of on the first encode. */
@@ -133,7 +143,7 @@ export class EmbeddingEngine implements Embedder {
       // The CPU, or a GPU provider whose vectors pass the same fixed pairs (device.ts): never an index of mixed vectors.
       const opened = await openOnDevice(this.device.setting, {
         providers: this.providers,
-        open: async (provider) => wrap(await openModelSession(graph, this.threads, 'model', provider)),
+        open: async (provider) => wrap(await openModelSession(graph, this.threads, 'model', provider, this.spin)),
         check: async (loaded) => {
           if (this.skipCheck) return;
           await checkModel((texts) => this.run(loaded, texts.map((t) => tokenizer.ids(t)), DEFAULT_BATCH_SIZE, 0), {
@@ -272,7 +282,7 @@ export class EmbeddingEngine implements Embedder {
  * An onnxruntime session on a transformer graph (the bi-encoder's, or a re-ranker's: `what` names it in
  * messages), refused with the file named when it does not load or lacks input_ids / attention_mask.
  */
-export async function openModelSession(graph: string, threads: number, what: string, provider = 'cpu'): Promise<ort.InferenceSession> {
+export async function openModelSession(graph: string, threads: number, what: string, provider = 'cpu', spin = SPIN): Promise<ort.InferenceSession> {
   let session: ort.InferenceSession;
   const gpu = provider !== 'cpu';
   try {
@@ -287,7 +297,7 @@ export async function openModelSession(graph: string, threads: number, what: str
       executionMode: 'sequential',
       // Idle intra-op threads sleep instead of spinning: on a machine busy with other work (a
       // desktop app indexing in the background) spinning threads burn the cores others need.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
+      extra: { session: { intra_op: { allow_spinning: spin ? '1' : '0' } } },
     });
   } catch (err) {
     const reason = (err as Error).message.split('\n')[0];

@@ -9,7 +9,7 @@ import type { EncodePriority, EncodeRole, SimilarityFunction } from './types';
 import type { Device, DeviceInUse } from '../../shared/types';
 
 export type WorkerRequest =
-  | { type: 'init'; modelDir: string; variant?: ModelVariant; threads?: number; device?: Device }
+  | { type: 'init'; modelDir: string; variant?: ModelVariant; threads?: number; device?: Device; spin?: boolean }
   | {
       type: 'encode';
       id: number;
