@@ -152,7 +152,7 @@ export const COMMANDS = {
   },
   questions: {
     summary: 'question banks: import, ask, dupes, clusters, review, export-pairs, banks, export, sync',
-    shared: ['data', 'json', 'model'],
+    shared: ['data', 'json', 'model', 'device'],
     subcommands: {
       import: {
         about: 'import (or re-import) a file of questions into a bank',
@@ -203,7 +203,7 @@ export const COMMANDS = {
   },
   eval: {
     summary: 'measure the model: STS-B Spearman, or nDCG@10 on a BEIR folder through the whole pipeline',
-    shared: ['model'],
+    shared: ['model', 'device'],
     subcommands: {
       sts: { about: 'Spearman of STS-B (7 tab-separated fields, score 5th) or sentence1<TAB>sentence2<TAB>score', args: ['<file.tsv|csv>'], flags: ['reranker'] },
       beir: { about: 'nDCG@10 (×100) of a BEIR folder: hybrid, meaning and words', args: ['<scifact folder>'], flags: ['keep', 'mode', 'docs', 'fusion-table', 'cutoff', 'qrels', 'reranker', 'rerank-table', 'candidates', 'queries'] },

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError, type Command } from '../command';
 import { startEngine } from '../../core/host/engine-client';
-import { chosenModel } from '../model-choice';
+import { chosenDevice, chosenModel } from '../model-choice';
 import { startWebHost } from '../../web/server';
 
 const serve: Command = async ({ flags, lists }) => {
@@ -31,7 +31,7 @@ const serve: Command = async ({ flags, lists }) => {
   // The engine runs in its own process, as in the desktop app, so this one only serves HTTP. The data
   // folder's model manager chooses the model unless --model names one.
   const service = await startEngine({
-    init: { dataDir, ...(flags.has('model') ? chosenModel(flags) : {}) },
+    init: { dataDir, ...(flags.has('model') ? chosenModel(flags) : {}), ...(chosenDevice(flags) ? { device: chosenDevice(flags) } : {}) },
     onCrash: (why) => process.stderr.write(`${why}; restarting it\n`),
   });
   const known = new Set((await service.listFolders()).map((f) => f.path));
