@@ -23,7 +23,7 @@ import * as ort from 'onnxruntime-node';
 import { cpuFeatures } from '../scripts/cpu-features.mjs';
 import { parseFlags } from '../src/cli/command';
 import { EmbedderProcess } from '../src/core/embed/embedder-process';
-import { DEFAULT_BATCH_SIZE, EmbeddingEngine, MAX_BATCH_TOKENS, SPIN } from '../src/core/embed/engine';
+import { EmbeddingEngine, SPIN, textsPerCall } from '../src/core/embed/engine';
 import { defaultModelDir, readManifest } from '../src/core/embed/model-files';
 import { ModelLibrary } from '../src/core/models/model-library';
 import { defaultDataDir } from '../src/core/questions/app-data-dir';
@@ -101,7 +101,7 @@ async function floor(variant: string): Promise<number> {
   const order = ids.map((_, i) => i).sort((a, b) => ids[b].length - ids[a].length || a - b);
   const feeds: Record<string, ort.Tensor>[] = [];
   for (let s = 0; s < order.length; ) {
-    const take = Math.max(1, Math.min(DEFAULT_BATCH_SIZE, Math.floor(MAX_BATCH_TOKENS / ids[order[s]].length)));
+    const take = textsPerCall(ids[order[s]].length);
     const idx = order.slice(s, s + take);
     s += take;
     const len = ids[idx[0]].length;

@@ -6,7 +6,7 @@
  * requests are run one model batch at a time and urgent work is served between batches.
  */
 import { childPort } from '../core/process/child-port';
-import { DEFAULT_BATCH_SIZE, longestFirst, MAX_BATCH_TOKENS, type EmbeddingEngine } from '../core/embed/engine';
+import { DEFAULT_BATCH_SIZE, longestFirst, textsPerCall, type EmbeddingEngine } from '../core/embed/engine';
 import { CrossEncoderEngine } from '../core/embed/cross-encoder';
 import { openEngineWithFallback } from '../core/embed/variant-fallback';
 import type { WorkerRequest, WorkerResponse } from '../core/embed/protocol';
@@ -109,9 +109,7 @@ async function stepBulk(job: BulkJob): Promise<void> {
     // tokens, longest first): one batching layer instead of a 32-text step that the engine cut again, and
     // a search's query waits for one model call at most, not up to eight. (No speed change measured:
     // 400 SciFact abstracts take 96 calls this way, 97 the other.)
-    const longest = job.ids[job.order[job.next]].length;
-    const take = Math.max(1, Math.min(size, Math.floor(MAX_BATCH_TOKENS / Math.max(1, longest))));
-    const idx = job.order.slice(job.next, job.next + take);
+    const idx = job.order.slice(job.next, job.next + textsPerCall(job.ids[job.order[job.next]].length, size));
     const vectors = await engine.encodeIds(idx.map((i) => job.ids![i]), size, job.skip);
     idx.forEach((i, k) => (job.out[i] = vectors[k]));
     job.next += idx.length;

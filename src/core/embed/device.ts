@@ -12,6 +12,11 @@ import type { Device, DeviceInUse } from '../../shared/types';
 
 export type { Device, DeviceInUse };
 
+/** Running on the CPU, with no notice: before a model has loaded, and whenever the CPU was asked for. */
+export function onCpu(setting: Device = 'cpu'): DeviceInUse {
+  return { setting, provider: 'cpu', notice: null, failures: [] };
+}
+
 /**
  * The execution providers tried before the CPU, in order, for a setting on an OS. 'auto' tries the
  * provider that onnxruntime-node supports on that OS (DirectML ships with it on Windows, CoreML on

@@ -10,7 +10,7 @@ import { defaultModelDir, type ModelVariant } from './model-files';
 import type { ModelSummary, WorkerLauncher, WorkerRequest, WorkerResponse } from './protocol';
 import type { EncodeOptions, Embedder, SimilarityFunction } from './types';
 import type { VariantFallback } from './fallback-notice';
-import type { Device, DeviceInUse } from '../../shared/types';
+import { onCpu, type Device, type DeviceInUse } from './device';
 
 export interface EmbedderProcessOptions {
   modelDir?: string;
@@ -51,7 +51,7 @@ export class EmbedderProcess implements Embedder {
   /** Set when the weights asked for were refused and the exact ones are used instead. */
   fallback: VariantFallback | null = null;
   /** Where the model runs, as the process said when it started. */
-  device: DeviceInUse = { setting: 'cpu', provider: 'cpu', notice: null, failures: [] };
+  device: DeviceInUse = onCpu();
   private supervisor!: Supervisor<WorkerRequest, WorkerResponse>;
 
   private constructor(private readonly options: EmbedderProcessOptions) {}
@@ -98,7 +98,7 @@ export class EmbedderProcess implements Embedder {
     this.variant = s.variant;
     this.similarity = s.similarity;
     this.fallback = s.fallback ?? null;
-    this.device = s.device ?? { setting: this.options.device ?? 'cpu', provider: 'cpu', notice: null, failures: [] };
+    this.device = s.device ?? onCpu(this.options.device);
   }
 
   /** Resolves when the process is up and has read the model's manifest. */

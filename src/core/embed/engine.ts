@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defaultModelDir, ModelFileError, verifyFiles, type ModelVariant } from './model-files';
 import { checkModel, PUBLISHED_CHECKS } from './model-check';
-import { gpuProviders, openOnDevice, type Device, type DeviceInUse } from './device';
+import { gpuProviders, onCpu, openOnDevice, type Device, type DeviceInUse } from './device';
 import { pool } from './pooling';
 import { promptFor, readSentenceModel, type SentenceModel } from './sentence-model';
 import { dot } from './similarity';
@@ -98,7 +98,7 @@ export class EmbeddingEngine implements Embedder {
     setting: Device,
     private readonly spin: boolean,
   ) {
-    this.device = { setting, provider: 'cpu', notice: null, failures: [] };
+    this.device = onCpu(setting);
     // Balanced vectors are not the raw ones: their own id, so they never share an index.
     this.modelId = balance ? `${model.id}+${balance.tag}` : model.id;
     this.dimension = model.dimension;
@@ -223,8 +223,7 @@ export class EmbeddingEngine implements Embedder {
     const order = longestFirst(ids);
     const out = new Array<Float32Array>(ids.length);
     for (let start = 0; start < order.length; ) {
-      // Longest first: a batch of long texts holds fewer of them (see MAX_BATCH_TOKENS).
-      const take = Math.max(1, Math.min(batchSize, Math.floor(maxBatchTokens / Math.max(1, ids[order[start]].length))));
+      const take = textsPerCall(ids[order[start]].length, batchSize, maxBatchTokens);
       const idx = order.slice(start, start + take);
       start += take;
       const lengths = idx.map((i) => ids[i].length);
@@ -279,6 +278,14 @@ export class EmbeddingEngine implements Embedder {
 }
 
 /**
+ * How many texts go into one model call whose longest text has `longest` tokens: at most `batchSize`,
+ * and at most `maxBatchTokens` tokens once padded (longest first, a batch of long texts holds fewer).
+ */
+export function textsPerCall(longest: number, batchSize = DEFAULT_BATCH_SIZE, maxBatchTokens = MAX_BATCH_TOKENS): number {
+  return Math.max(1, Math.min(batchSize, Math.floor(maxBatchTokens / Math.max(1, longest))));
+}
+
+/**
  * An onnxruntime session on a transformer graph (the bi-encoder's, or a re-ranker's: `what` names it in
  * messages), refused with the file named when it does not load or lacks input_ids / attention_mask.
  */
@@ -289,8 +296,6 @@ export async function openModelSession(graph: string, threads: number, what: str
     session = await ort.InferenceSession.create(graph, {
       // A GPU provider runs what it supports; the CPU the rest of the graph.
       executionProviders: gpu ? [provider, 'cpu'] : ['cpu'],
-      // A provider that is not installed is expected (device.ts says so once): not onnxruntime's error log too.
-      ...(gpu ? { logSeverityLevel: 4 as const } : {}),
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',

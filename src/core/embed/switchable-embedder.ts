@@ -6,7 +6,7 @@
  */
 import type { EncodeOptions, Embedder, TokenCounter } from './types';
 import type { VariantFallback } from './fallback-notice';
-import type { DeviceInUse } from '../../shared/types';
+import { onCpu, type DeviceInUse } from './device';
 
 export class SwitchableEmbedder implements Embedder {
   constructor(
@@ -47,7 +47,7 @@ export class SwitchableEmbedder implements Embedder {
 
   /** Where the current model runs (CPU, or a GPU provider) and why a GPU asked for is not used. */
   get device(): DeviceInUse {
-    return (this.current as { device?: DeviceInUse }).device ?? { setting: 'cpu', provider: 'cpu', notice: null, failures: [] };
+    return (this.current as { device?: DeviceInUse }).device ?? onCpu();
   }
 
   warmup(): Promise<void> {

@@ -23,6 +23,7 @@ import { indexReportMethods } from './index-report';
 import { lifecycleMethods } from './lifecycle';
 import { ProgressReporter } from './progress-reporter';
 import { describeFallback, type VariantFallback } from '../embed/fallback-notice';
+import { onCpu } from '../embed/device';
 import { readingMethods } from './reading-methods';
 
 /** Passages from which the index is loaded from SQLite in the background (≈ 1 s of work at once below it). */
@@ -104,7 +105,7 @@ export async function createTroveEngine(options: TroveServiceOptions): Promise<T
       maxSeqLength: embedder.maxSeqLength,
       ready: true,
       fallback: (embedder as { fallback?: ModelInfo['fallback'] }).fallback ?? null,
-      device: (embedder as { device?: DeviceInUse }).device ?? { setting: 'cpu', provider: 'cpu', notice: null, failures: [] },
+      device: (embedder as { device?: DeviceInUse }).device ?? onCpu(),
     }),
     on<E extends EventName>(event: E, listener: TroveListener<E>) {
       const l = listener as (p: TroveEvents[E]) => void;
